@@ -1,0 +1,177 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { CallLog, type CallRecord } from "./call-log.js";
+import { FaultController, type FaultControls, type FaultError } from "./faults.js";
+import { readBody, startLoopbackServer, type LoopbackServer } from "./http-server.js";
+
+/** An error a fake answers with, in the service's own wire shape (XML for STS, JSON for SQS...). */
+export class FakeAwsError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Extra response headers (e.g. `x-amzn-query-error` for SQS). */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "FakeAwsError";
+  }
+}
+
+/** What a fake answers. */
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body: string;
+}
+
+/** A request as the service definitions see it. */
+export interface FakeRequest {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  /** `Host` header as sent (proves which hostname the client targeted). */
+  host: string;
+  body: string;
+  /** Aborted when the fake is closing or the client went away: long polls must let go. */
+  signal: AbortSignal;
+  now(): number;
+}
+
+/** The result of parsing a request: which action it is, and how to answer it. */
+export interface ParsedCall {
+  action: string;
+  details?: Record<string, unknown>;
+  accessKeyId?: string;
+  /** Runs the action. Throw `FakeAwsError` for AWS errors. */
+  handle(): Promise<Reply> | Reply;
+}
+
+/** What a concrete fake (STS, SQS, IMDS, container) provides to the shared machinery. */
+export interface ServiceDefinition {
+  /** Identifies the action (and verifies auth). Throw `FakeAwsError` to answer an error. */
+  parse(request: FakeRequest): Promise<ParsedCall> | ParsedCall;
+  /** Renders an AWS error in the service's wire shape. */
+  renderError(error: FaultError, request: FakeRequest): Reply;
+  /** A 200 answer the SDK cannot parse (for `malformNext`). */
+  malformedReply(request: FakeRequest): Reply;
+}
+
+/** What tests see of one fake service. */
+export interface FakeServiceHandle {
+  /** Base URL, e.g. `http://127.0.0.1:49152`. */
+  readonly endpoint: string;
+  /** Every call received, in order. */
+  readonly calls: readonly CallRecord[];
+  /** Number of calls received, optionally of one action only. */
+  count(action?: string): number;
+  clearCalls(): void;
+  /** Latency and fault injection. */
+  readonly faults: FaultControls;
+}
+
+export interface RunningService extends FakeServiceHandle {
+  close(): Promise<void>;
+}
+
+/** Starts one fake service on loopback. */
+export async function startFakeService(definition: ServiceDefinition, now: () => number = Date.now): Promise<RunningService> {
+  const log = new CallLog();
+  const faults = new FaultController();
+  let server: LoopbackServer | undefined;
+
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    void serve(req, res).catch(() => {
+      // A socket torn down mid-answer: nothing left to tell the client.
+      if (!res.headersSent) res.destroy();
+    });
+  };
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const gone = new AbortController();
+    res.on("close", () => gone.abort());
+    const signal = AbortSignal.any([gone.signal, server!.closing]);
+    const host = req.headers.host ?? "";
+    const url = new URL(req.url ?? "/", `http://${host || "127.0.0.1"}`);
+    let body = "";
+    const request: FakeRequest = { method: req.method ?? "GET", url, headers: req.headers, host, body, signal, now };
+    const record: CallRecord = log.add({ action: `${request.method} ${url.pathname}`, host, time: now(), details: {} });
+    try {
+      body = await readBody(req);
+      request.body = body;
+      const call = await definition.parse(request);
+      record.action = call.action;
+      record.details = call.details ?? {};
+      if (call.accessKeyId !== undefined) record.accessKeyId = call.accessKeyId;
+
+      if (faults.latencyMs > 0) await sleep(faults.latencyMs, undefined, { signal });
+      const decision = faults.decide(call.action);
+      switch (decision.kind) {
+        case "error":
+          record.fault = "error";
+          return send(res, record, definition.renderError(decision.error, request), decision.error.code);
+        case "malformed":
+          record.fault = "malformed";
+          return send(res, record, definition.malformedReply(request));
+        case "hang":
+          record.fault = "hang";
+          return hang(res, signal);
+        case "none":
+          return send(res, record, await call.handle());
+      }
+    } catch (error) {
+      if (signal.aborted) {
+        res.destroy();
+        return;
+      }
+      const fault: FaultError =
+        error instanceof FakeAwsError
+          ? { status: error.status, code: error.code, message: error.message }
+          : { status: 500, code: "InternalFailure", message: `fake AWS internal error: ${(error as Error).message}` };
+      const reply = definition.renderError(fault, request);
+      if (error instanceof FakeAwsError) reply.headers = { ...reply.headers, ...error.headers };
+      send(res, record, reply, fault.code);
+    }
+  }
+
+  function hang(res: ServerResponse, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const release = (): void => {
+        untrack();
+        res.destroy();
+        resolve();
+      };
+      const untrack = faults.trackHang(release);
+      signal.addEventListener("abort", release, { once: true });
+    });
+  }
+
+  function send(res: ServerResponse, record: CallRecord, reply: Reply, errorCode?: string): void {
+    record.status = reply.status;
+    if (errorCode !== undefined) record.errorCode = errorCode;
+    if (res.destroyed) return;
+    const payload = Buffer.from(reply.body, "utf8");
+    res.writeHead(reply.status, {
+      "x-amzn-requestid": crypto.randomUUID(),
+      ...reply.headers,
+      "content-length": String(payload.length),
+    });
+    res.end(payload);
+  }
+
+  server = await startLoopbackServer(listener);
+  const running = server;
+  return {
+    endpoint: running.endpoint,
+    get calls() {
+      return log.calls;
+    },
+    count: (action) => log.count(action),
+    clearCalls: () => log.clear(),
+    faults,
+    close: async () => {
+      faults.restore();
+      await running.close();
+    },
+  };
+}

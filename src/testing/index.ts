@@ -1,0 +1,15 @@
+/**
+ * `awscreds/testing`: wire-faithful fakes of STS, SQS, IMDSv2 and the container credentials endpoint,
+ * on loopback, for tests that drive the real AWS SDK v3 clients.
+ */
+export { startFakeAws } from "./fake-aws.js";
+export type { FakeAws, StartFakeAwsOptions, FakeContext, FakeServiceHandle } from "./fake-aws.js";
+export type { CallRecord } from "./core/call-log.js";
+export type { FaultControls, FaultError, FaultScope } from "./core/faults.js";
+export type { KnownCredentials } from "./core/credential-store.js";
+export type { FakeTokenClaims } from "./core/jwt.js";
+export { makeFakeWebIdentityToken } from "./core/jwt.js";
+export type { FakeStsHandle, FakeStsOptions } from "./sts/service.js";
+export type { FakeSqsHandle, FakeSqsOptions } from "./sqs/service.js";
+export type { FakeImdsHandle, FakeImdsOptions } from "./imds/service.js";
+export type { FakeContainerHandle, FakeContainerOptions } from "./container/service.js";

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // The fakes are real servers; a 2-core CI box is happier with fewer parallel files.
+    maxWorkers: 2,
+    pool: "forks",
+  },
+});
