@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:
 import { setTimeout as sleep } from "node:timers/promises";
 import { CallLog, type CallRecord } from "./call-log.js";
 import { FaultController, type FaultControls, type FaultError } from "./faults.js";
-import { readBody, startLoopbackServer, type LoopbackServer } from "./http-server.js";
+import type { TLSSocket } from "node:tls";
+import { readBody, startLoopbackServer, type LoopbackServer, type LoopbackServerOptions } from "./http-server.js";
 
 /** An error a fake answers with, in the service's own wire shape (XML for STS, JSON for SQS...). */
 export class FakeAwsError extends Error {
@@ -35,6 +36,8 @@ export interface FakeRequest {
   body: string;
   /** Aborted when the fake is closing or the client went away: long polls must let go. */
   signal: AbortSignal;
+  /** TLS server name (SNI) the client asked for, when the fake serves HTTPS and the client sent one. */
+  servername?: string;
   now(): number;
 }
 
@@ -75,10 +78,13 @@ export interface RunningService extends FakeServiceHandle {
 }
 
 /** Starts one fake service on loopback. */
-export async function startFakeService(definition: ServiceDefinition, now: () => number = Date.now): Promise<RunningService> {
+export async function startFakeService(
+  definition: ServiceDefinition,
+  now: () => number = Date.now,
+  serverOptions: LoopbackServerOptions = {},
+): Promise<RunningService> {
   const log = new CallLog();
   const faults = new FaultController();
-  let server: LoopbackServer | undefined;
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     void serve(req, res).catch(() => {
@@ -90,11 +96,13 @@ export async function startFakeService(definition: ServiceDefinition, now: () =>
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const gone = new AbortController();
     res.on("close", () => gone.abort());
-    const signal = AbortSignal.any([gone.signal, server!.closing]);
+    const signal = AbortSignal.any([gone.signal, server.closing]);
     const host = req.headers.host ?? "";
     const url = new URL(req.url ?? "/", `http://${host || "127.0.0.1"}`);
     let body = "";
     const request: FakeRequest = { method: req.method ?? "GET", url, headers: req.headers, host, body, signal, now };
+    const servername = (req.socket as Partial<TLSSocket>).servername;
+    if (typeof servername === "string" && servername !== "") request.servername = servername;
     const record: CallRecord = log.add({ action: `${request.method} ${url.pathname}`, host, time: now(), details: {} });
     try {
       body = await readBody(req);
@@ -159,7 +167,8 @@ export async function startFakeService(definition: ServiceDefinition, now: () =>
     res.end(payload);
   }
 
-  server = await startLoopbackServer(listener);
+  // Requests only arrive once listening, i.e. after `server` is assigned.
+  const server: LoopbackServer = await startLoopbackServer(listener, serverOptions);
   const running = server;
   return {
     endpoint: running.endpoint,

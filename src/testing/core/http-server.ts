@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { Socket } from "node:net";
 
 /** A loopback HTTP server that can be closed with requests still hanging. */
@@ -12,14 +13,33 @@ export interface LoopbackServer {
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** Starts `listener` on 127.0.0.1 with an ephemeral port. */
-export async function startLoopbackServer(listener: RequestListener, port = 0): Promise<LoopbackServer> {
+/** PEM-encoded key and certificate: the server then speaks HTTPS (SNI and Host reach the listener). */
+export interface LoopbackTlsOptions {
+  key: string;
+  cert: string;
+}
+
+export interface LoopbackServerOptions {
+  /** Port to listen on; 0 (the default) picks an ephemeral one. */
+  port?: number;
+  /** Serve HTTPS instead of HTTP. */
+  tls?: LoopbackTlsOptions;
+}
+
+/**
+ * Starts `listener` on 127.0.0.1 with an ephemeral port (or the given one), over HTTP or, with `tls`, HTTPS.
+ * The second argument may still be a bare port number.
+ */
+export async function startLoopbackServer(listener: RequestListener, options: number | LoopbackServerOptions = {}): Promise<LoopbackServer> {
+  const { port = 0, tls } = typeof options === "number" ? { port: options } : options;
   const sockets = new Set<Socket>();
   const closing = new AbortController();
-  const server: Server = createServer(listener);
+  // An https.Server is an http.Server as far as listening, closing and keep-alive go.
+  const server: Server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, listener) : createServer(listener);
   // Tests want quick shutdowns; keep-alive sockets are tracked and destroyed on close.
   server.keepAliveTimeout = 5_000;
-  server.on("connection", (socket) => {
+  // For HTTPS, "connection" sees the raw TCP socket; destroying it also ends the TLS socket on top.
+  server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
@@ -34,7 +54,7 @@ export async function startLoopbackServer(listener: RequestListener, port = 0): 
   if (address === null || typeof address === "string") throw new Error("fake AWS: server has no TCP address");
   let closed: Promise<void> | undefined;
   return {
-    endpoint: `http://127.0.0.1:${address.port}`,
+    endpoint: `${tls ? "https" : "http"}://127.0.0.1:${address.port}`,
     port: address.port,
     closing: closing.signal,
     close() {

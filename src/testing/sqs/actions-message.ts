@@ -1,0 +1,171 @@
+/**
+ * Message actions: SendMessage(Batch), ReceiveMessage (with real long polling), DeleteMessage(Batch),
+ * ChangeMessageVisibility(Batch). Request and response members are those of `@aws-sdk/client-sqs`.
+ */
+import type { ActionHandler } from "./action-context.js";
+import { batchEntries, runEntries } from "./batch.js";
+import { invalidParameter, sqsError } from "./errors.js";
+import {
+  checkRange,
+  optionalInteger,
+  optionalObjectMap,
+  optionalStringList,
+  requiredString,
+  type JsonObject,
+} from "./input.js";
+import { md5OfAttributes } from "./md5.js";
+import { parseMessageAttributes, renderAttributes, selectAttributes } from "./message-attributes.js";
+import type { FakeQueue, ReceivedMessage } from "./queue.js";
+import { senderIdOf } from "./sender-id.js";
+
+/** The first character outside XML 1.0's set (the one SQS accepts in a body), if any. */
+function firstInvalidCharacter(body: string): number | undefined {
+  for (const char of body) {
+    const c = char.codePointAt(0)!;
+    const valid = c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || c >= 0x10000;
+    if (!valid) return c;
+  }
+  return undefined;
+}
+const MAX_VISIBILITY = 43_200;
+
+/** Validates and enqueues one message (SendMessage, one SendMessageBatch entry, or the handle's `sendMessage`). */
+export function sendOne(queue: FakeQueue, entry: JsonObject, senderId: string): JsonObject {
+  const body = entry.MessageBody;
+  if (body !== undefined && typeof body !== "string") throw sqsError("SerializationException", "Member MessageBody must be a string.");
+  if (body === undefined || body === "") throw sqsError("MissingParameter", "The request must contain the parameter MessageBody.");
+  const bad = firstInvalidCharacter(body);
+  if (bad !== undefined) {
+    throw sqsError(
+      "InvalidMessageContents",
+      `Invalid binary character '#x${bad.toString(16).toUpperCase()}' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF`,
+    );
+  }
+  const delay = optionalInteger(entry, "DelaySeconds");
+  if (delay !== undefined) checkRange("DelaySeconds", delay, 0, 900);
+  const user = parseMessageAttributes(optionalObjectMap(entry, "MessageAttributes"));
+  const system = parseMessageAttributes(optionalObjectMap(entry, "MessageSystemAttributes"), "system");
+  for (const name of Object.keys(system.attributes)) {
+    if (name !== "AWSTraceHeader") throw invalidParameter(`Message system attribute name '${name}' is invalid.`);
+  }
+  const size = Buffer.byteLength(body) + user.bytes;
+  if (size > queue.maximumMessageSize) {
+    throw invalidParameter(`One or more parameters are invalid. Reason: Message must be shorter than ${queue.maximumMessageSize} bytes.`);
+  }
+  const message = queue.send({
+    body,
+    attributes: user.attributes,
+    systemAttributes: system.attributes,
+    senderId,
+    delaySeconds: delay ?? queue.delaySeconds,
+  });
+  const result: JsonObject = { MessageId: message.id, MD5OfMessageBody: message.md5OfBody };
+  if (message.md5OfAttributes !== undefined) result.MD5OfMessageAttributes = message.md5OfAttributes;
+  const systemMd5 = md5OfAttributes(system.attributes);
+  if (systemMd5 !== undefined) result.MD5OfMessageSystemAttributes = systemMd5;
+  return result;
+}
+
+export const sendMessage: ActionHandler = (input, context) => {
+  const queue = context.registry.byUrl(requiredString(input, "QueueUrl"));
+  return sendOne(queue, input, senderIdOf(context.caller));
+};
+
+export const sendMessageBatch: ActionHandler = (input, context) => {
+  const queue = context.registry.byUrl(requiredString(input, "QueueUrl"));
+  const entries = batchEntries(input, "SendMessageBatchRequestEntry");
+  const total = entries.reduce((sum, e) => sum + (typeof e.MessageBody === "string" ? Buffer.byteLength(e.MessageBody) : 0), 0);
+  if (total > queue.maximumMessageSize) {
+    throw sqsError("BatchRequestTooLong", `Batch requests cannot be longer than ${queue.maximumMessageSize} bytes. You have sent ${total} bytes.`);
+  }
+  const senderId = senderIdOf(context.caller);
+  return runEntries(entries, (entry) => sendOne(queue, entry, senderId));
+};
+
+const SYSTEM_ATTRIBUTES = ["SenderId", "SentTimestamp", "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "AWSTraceHeader"];
+
+/** The `Attributes` map of a received message, for the names asked for. */
+function systemAttributesOf(received: ReceivedMessage, requested: ReadonlySet<string>): Record<string, string> | undefined {
+  if (requested.size === 0) return undefined;
+  const all = requested.has("All");
+  const { message } = received;
+  const values: Record<string, string | undefined> = {
+    SenderId: message.senderId,
+    SentTimestamp: String(message.sentAt),
+    ApproximateReceiveCount: String(received.receiveCount),
+    ApproximateFirstReceiveTimestamp: String(received.firstReceivedAt),
+    AWSTraceHeader: message.systemAttributes.AWSTraceHeader?.StringValue,
+  };
+  const out: Record<string, string> = {};
+  for (const name of SYSTEM_ATTRIBUTES) {
+    const value = values[name];
+    if ((all || requested.has(name)) && value !== undefined) out[name] = value;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+export const receiveMessage: ActionHandler = async (input, context) => {
+  const queue = context.registry.byUrl(requiredString(input, "QueueUrl"));
+  const max = checkRange("MaxNumberOfMessages", optionalInteger(input, "MaxNumberOfMessages") ?? 1, 1, 10);
+  const visibility = checkRange("VisibilityTimeout", optionalInteger(input, "VisibilityTimeout") ?? queue.visibilityTimeoutSeconds, 0, MAX_VISIBILITY);
+  const wait = checkRange("WaitTimeSeconds", optionalInteger(input, "WaitTimeSeconds") ?? queue.receiveMessageWaitTimeSeconds, 0, 20);
+  const systemNames = new Set([...(optionalStringList(input, "AttributeNames") ?? []), ...(optionalStringList(input, "MessageSystemAttributeNames") ?? [])]);
+  const attributeNames = optionalStringList(input, "MessageAttributeNames");
+
+  const received = await queue.waitForMessages(max, visibility, wait * 1000, context.signal);
+  if (received.length === 0) return {};
+  return {
+    Messages: received.map((r) => {
+      const message: JsonObject = {
+        MessageId: r.message.id,
+        ReceiptHandle: r.receiptHandle,
+        MD5OfBody: r.message.md5OfBody,
+        Body: r.message.body,
+      };
+      const attributes = systemAttributesOf(r, systemNames);
+      if (attributes !== undefined) message.Attributes = attributes;
+      const selected = selectAttributes(r.message.attributes, attributeNames);
+      const md5 = md5OfAttributes(selected);
+      if (md5 !== undefined) {
+        message.MD5OfMessageAttributes = md5;
+        message.MessageAttributes = renderAttributes(selected);
+      }
+      return message;
+    }),
+  };
+};
+
+export const deleteMessage: ActionHandler = (input, { registry }) => {
+  const queue = registry.byUrl(requiredString(input, "QueueUrl"));
+  queue.delete(requiredString(input, "ReceiptHandle"));
+  return {};
+};
+
+export const deleteMessageBatch: ActionHandler = (input, { registry }) => {
+  const queue = registry.byUrl(requiredString(input, "QueueUrl"));
+  const entries = batchEntries(input, "DeleteMessageBatchRequestEntry");
+  return runEntries(entries, (entry) => {
+    queue.delete(requiredString(entry, "ReceiptHandle"));
+    return {};
+  });
+};
+
+function changeOne(queue: FakeQueue, entry: JsonObject): JsonObject {
+  const handle = requiredString(entry, "ReceiptHandle");
+  const seconds = optionalInteger(entry, "VisibilityTimeout");
+  if (seconds === undefined) throw sqsError("MissingParameter", "The request must contain the parameter VisibilityTimeout.");
+  checkRange("VisibilityTimeout", seconds, 0, MAX_VISIBILITY);
+  queue.changeVisibility(handle, seconds);
+  return {};
+}
+
+export const changeMessageVisibility: ActionHandler = (input, { registry }) => {
+  const queue = registry.byUrl(requiredString(input, "QueueUrl"));
+  return changeOne(queue, input);
+};
+
+export const changeMessageVisibilityBatch: ActionHandler = (input, { registry }) => {
+  const queue = registry.byUrl(requiredString(input, "QueueUrl"));
+  const entries = batchEntries(input, "ChangeMessageVisibilityBatchRequestEntry");
+  return runEntries(entries, (entry) => changeOne(queue, entry));
+};

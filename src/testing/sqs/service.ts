@@ -1,0 +1,276 @@
+import type { FakeContext } from "../fake-aws.js";
+import { headerValue } from "../core/sigv4-canonical.js";
+import { verifySigV4 } from "../core/sigv4.js";
+import { FakeAwsError, startFakeService, type FakeRequest, type FakeServiceHandle, type ParsedCall, type Reply, type ServiceDefinition } from "../core/fake-service.js";
+import type { ActionContext, ActionHandler } from "./action-context.js";
+import {
+  changeMessageVisibility,
+  changeMessageVisibilityBatch,
+  deleteMessage,
+  deleteMessageBatch,
+  receiveMessage,
+  sendMessage,
+  sendMessageBatch,
+  sendOne,
+} from "./actions-message.js";
+import { createQueue, deleteQueue, getQueueAttributes, getQueueUrl, listQueues, purgeQueue, setQueueAttributes } from "./actions-queue.js";
+import { malformedSqsReply, renderSqsError, sqsError } from "./errors.js";
+import { isObject, type JsonObject } from "./input.js";
+import type { MessageState, QueueCounts } from "./queue.js";
+import { QueueRegistry } from "./registry.js";
+
+const TARGET_PREFIX = "AmazonSQS.";
+
+const ACTIONS: Readonly<Record<string, ActionHandler>> = {
+  CreateQueue: createQueue,
+  GetQueueUrl: getQueueUrl,
+  GetQueueAttributes: getQueueAttributes,
+  SetQueueAttributes: setQueueAttributes,
+  ListQueues: listQueues,
+  DeleteQueue: deleteQueue,
+  PurgeQueue: purgeQueue,
+  SendMessage: sendMessage,
+  SendMessageBatch: sendMessageBatch,
+  ReceiveMessage: receiveMessage,
+  DeleteMessage: deleteMessage,
+  DeleteMessageBatch: deleteMessageBatch,
+  ChangeMessageVisibility: changeMessageVisibility,
+  ChangeMessageVisibilityBatch: changeMessageVisibilityBatch,
+};
+
+/** Real SQS actions the fake does not implement: answered with `UnsupportedOperation`, not a crash. */
+const NOT_IMPLEMENTED = new Set([
+  "AddPermission",
+  "RemovePermission",
+  "TagQueue",
+  "UntagQueue",
+  "ListQueueTags",
+  "ListDeadLetterSourceQueues",
+  "StartMessageMoveTask",
+  "CancelMessageMoveTask",
+  "ListMessageMoveTasks",
+]);
+
+export interface FakeSqsOptions {
+  /** Latency added before every answer, in ms (same as `handle.faults.setLatency`). */
+  latencyMs?: number;
+  /** Queues that exist from the start: names, or names with attributes (`{ VisibilityTimeout: "5" }`). */
+  queues?: readonly (string | { name: string; attributes?: Readonly<Record<string, string>> })[];
+  /** Minimum time between two PurgeQueue calls on a queue; SQS's is 60 s. Default 60. */
+  purgeCooldownSeconds?: number;
+  /** Reject signatures scoped to a region other than the fake's, as SQS does. Default true. */
+  verifyRegion?: boolean;
+}
+
+/** Message attribute value as the SDK's `MessageAttributeValue` has it. */
+export interface FakeMessageAttributeValue {
+  DataType: string;
+  StringValue?: string;
+  BinaryValue?: Uint8Array;
+}
+
+/** A message as `handle.messages(queueName)` shows it. */
+export interface FakeQueueMessage {
+  messageId: string;
+  body: string;
+  messageAttributes: Record<string, FakeMessageAttributeValue>;
+  state: Exclude<MessageState, "deleted">;
+  receiveCount: number;
+  /** Epoch ms. */
+  sentTimestamp: number;
+  /** Epoch ms when a delayed or in-flight message becomes visible. */
+  visibleAt: number;
+}
+
+export type FakeQueueCounts = QueueCounts;
+
+/** What tests see of the fake SQS, besides the endpoint, call log and faults of every fake service. */
+export interface FakeSqsHandle extends FakeServiceHandle {
+  /** The URL of a queue (whether or not it exists): `http://127.0.0.1:PORT/ACCOUNT/NAME`. */
+  queueUrl(queueName: string): string;
+  queueNames(): string[];
+  /** Creates a queue (idempotent, as CreateQueue) and returns its URL. */
+  createQueue(queueName: string, attributes?: Readonly<Record<string, string>>): string;
+  /** Deletes a queue and its messages; false if there was none. */
+  deleteQueue(queueName: string): boolean;
+  /** Enqueues a message without a client (validated as SendMessage is). Returns the message id. */
+  sendMessage(
+    queueName: string,
+    body: string,
+    options?: { delaySeconds?: number; messageAttributes?: Readonly<Record<string, FakeMessageAttributeValue>> },
+  ): string;
+  /** Messages in the queue: visible + in flight + delayed. */
+  messageCount(queueName: string): number;
+  /** Visible, in-flight and delayed counts, and totals sent, received and deleted. */
+  counts(queueName: string): FakeQueueCounts;
+  /** The messages still in the queue, oldest first. */
+  messages(queueName: string): FakeQueueMessage[];
+  /** Deletes every message of a queue now (no PurgeQueue cool-down). */
+  purge(queueName: string): void;
+}
+
+function reply(payload: JsonObject): Reply {
+  return { status: 200, headers: { "content-type": "application/x-amz-json-1.0" }, body: JSON.stringify(payload) };
+}
+
+/** Reads the access key id from the `Authorization` header for the call log, without verifying anything. */
+function claimedAccessKeyId(request: FakeRequest): string | undefined {
+  const auth = headerValue(request.headers, "authorization");
+  return auth === undefined ? undefined : /Credential=([^/,\s]+)\//.exec(auth)?.[1];
+}
+
+/** The request body as a JSON object, or the error SQS answers for a body that is not one. */
+function parseBody(body: string): JsonObject | FakeAwsError {
+  if (body.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return sqsError("SerializationException", "Start of structure or map found where not expected.");
+  }
+  return isObject(value) ? value : sqsError("SerializationException", "Start of structure or map found where not expected.");
+}
+
+/** What the call log shows of a request (never message bodies). */
+function detailsOf(input: JsonObject | FakeAwsError): Record<string, unknown> {
+  if (input instanceof FakeAwsError) return {};
+  const details: Record<string, unknown> = {};
+  for (const key of ["QueueUrl", "QueueName", "WaitTimeSeconds", "MaxNumberOfMessages", "VisibilityTimeout"] as const) {
+    if (input[key] !== undefined) details[key.charAt(0).toLowerCase() + key.slice(1)] = input[key];
+  }
+  if (Array.isArray(input.Entries)) details.entries = input.Entries.length;
+  return details;
+}
+
+/**
+ * Starts the fake SQS on 127.0.0.1: AWS JSON 1.0 (`X-Amz-Target: AmazonSQS.<Action>`) as current
+ * `@aws-sdk/client-sqs` speaks it, with SigV4 verified against `ctx.store`, real long polling,
+ * visibility timeouts, delays, receive counts and MD5s as SQS computes them.
+ *
+ * @example
+ * ```ts
+ * const ctx = { store: new CredentialStore(), region: "us-east-1", accountId: "123456789012", now: Date.now };
+ * const sqs = await startFakeSqs(ctx, { queues: ["jobs"] });
+ * const keys = ctx.store.add({ accessKeyId: "AKIAFAKE", secretAccessKey: "s", arn: "arn:aws:iam::123456789012:user/u", account: "123456789012", issuer: "static" });
+ * const client = new SQSClient({ region: ctx.region, endpoint: sqs.endpoint, credentials: keys });
+ * await client.send(new SendMessageCommand({ QueueUrl: sqs.queueUrl("jobs"), MessageBody: "hi" }));
+ * await sqs.close();
+ * ```
+ */
+export async function startFakeSqs(ctx: FakeContext, options: FakeSqsOptions = {}): Promise<FakeSqsHandle & { close(): Promise<void> }> {
+  // The registry needs the endpoint, known only once the server listens; requests cannot arrive before.
+  const state: { registry?: QueueRegistry } = {};
+  const purgeCooldownMs = (options.purgeCooldownSeconds ?? 60) * 1000;
+  const verifyRegion = options.verifyRegion ?? true;
+
+  const definition: ServiceDefinition = {
+    parse(request): ParsedCall {
+      const target = headerValue(request.headers, "x-amz-target");
+      const action = target?.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : "Unknown";
+      const input = parseBody(request.body);
+      const call: ParsedCall = {
+        action,
+        details: detailsOf(input),
+        // Everything, authentication included, happens in handle(): so a rejected call is still logged
+        // under its action, with the error code it got.
+        handle: async () => {
+          const caller = verifySigV4(request, ctx.store, verifyRegion ? { service: "sqs", region: ctx.region } : { service: "sqs" });
+          const handler = ACTIONS[action];
+          if (handler === undefined) {
+            if (NOT_IMPLEMENTED.has(action)) throw sqsError("UnsupportedOperation", `The fake SQS does not implement ${action}.`);
+            const looksLikeQuery = target === undefined && /(^|&)Action=/.test(request.body + "&" + request.url.search.slice(1));
+            throw sqsError(
+              "UnknownOperationException",
+              looksLikeQuery
+                ? "The fake SQS speaks the AWS JSON 1.0 protocol (X-Amz-Target: AmazonSQS.<Action>) of current SDKs, not the Query protocol."
+                : `Unknown operation ${target ?? "(no X-Amz-Target header)"}.`,
+            );
+          }
+          const context: ActionContext = { registry: state.registry!, caller, signal: request.signal, purgeCooldownMs };
+          if (input instanceof FakeAwsError) throw input;
+          return reply(await handler(input, context));
+        },
+      };
+      const accessKeyId = claimedAccessKeyId(request);
+      if (accessKeyId !== undefined) call.accessKeyId = accessKeyId;
+      return call;
+    },
+    renderError: (error) => renderSqsError(error),
+    malformedReply: () => malformedSqsReply(),
+  };
+
+  const service = await startFakeService(definition, () => ctx.now());
+  const queues = new QueueRegistry(service.endpoint, ctx.accountId, ctx.region, () => ctx.now());
+  state.registry = queues;
+  try {
+    for (const queue of options.queues ?? []) {
+      if (typeof queue === "string") queues.create(queue);
+      else queues.create(queue.name, queue.attributes ?? {});
+    }
+    if (options.latencyMs !== undefined) service.faults.setLatency(options.latencyMs);
+  } catch (error) {
+    await service.close();
+    throw error;
+  }
+
+  return {
+    get endpoint() {
+      return service.endpoint;
+    },
+    get calls() {
+      return service.calls;
+    },
+    count: (action) => service.count(action),
+    clearCalls: () => service.clearCalls(),
+    faults: service.faults,
+    queueUrl: (name) => queues.urlOf(name),
+    queueNames: () => queues.names(),
+    createQueue: (name, attributes = {}) => queues.create(name, attributes).url,
+    deleteQueue: (name) => queues.delete(name),
+    sendMessage(queueName, body, init = {}) {
+      const entry: JsonObject = { MessageBody: body };
+      if (init.delaySeconds !== undefined) entry.DelaySeconds = init.delaySeconds;
+      if (init.messageAttributes !== undefined) {
+        const attributes: Record<string, JsonObject> = {};
+        for (const [name, value] of Object.entries(init.messageAttributes)) {
+          attributes[name] = {
+            DataType: value.DataType,
+            ...(value.StringValue !== undefined ? { StringValue: value.StringValue } : {}),
+            ...(value.BinaryValue !== undefined ? { BinaryValue: Buffer.from(value.BinaryValue).toString("base64") } : {}),
+          };
+        }
+        entry.MessageAttributes = attributes;
+      }
+      const result = sendOne(queues.require(queueName), entry, `${ctx.accountId}`);
+      return result.MessageId as string;
+    },
+    messageCount: (name) => queues.require(name).counts().total,
+    counts: (name) => queues.require(name).counts(),
+    messages: (name) =>
+      queues
+        .require(name)
+        .messages()
+        .filter((m) => m.state !== "deleted")
+        .map((m) => ({
+          messageId: m.id,
+          body: m.body,
+          messageAttributes: Object.fromEntries(
+            Object.entries(m.attributes).map(([key, value]) => [
+              key,
+              value.BinaryValue !== undefined
+                ? { DataType: value.DataType, BinaryValue: new Uint8Array(value.BinaryValue) }
+                : { DataType: value.DataType, StringValue: value.StringValue! },
+            ]),
+          ),
+          state: m.state as Exclude<MessageState, "deleted">,
+          receiveCount: m.receiveCount,
+          sentTimestamp: m.sentAt,
+          visibleAt: m.visibleAt,
+        })),
+    purge: (name) => queues.require(name).purge(false),
+    close: async () => {
+      queues.close();
+      await service.close();
+    },
+  };
+}

@@ -1,0 +1,277 @@
+/**
+ * The fake STS: awsQuery over HTTP(S) on loopback, answering `AssumeRoleWithWebIdentity`, `AssumeRole` and
+ * `GetCallerIdentity` with the XML and error codes real STS uses, so `@aws-sdk/client-sts` (and every
+ * provider built on it) behaves against it as it would against `sts.<region>.amazonaws.com`.
+ */
+import { randomUUID } from "node:crypto";
+import type { KnownCredentials } from "../core/credential-store.js";
+import { FakeAwsError, startFakeService, type FakeRequest, type FakeServiceHandle, type ParsedCall, type Reply } from "../core/fake-service.js";
+import type { FaultError } from "../core/faults.js";
+import { verifySigV4 } from "../core/sigv4.js";
+import type { FakeContext } from "../fake-aws.js";
+import { callerUserId, checkLifetime, issueRoleCredentials, type IssuedRoleCredentials } from "./identity.js";
+import { ConstraintViolations, readRoleParams, validateRoleRequest, type RoleRequest } from "./validate.js";
+import { checkWebIdentityToken } from "./web-identity.js";
+import { renderError, renderResult, type XmlValue } from "./xml.js";
+
+export const STS_API_VERSION = "2011-06-15";
+
+export interface FakeStsOptions {
+  /**
+   * Lifetime of issued credentials, in seconds (fractions allowed; keep it at 2 or more, since expiries
+   * are whole seconds on the wire). Acts like the role's maximum session duration: a request's
+   * `DurationSeconds` can shorten it, never lengthen it. Default 3600.
+   */
+  credentialLifetimeSeconds?: number;
+  /** Latency added before every answer, in ms (same as `faults.setLatency`). */
+  latencyMs?: number;
+  /**
+   * Serve HTTPS with this PEM key and certificate instead of HTTP (e.g. a certificate for
+   * `sts.us-east-1.amazonaws.com` from a test CA, to prove which hostname a client asks for via SNI/Host).
+   */
+  tls?: { key: string; cert: string };
+}
+
+/** Credentials the fake STS issued (no secrets: look them up in the shared store if a test needs them). */
+export interface IssuedStsCredentials {
+  readonly action: "AssumeRoleWithWebIdentity" | "AssumeRole";
+  readonly accessKeyId: string;
+  /** Epoch ms; the `Expiration` the client was told. */
+  readonly expiresAt: number;
+  readonly roleArn: string;
+  readonly roleSessionName: string;
+  /** `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`. */
+  readonly assumedRoleArn: string;
+  /** Epoch ms when they were issued. */
+  readonly issuedAt: number;
+}
+
+/** The fake STS as tests see it. */
+export interface FakeStsHandle extends FakeServiceHandle {
+  /** Every set of credentials issued, in order. */
+  readonly issued: readonly IssuedStsCredentials[];
+  /** Current lifetime of newly issued credentials, in seconds. */
+  readonly credentialLifetimeSeconds: number;
+  /** Changes the lifetime of credentials issued from now on. */
+  setCredentialLifetime(seconds: number): void;
+}
+
+type Params = URLSearchParams;
+
+interface ActionSpec {
+  /** Whether the call must carry a valid SigV4 signature (AssumeRoleWithWebIdentity is unsigned). */
+  signed: boolean;
+  details(params: Params): Record<string, unknown>;
+  run(params: Params, request: FakeRequest, caller: KnownCredentials | undefined): Record<string, XmlValue | undefined>;
+}
+
+/** Every parameter of a request, from the query string and (for POST) the form body, as STS accepts both. */
+function readParams(request: FakeRequest): Params {
+  const params = new URLSearchParams(request.url.search);
+  if (request.method === "POST") for (const [k, v] of new URLSearchParams(request.body)) params.append(k, v);
+  return params;
+}
+
+/** The access key id a signed request claims, read without verifying anything (for the call log). */
+function claimedAccessKeyId(request: FakeRequest): string | undefined {
+  const header = request.headers.authorization;
+  return typeof header === "string" ? /Credential=([^/,\s]+)\//.exec(header)?.[1] : undefined;
+}
+
+function roleDetails(params: Params): Record<string, unknown> {
+  const role = readRoleParams(params);
+  const duration = role.durationSeconds;
+  return {
+    roleArn: role.roleArn,
+    roleSessionName: role.roleSessionName,
+    durationSeconds: duration !== undefined && /^\d+$/.test(duration) ? Number(duration) : duration,
+    policy: role.policy,
+    policyArns: role.policyArns,
+  };
+}
+
+/**
+ * Starts the fake STS on 127.0.0.1 (ephemeral port).
+ *
+ * @example
+ * ```ts
+ * const sts = await startFakeSts(context, { credentialLifetimeSeconds: 5 });
+ * const client = new STSClient({ region: "us-east-1", endpoint: sts.endpoint });
+ * const out = await client.send(new AssumeRoleWithWebIdentityCommand({ RoleArn, RoleSessionName: "app", WebIdentityToken }));
+ * await sts.close();
+ * ```
+ */
+export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {}): Promise<FakeStsHandle & { close(): Promise<void> }> {
+  let lifetimeSeconds = checkLifetime(options.credentialLifetimeSeconds ?? 3600);
+  const issued: IssuedStsCredentials[] = [];
+
+  /** Issues credentials for a validated role request and records them. */
+  function issueFor(action: IssuedStsCredentials["action"], req: RoleRequest): IssuedRoleCredentials {
+    // The configured lifetime plays the role's MaxSessionDuration; DurationSeconds may only shorten it.
+    const seconds = Math.min(lifetimeSeconds, req.durationSeconds ?? 3600);
+    const out = issueRoleCredentials(ctx, { role: req.role, sessionName: req.sessionName, lifetimeSeconds: seconds, issuer: "sts" });
+    issued.push({
+      action,
+      accessKeyId: out.known.accessKeyId,
+      expiresAt: out.known.expiresAt!,
+      roleArn: req.roleArn,
+      roleSessionName: req.sessionName,
+      assumedRoleArn: out.identity.arn,
+      issuedAt: ctx.now(),
+    });
+    return out;
+  }
+
+  const credentialsXml = (out: IssuedRoleCredentials): XmlValue => ({
+    AccessKeyId: out.known.accessKeyId,
+    SecretAccessKey: out.known.secretAccessKey,
+    SessionToken: out.known.sessionToken!,
+    Expiration: out.expiration,
+  });
+
+  const actions: Record<string, ActionSpec> = {
+    AssumeRoleWithWebIdentity: {
+      signed: false,
+      details: (params) => ({
+        ...roleDetails(params),
+        webIdentityToken: params.get("WebIdentityToken") ?? undefined,
+        providerId: params.get("ProviderId") ?? undefined,
+      }),
+      run(params, request) {
+        const violations = new ConstraintViolations();
+        const token = params.get("WebIdentityToken") ?? undefined;
+        violations.check("webIdentityToken", token, { required: true, min: 4, max: 20000, sensitive: true });
+        violations.check("providerId", params.get("ProviderId") ?? undefined, { min: 4, max: 2048 });
+        const req = validateRoleRequest(readRoleParams(params), violations);
+        const claims = checkWebIdentityToken(token!, request.now());
+        const providerId = params.get("ProviderId") ?? undefined;
+        if (providerId === undefined && claims.issuerHost === undefined) {
+          throw new FakeAwsError(400, "InvalidIdentityToken", "Missing a required claim: iss");
+        }
+        const out = issueFor("AssumeRoleWithWebIdentity", req);
+        return {
+          SubjectFromWebIdentityToken: claims.subject,
+          Audience: claims.audience,
+          AssumedRoleUser: { AssumedRoleId: out.identity.assumedRoleId, Arn: out.identity.arn },
+          Credentials: credentialsXml(out),
+          Provider: providerId ?? `arn:${req.role.partition}:iam::${req.role.account}:oidc-provider/${claims.issuerHost}`,
+        };
+      },
+    },
+    AssumeRole: {
+      signed: true,
+      details: (params) => ({ ...roleDetails(params), externalId: params.get("ExternalId") ?? undefined }),
+      run(params) {
+        const violations = new ConstraintViolations();
+        violations.check("externalId", params.get("ExternalId") ?? undefined, { min: 2, max: 1224, pattern: /[\w+=,.@:/-]*/ });
+        const req = validateRoleRequest(readRoleParams(params), violations);
+        const out = issueFor("AssumeRole", req);
+        return {
+          Credentials: credentialsXml(out),
+          AssumedRoleUser: { AssumedRoleId: out.identity.assumedRoleId, Arn: out.identity.arn },
+          // Real STS reports how much of the packed-policy budget a session policy used, in percent.
+          PackedPolicySize: req.policy !== undefined ? Math.max(1, Math.ceil((req.policy.length / 2048) * 100)) : undefined,
+        };
+      },
+    },
+    GetCallerIdentity: {
+      signed: true,
+      details: () => ({}),
+      run(_params, _request, caller) {
+        return { UserId: callerUserId(caller!), Account: caller!.account, Arn: caller!.arn };
+      },
+    },
+  };
+
+  const xmlReply = (status: number, body: string, requestId: string): Reply => ({
+    status,
+    headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
+    body,
+  });
+
+  const service = await startFakeService(
+    {
+      parse(request): ParsedCall {
+        const params = readParams(request);
+        const action = params.get("Action");
+        if (action === null || action === "") throw new FakeAwsError(400, "MissingAction", "Missing Action");
+        const spec = Object.hasOwn(actions, action) ? actions[action] : undefined;
+        const details: Record<string, unknown> = spec ? spec.details(params) : {};
+        if (request.servername !== undefined) details.sni = request.servername;
+        const accessKeyId = spec?.signed ? claimedAccessKeyId(request) : undefined;
+        return {
+          action,
+          details,
+          ...(accessKeyId !== undefined && { accessKeyId }),
+          handle() {
+            const version = params.get("Version") || "NO_VERSION_SPECIFIED";
+            if (spec === undefined || version !== STS_API_VERSION) {
+              throw new FakeAwsError(400, "InvalidAction", `Could not find operation ${action} for version ${version}`);
+            }
+            const caller = spec.signed ? verifySigV4(request, ctx.store, { service: "sts", region: ctx.region }) : undefined;
+            const requestId = randomUUID();
+            return xmlReply(200, renderResult(action, spec.run(params, request, caller), requestId), requestId);
+          },
+        };
+      },
+      renderError(error: FaultError): Reply {
+        const requestId = randomUUID();
+        return xmlReply(error.status, renderError(error.status, error.code, error.message ?? defaultMessage(error.code), requestId), requestId);
+      },
+      malformedReply(request): Reply {
+        // A response cut off mid-way: what a broken proxy or a dropped connection leaves the SDK with.
+        const action = readParams(request).get("Action") ?? "Unknown";
+        return {
+          status: 200,
+          headers: { "content-type": "text/xml" },
+          body: `<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n  <${action}Result>\n    <Credentials>\n      <AccessKeyId>ASIA`,
+        };
+      },
+    },
+    ctx.now,
+    options.tls ? { tls: options.tls } : {},
+  );
+  if (options.latencyMs !== undefined) service.faults.setLatency(options.latencyMs);
+
+  return {
+    endpoint: service.endpoint,
+    get calls() {
+      return service.calls;
+    },
+    count: (action) => service.count(action),
+    clearCalls: () => service.clearCalls(),
+    faults: service.faults,
+    get issued() {
+      return issued;
+    },
+    get credentialLifetimeSeconds() {
+      return lifetimeSeconds;
+    },
+    setCredentialLifetime(seconds) {
+      lifetimeSeconds = checkLifetime(seconds);
+    },
+    close: () => service.close(),
+  };
+}
+
+/** Messages real STS sends with the errors tests inject most, so injected faults read like real ones. */
+function defaultMessage(code: string): string {
+  switch (code) {
+    case "Throttling":
+      return "Rate exceeded";
+    case "InvalidIdentityToken":
+      return "Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for requirements";
+    case "IDPCommunicationError":
+      return "The request could not be fulfilled because the identity provider (IDP) that was asked to verify the incoming identity token could not be reached.";
+    case "ExpiredTokenException":
+      return "Token expired";
+    case "ExpiredToken":
+      return "The security token included in the request is expired";
+    case "IDPRejectedClaim":
+      return "The identity provider (IdP) reported that authentication failed.";
+    case "ServiceUnavailable":
+      return "Service Unavailable";
+    default:
+      return code;
+  }
+}
