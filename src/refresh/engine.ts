@@ -1,0 +1,396 @@
+/**
+ * The one engine behind both faces (refresher and swapper): holds the current credentials, runs one
+ * attempt at a time, plans the next one (schedule on success, backoff on failure), keeps the counters
+ * `status()` reports and emits events. What an attempt *does* is injected (`Acquire`), which is the only
+ * difference between a refresher (call the source) and a swapper (build a provider, resolve it, swap).
+ */
+import type { AwsCredentialIdentity } from "@smithy/types";
+import type { Logger } from "../shared/logger.js";
+import { toSafeCredentials, type SafeCredentials } from "../shared/safe-credentials.js";
+import { backoffDelay, type BackoffPolicy } from "./backoff.js";
+import { AttemptTimeoutError, CredentialsExpiredError, RefresherStoppedError, describeError, summarizeError, type ErrorSummary } from "./errors.js";
+import { planNextRefresh, type SchedulePolicy } from "./schedule.js";
+import type { RefreshErrorEvent, RefreshEvent, RefreshReason, RefreshStatus } from "./types.js";
+
+/** The result of one successful acquisition. */
+export interface Acquired {
+  credentials: AwsCredentialIdentity;
+  /** Runs synchronously when the engine adopts these credentials (the swapper swaps its provider here). */
+  commit?(): void;
+  /** Runs when the engine will not adopt them (it was stopped meanwhile, or they are unusable). */
+  abandon?(): void;
+}
+
+/** One attempt at new credentials. */
+export type Acquire = () => Promise<Acquired>;
+
+export interface EngineOptions {
+  name: string;
+  schedule: SchedulePolicy;
+  backoff: BackoffPolicy;
+  logger: Logger;
+  random: () => number;
+  /** An attempt that has not settled after this long counts as failed (Infinity: never). */
+  attemptTimeoutMs: number;
+  onRefresh?: ((event: RefreshEvent) => void) | undefined;
+  onRefreshError?: ((event: RefreshErrorEvent) => void) | undefined;
+  /** Runs once when the engine is stopped (the swapper disposes its provider here). */
+  onStop?: () => void;
+}
+
+/** Attempts never reject: callers, timers and `ready` each turn an outcome into what they need. */
+type Outcome = { ok: true; credentials: SafeCredentials } | { ok: false; error: unknown; callerError: unknown };
+
+interface Cached {
+  credentials: SafeCredentials;
+  /** Resolved once per fetch, so the hot path allocates nothing. */
+  promise: Promise<SafeCredentials>;
+  /** Epoch ms; undefined for credentials that do not expire. */
+  expiresAt: number | undefined;
+}
+
+/** setTimeout's limit (~24.8 days); longer waits are re-armed when the timer fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A timer that fires this close to its due time counts as due (timers and the wall clock drift a little). */
+const TIMER_SLACK_MS = 5;
+
+/**
+ * Internal: the faces (`createRefresher`, `createSwapper`) own one each and expose it as a provider.
+ *
+ * @example
+ * ```ts
+ * const engine = new RefreshEngine(async () => ({ credentials: await source({ forceRefresh: true }) }), options);
+ * engine.start();
+ * const credentials = await engine.get();
+ * ```
+ */
+export class RefreshEngine {
+  /** Settles after the first attempt; a no-op handler is attached so it never rejects unhandled. */
+  readonly ready: Promise<void>;
+
+  readonly #acquire: Acquire;
+  readonly #options: EngineOptions;
+  #cached: Cached | undefined;
+  #inFlight: Promise<Outcome> | undefined;
+  /** Attempts running or queued behind `#inFlight`; the last one to finish clears it. */
+  #pending = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #nextRefreshAt: number | undefined;
+  #stopped = false;
+  #refreshCount = 0;
+  #failureCount = 0;
+  #consecutiveFailures = 0;
+  #lastRefreshAt: number | undefined;
+  #lastError: ErrorSummary | undefined;
+  #lastErrorAt: number | undefined;
+  #settleReady: ((outcome: Outcome) => void) | undefined;
+
+  constructor(acquire: Acquire, options: EngineOptions) {
+    this.#acquire = acquire;
+    this.#options = options;
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.#settleReady = (outcome) => (outcome.ok ? resolve() : reject(outcome.error));
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  /** Starts the prefetch. Separate from the constructor so the face can finish wiring itself first. */
+  start(): void {
+    void this.#attempt("initial");
+  }
+
+  /**
+   * The hot path: while the cached credentials are valid, return their already-resolved promise —
+   * one clock read and a comparison, no allocation.
+   */
+  get(): Promise<SafeCredentials> {
+    const cached = this.#cached;
+    if (cached !== undefined && (cached.expiresAt === undefined || Date.now() < cached.expiresAt)) return cached.promise;
+    return this.#demand();
+  }
+
+  /** A forced attempt (joining one under way); rejects if it fails. */
+  refresh(override?: Acquire): Promise<SafeCredentials> {
+    if (this.#stopped) return Promise.reject(new RefresherStoppedError(this.#options.name, this.#expiration()));
+    return this.#attempt("forced", override).then(unwrap);
+  }
+
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#clearTimer();
+    this.#nextRefreshAt = undefined;
+    this.#log("debug", `${this.#options.name}: stopped`);
+    if (this.#options.onStop) this.#safely(this.#options.onStop, "onStop");
+  }
+
+  status(): RefreshStatus {
+    const now = Date.now();
+    const cached = this.#cached;
+    const valid = cached !== undefined && (cached.expiresAt === undefined || now < cached.expiresAt);
+    let state: RefreshStatus["state"];
+    if (this.#stopped) state = "stopped";
+    else if (valid) state = this.#consecutiveFailures > 0 ? "degraded" : "ready";
+    else if (cached !== undefined) state = "expired";
+    else state = this.#failureCount > 0 ? "failed" : "starting";
+    return {
+      state,
+      expiration: toDate(cached?.expiresAt),
+      lastRefreshAt: toDate(this.#lastRefreshAt),
+      lastError: this.#lastError ? { ...this.#lastError } : undefined,
+      lastErrorAt: toDate(this.#lastErrorAt),
+      refreshCount: this.#refreshCount,
+      failureCount: this.#failureCount,
+      consecutiveFailures: this.#consecutiveFailures,
+      nextRefreshAt: toDate(this.#nextRefreshAt),
+      refreshing: this.#inFlight !== undefined,
+    };
+  }
+
+  /** No valid credentials: wait for an attempt (joining one under way) — this is the only waiting path. */
+  #demand(): Promise<SafeCredentials> {
+    if (this.#stopped && this.#inFlight === undefined) {
+      return Promise.reject(new RefresherStoppedError(this.#options.name, this.#expiration()));
+    }
+    return this.#attempt("demand").then((outcome) => {
+      if (outcome.ok) return outcome.credentials;
+      // A caller that raced a forced refresh may still find valid credentials; serve them rather than fail.
+      const cached = this.#cached;
+      if (cached !== undefined && (cached.expiresAt === undefined || Date.now() < cached.expiresAt)) return cached.credentials;
+      throw outcome.callerError;
+    });
+  }
+
+  /** Single flight: joins the attempt under way, unless `override` must run (then it queues behind it). */
+  #attempt(reason: RefreshReason, override?: Acquire): Promise<Outcome> {
+    const current = this.#inFlight;
+    if (current !== undefined && override === undefined) return current;
+    this.#pending += 1;
+    const run = (): Promise<Outcome> => this.#run(reason, override ?? this.#acquire);
+    const attempt = current !== undefined ? current.then(run) : run();
+    this.#inFlight = attempt;
+    return attempt;
+  }
+
+  async #run(reason: RefreshReason, acquire: Acquire): Promise<Outcome> {
+    this.#clearTimer();
+    this.#nextRefreshAt = undefined;
+    const startedAt = Date.now();
+    let acquired: Acquired;
+    try {
+      acquired = await this.#bounded(acquire());
+    } catch (error) {
+      return this.#fail(error, reason, startedAt);
+    }
+    const problem = this.#check(acquired);
+    if (problem !== undefined) {
+      if (acquired?.abandon) this.#safely(() => acquired.abandon?.(), "abandon");
+      return this.#fail(problem, reason, startedAt);
+    }
+    return this.#succeed(acquired, reason, startedAt);
+  }
+
+  /**
+   * Bounds an attempt: a hung STS socket must not freeze refreshing (single flight would otherwise wait
+   * on it forever while the credentials run out). A late answer is abandoned, never adopted.
+   */
+  #bounded(pending: Promise<Acquired>): Promise<Acquired> {
+    const limit = this.#options.attemptTimeoutMs;
+    if (!Number.isFinite(limit)) return pending;
+    return new Promise<Acquired>((resolve, reject) => {
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        reject(new AttemptTimeoutError(this.#options.name, limit));
+      }, limit);
+      timer.unref?.();
+      pending.then(
+        (acquired) => {
+          clearTimeout(timer);
+          if (!timedOut) resolve(acquired);
+          else if (acquired?.abandon) this.#safely(() => acquired.abandon?.(), "abandon");
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          if (!timedOut) reject(error);
+        },
+      );
+    });
+  }
+
+  #check(acquired: Acquired | undefined): Error | undefined {
+    const c: unknown = acquired?.credentials;
+    const name = this.#options.name;
+    if (typeof c !== "object" || c === null) return new TypeError(`${name}: the source resolved to ${c === null ? "null" : typeof c}, not credentials`);
+    const { accessKeyId, secretAccessKey, expiration } = c as Record<string, unknown>;
+    if (typeof accessKeyId !== "string" || !accessKeyId || typeof secretAccessKey !== "string" || !secretAccessKey) {
+      return new TypeError(`${name}: the source resolved to credentials without accessKeyId or secretAccessKey`);
+    }
+    if (expiration === undefined) return undefined;
+    if (!(expiration instanceof Date) || !Number.isFinite(expiration.getTime())) {
+      return new TypeError(`${name}: the source resolved to credentials whose expiration is not a valid Date`);
+    }
+    if (expiration.getTime() <= Date.now()) {
+      return new Error(`${name}: the source returned credentials that had already expired at ${expiration.toISOString()}`);
+    }
+    return undefined;
+  }
+
+  #succeed(acquired: Acquired, reason: RefreshReason, startedAt: number): Outcome {
+    this.#finishFlight();
+    const now = Date.now();
+    const credentials = toSafeCredentials(acquired.credentials);
+    const expiresAt = credentials.expiration?.getTime();
+    // Adopt and commit in one synchronous step: no caller can observe the new provider with old credentials.
+    this.#cached = { credentials, promise: Promise.resolve(credentials), expiresAt };
+    const finish = this.#stopped ? acquired.abandon : acquired.commit;
+    if (finish) this.#safely(() => finish.call(acquired), this.#stopped ? "abandon" : "commit");
+    this.#refreshCount += 1;
+    this.#lastRefreshAt = now;
+    const recoveredFrom = this.#consecutiveFailures;
+    this.#consecutiveFailures = 0;
+    const next = this.#stopped ? undefined : planNextRefresh(expiresAt, now, this.#options.schedule, this.#options.random);
+    this.#arm(next);
+    const durationMs = now - startedAt;
+    this.#log(
+      recoveredFrom > 0 ? "info" : "debug",
+      `${this.#options.name}: credentials obtained (${reason}) in ${durationMs} ms` +
+        `${recoveredFrom > 0 ? ` after ${recoveredFrom} failed attempt${recoveredFrom === 1 ? "" : "s"}` : ""}; ` +
+        `expire ${credentials.expiration ? `at ${credentials.expiration.toISOString()}` : "never"}; ` +
+        `next refresh ${next === undefined ? "not planned" : `at ${new Date(next).toISOString()}`}`,
+    );
+    this.#emit(this.#options.onRefresh, "onRefresh", {
+      reason,
+      durationMs,
+      expiration: toDate(expiresAt),
+      nextRefreshAt: toDate(next),
+      refreshCount: this.#refreshCount,
+    });
+    const outcome: Outcome = { ok: true, credentials };
+    this.#settleFirst(outcome);
+    return outcome;
+  }
+
+  #fail(error: unknown, reason: RefreshReason, startedAt: number): Outcome {
+    this.#finishFlight();
+    const now = Date.now();
+    const held = this.#cached;
+    const secrets = held?.credentials;
+    this.#failureCount += 1;
+    this.#consecutiveFailures += 1;
+    this.#lastError = summarizeError(error, secrets);
+    this.#lastErrorAt = now;
+    const retryAt = this.#stopped ? undefined : now + backoffDelay(this.#consecutiveFailures, this.#options.backoff, this.#options.random);
+    this.#arm(retryAt);
+    const valid = held !== undefined && (held.expiresAt === undefined || now < held.expiresAt);
+    const expiredAt = held !== undefined && !valid ? toDate(held.expiresAt) : undefined;
+    const callerError = expiredAt ? new CredentialsExpiredError(expiredAt, error, secrets) : error;
+    const name = this.#options.name;
+    const attempt = this.#consecutiveFailures;
+    const retry = retryAt === undefined ? "no retry (stopped)" : `next attempt at ${new Date(retryAt).toISOString()}`;
+    const cause = describeError(error, secrets);
+    if (valid) {
+      const until = held.expiresAt === undefined ? "without expiry" : `valid until ${new Date(held.expiresAt).toISOString()}`;
+      this.#log("warn", `${name}: refresh failed (${reason}, attempt ${attempt}); still serving credentials ${until}; ${retry}: ${cause}`);
+    } else {
+      const state = expiredAt ? `credentials expired at ${expiredAt.toISOString()}` : "no credentials yet";
+      this.#log("error", `${name}: could not obtain credentials (${reason}, attempt ${attempt}; ${state}); ${retry}: ${cause}`);
+    }
+    this.#emit(this.#options.onRefreshError, "onRefreshError", {
+      reason,
+      error,
+      attempt,
+      nextRetryAt: toDate(retryAt),
+      durationMs: now - startedAt,
+      credentialsValid: valid,
+      expiration: toDate(held?.expiresAt),
+    });
+    const outcome: Outcome = { ok: false, error, callerError };
+    this.#settleFirst(outcome);
+    return outcome;
+  }
+
+  /**
+   * Ends this attempt's flight synchronously, before callbacks run and `ready` settles, so that anyone
+   * reacting to the outcome (a callback calling `refresh()`, a `status()` read) starts afresh.
+   */
+  #finishFlight(): void {
+    this.#pending -= 1;
+    if (this.#pending === 0) this.#inFlight = undefined;
+  }
+
+  #settleFirst(outcome: Outcome): void {
+    const settle = this.#settleReady;
+    this.#settleReady = undefined;
+    settle?.(outcome);
+  }
+
+  #arm(at: number | undefined): void {
+    this.#clearTimer();
+    this.#nextRefreshAt = at;
+    if (at === undefined || this.#stopped) return;
+    const delay = Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS);
+    const timer = setTimeout(this.#onTimer, delay);
+    // Never keep a process alive just to refresh credentials nobody may use again.
+    timer.unref?.();
+    this.#timer = timer;
+  }
+
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    const due = this.#nextRefreshAt;
+    if (this.#stopped || due === undefined) return;
+    if (due - Date.now() > TIMER_SLACK_MS) {
+      this.#arm(due);
+      return;
+    }
+    void this.#attempt(this.#consecutiveFailures > 0 ? "retry" : "scheduled");
+  };
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #expiration(): Date | undefined {
+    return toDate(this.#cached?.expiresAt);
+  }
+
+  /** Calls a user callback; neither a throw nor a rejected promise from it may disturb the engine. */
+  #emit<E>(callback: ((event: E) => void) | undefined, label: string, event: E): void {
+    if (callback === undefined) return;
+    this.#safely(() => callback(event), label);
+  }
+
+  #safely(fn: () => unknown, label: string): void {
+    try {
+      const result = fn();
+      if (isThenable(result)) {
+        result.then(undefined, (error: unknown) => this.#log("error", `${this.#options.name}: ${label} failed: ${describeError(error)}`));
+      }
+    } catch (error) {
+      this.#log("error", `${this.#options.name}: ${label} threw: ${describeError(error)}`);
+    }
+  }
+
+  #log(level: keyof Logger, message: string): void {
+    try {
+      this.#options.logger[level](message);
+    } catch {
+      // A broken logger must not break credential refresh.
+    }
+  }
+}
+
+function unwrap(outcome: Outcome): SafeCredentials {
+  if (outcome.ok) return outcome.credentials;
+  throw outcome.callerError;
+}
+
+function toDate(ms: number | undefined): Date | undefined {
+  return ms === undefined ? undefined : new Date(ms);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
+}

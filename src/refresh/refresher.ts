@@ -1,0 +1,47 @@
+/**
+ * The refresher face of the engine: one source, fetched again in the background before expiry.
+ */
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import { RefreshEngine } from "./engine.js";
+import { resolveEngineOptions } from "./options.js";
+import { makeRefreshingProvider } from "./provider.js";
+import type { RefreshOptions, Refresher } from "./types.js";
+
+/**
+ * Wraps a credential source so that no request waits for it once the first fetch is done: it fetches
+ * at once (prefetch), refreshes in the background before expiry (with jitter), shares one fetch among
+ * concurrent callers, keeps serving valid credentials while refreshes fail (retrying with backoff) and
+ * only fails callers after expiry, with a {@link CredentialsExpiredError} that says why.
+ *
+ * The source is called as `source({ forceRefresh: true })`, so a memoizing source (such as the SDK's
+ * `fromTokenFile`) really fetches. Credentials are returned as `SafeCredentials` (secrets hidden from
+ * logs). Timers are unref'd: the process exits when its work is done, whether or not `stop()` is called.
+ *
+ * @param source - any credential provider function.
+ * @param options - see {@link RefreshOptions}.
+ *
+ * @example
+ * ```ts
+ * import { fromTokenFile } from "@aws-sdk/credential-providers";
+ * import { SQSClient } from "@aws-sdk/client-sqs";
+ * import { createRefresher } from "awscreds";
+ *
+ * const credentials = createRefresher(fromTokenFile(), { logger: console });
+ * await credentials.ready; // optional: fail fast at startup
+ * const sqs = new SQSClient({ credentials });
+ * app.get("/ready", (_req, res) => {
+ *   const status = credentials.status();
+ *   res.status(status.state === "ready" || status.state === "degraded" ? 200 : 503).json(status);
+ * });
+ * ```
+ */
+export function createRefresher(source: AwsCredentialIdentityProvider, options: RefreshOptions = {}): Refresher {
+  if (typeof source !== "function") throw new TypeError("createRefresher: source must be a credential provider function");
+  const engine = new RefreshEngine(
+    async () => ({ credentials: await source({ forceRefresh: true }) }),
+    resolveEngineOptions(options, "awscreds refresher"),
+  );
+  const refresher = makeRefreshingProvider(engine);
+  engine.start();
+  return refresher;
+}

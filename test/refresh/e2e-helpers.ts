@@ -1,0 +1,82 @@
+/**
+ * End-to-end plumbing: the fakes, an environment with no real AWS settings, the SDK's own web identity
+ * provider pointed at the fake STS, and a load generator that times credential resolutions.
+ */
+import { performance } from "node:perf_hooks";
+import { fromTokenFile } from "@aws-sdk/credential-providers";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import type { FakeAws } from "../../src/testing/index.js";
+
+/** Removes every AWS_* variable (so nothing real leaks in) and points shared files nowhere. Returns a restore. */
+export function isolateAwsEnv(): () => void {
+  const saved = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("AWS_")));
+  for (const key of Object.keys(saved)) delete process.env[key];
+  process.env.AWS_CONFIG_FILE = "/nonexistent/awscreds-test/config";
+  process.env.AWS_SHARED_CREDENTIALS_FILE = "/nonexistent/awscreds-test/credentials";
+  process.env.AWS_EC2_METADATA_DISABLED = "true";
+  return () => {
+    for (const key of Object.keys(process.env)) if (key.startsWith("AWS_")) delete process.env[key];
+    Object.assign(process.env, saved);
+  };
+}
+
+/** The SDK's own `fromTokenFile`, talking to the fake STS only. */
+export function webIdentitySource(fake: FakeAws, tokenFile: string, sessionName = "refresh-e2e"): AwsCredentialIdentityProvider {
+  return fromTokenFile({
+    webIdentityTokenFile: tokenFile,
+    roleArn: `arn:aws:iam::${fake.accountId}:role/refresh-e2e`,
+    roleSessionName: sessionName,
+    clientConfig: { endpoint: fake.sts.endpoint, region: fake.region },
+  });
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface Resolution {
+  /** performance.now() when the call started. */
+  start: number;
+  durationMs: number;
+  credentials?: AwsCredentialIdentity;
+  error?: unknown;
+  /** Date.now() when the call ended. */
+  endedAt: number;
+}
+
+/**
+ * Calls the given providers (e.g. `client.config.credentials` of real clients) from `workers` concurrent
+ * loops with a short pause between calls, for `durationMs`, timing each resolution.
+ */
+export async function resolveUnderLoad(
+  providers: readonly (() => Promise<AwsCredentialIdentity>)[],
+  durationMs: number,
+  workers = 4,
+  pauseMs = 10,
+): Promise<Resolution[]> {
+  const results: Resolution[] = [];
+  const until = performance.now() + durationMs;
+  const worker = async (offset: number): Promise<void> => {
+    for (let i = offset; performance.now() < until; i++) {
+      const provider = providers[i % providers.length]!;
+      const start = performance.now();
+      try {
+        const credentials = await provider();
+        results.push({ start, durationMs: performance.now() - start, credentials, endedAt: Date.now() });
+      } catch (error) {
+        results.push({ start, durationMs: performance.now() - start, error, endedAt: Date.now() });
+      }
+      await sleep(pauseMs);
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
+  return results;
+}
+
+/** Polls `condition` every 25 ms until it holds or `timeoutMs` passes; returns whether it held. */
+export async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (condition()) return true;
+    await sleep(25);
+  }
+  return condition();
+}

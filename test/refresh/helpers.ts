@@ -1,0 +1,83 @@
+/**
+ * Shared helpers of the refresh tests: a seeded random, a scripted credential source and a capturing logger.
+ */
+import type { AwsCredentialIdentity } from "@smithy/types";
+import type { Logger } from "../../src/shared/logger.js";
+
+/** mulberry32: a tiny seeded PRNG, so property-style loops are reproducible. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const SECRET_MARK = "SuperSecretKeyMaterial";
+
+/** Distinct credentials per fetch; secrets carry a recognizable mark so tests can grep for leaks. */
+export function makeCredentials(n: number, lifetimeMs: number | undefined, now = Date.now()): AwsCredentialIdentity {
+  return {
+    accessKeyId: `ASIATEST${String(n).padStart(8, "0")}`,
+    secretAccessKey: `${SECRET_MARK}-secret-${n}`,
+    sessionToken: `${SECRET_MARK}-token-${n}`,
+    ...(lifetimeMs === undefined ? {} : { expiration: new Date(now + lifetimeMs) }),
+  };
+}
+
+export interface ScriptedSource {
+  (options?: Record<string, unknown>): Promise<AwsCredentialIdentity>;
+  calls: Record<string, unknown>[];
+  /** Makes the next calls fail (until `recover()`), with an error whose message names the attempt. */
+  fail(error?: () => unknown): void;
+  recover(): void;
+  /** Milliseconds each call takes (via setTimeout, so fake timers control it). */
+  latencyMs: number;
+  lifetimeMs: number | undefined;
+}
+
+/** A credential source whose behaviour a test scripts: lifetime, latency, failures. */
+export function scriptedSource(init: { lifetimeMs?: number | undefined; latencyMs?: number } = {}): ScriptedSource {
+  let failure: (() => unknown) | undefined;
+  const source = (async (options?: Record<string, unknown>) => {
+    source.calls.push(options ?? {});
+    const n = source.calls.length;
+    if (source.latencyMs > 0) await new Promise((r) => setTimeout(r, source.latencyMs));
+    if (failure) throw failure();
+    return makeCredentials(n, source.lifetimeMs);
+  }) as ScriptedSource;
+  source.calls = [];
+  source.latencyMs = init.latencyMs ?? 0;
+  source.lifetimeMs = "lifetimeMs" in init ? init.lifetimeMs : 60_000;
+  source.fail = (error) => {
+    failure = error ?? (() => new Error(`STS unavailable (call ${source.calls.length})`));
+  };
+  source.recover = () => {
+    failure = undefined;
+  };
+  return source;
+}
+
+/** A logger that records every message, to assert on levels and on the absence of secrets. */
+export function capturingLogger(): Logger & { lines: { level: string; text: string }[] } {
+  const lines: { level: string; text: string }[] = [];
+  const record =
+    (level: string) =>
+    (...content: unknown[]): void => {
+      lines.push({ level, text: content.map(String).join(" ") });
+    };
+  return { lines, debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") };
+}
+
+/** Collects unhandled rejections while a test file runs. */
+export function trackUnhandledRejections(): { reasons: unknown[]; dispose(): void } {
+  const reasons: unknown[] = [];
+  const listener = (reason: unknown): void => {
+    reasons.push(reason);
+  };
+  process.on("unhandledRejection", listener);
+  return { reasons, dispose: () => process.off("unhandledRejection", listener) };
+}
