@@ -1,6 +1,25 @@
 /**
  * awscreds: AWS credential providers for long-running Node.js services.
  */
+// Where credentials come from.
+export { fromEnvGatedChain, fromRegionalWebIdentity, formatDescription, DEFAULT_DEPLOYED_ENVS } from "./sources/index.js";
+export type {
+  EnvGatedChainOptions,
+  EnvGatedChainProvider,
+  RegionalWebIdentityOptions,
+  RegionalWebIdentityProvider,
+  WebIdentityDescription,
+  ChainDescription,
+  SourceName,
+  SourceReport,
+  SourceState,
+  AppMode,
+  EnvVars,
+  ContainerSourceOptions,
+  InstanceMetadataSourceOptions,
+  RetryPolicy,
+} from "./sources/index.js";
+
 export type { Logger } from "./shared/logger.js";
 export { SafeCredentials, toSafeCredentials, redactCredentials } from "./shared/safe-credentials.js";
 export type { RedactedCredentials } from "./shared/safe-credentials.js";

@@ -1,0 +1,61 @@
+/**
+ * The local/deployed decision. Pure: a function of the `appEnv` option, `APP_ENV` and `deployedEnvs`.
+ */
+import { credentialsError } from "./errors.js";
+import { readVar, type EnvVars } from "./env.js";
+
+/** Environments that use workload identity unless `deployedEnvs` says otherwise. */
+export const DEFAULT_DEPLOYED_ENVS: readonly string[] = Object.freeze(["production", "staging", "integration"]);
+
+/** `local`: explicit environment keys only. `deployed`: workload identity only. */
+export type AppMode = "local" | "deployed";
+
+export interface AppModeDecision {
+  mode: AppMode;
+  /** The environment name as given (trimmed), e.g. `Production`. */
+  appEnv: string;
+  /** Where it came from: `the appEnv option` or `APP_ENV`. */
+  from: string;
+  /** The deployed environment names compared against (normalized: trimmed, lower case). */
+  deployedEnvs: readonly string[];
+}
+
+const normalize = (name: string): string => name.trim().toLowerCase();
+
+/**
+ * Decides local or deployed. The `appEnv` option wins over `APP_ENV`; both are compared ignoring case and
+ * surrounding whitespace; anything that is not a deployed environment is local.
+ *
+ * @throws CredentialsProviderError (never `tryNextLink`) when neither is set, naming `APP_ENV`.
+ *
+ * @example
+ * ```ts
+ * decideAppMode({ env: { APP_ENV: " Production " } }).mode; // "deployed"
+ * decideAppMode({ env: { APP_ENV: "dev" } }).mode;          // "local"
+ * ```
+ */
+export function decideAppMode(input: { appEnv?: string; deployedEnvs?: readonly string[]; env: EnvVars }): AppModeDecision {
+  const deployedEnvs = Object.freeze(
+    [...new Set((input.deployedEnvs ?? DEFAULT_DEPLOYED_ENVS).map(normalize).filter((name) => name !== ""))],
+  );
+  const option = input.appEnv?.trim();
+  const fromEnv = readVar(input.env, "APP_ENV");
+  const appEnv = option || fromEnv;
+  if (!appEnv) {
+    const deployedList = deployedEnvs.length > 0 ? deployedEnvs.join(", ") : "(none configured)";
+    const emptyOption = input.appEnv !== undefined ? " The appEnv option was given but is empty." : "";
+    throw credentialsError(
+      `APP_ENV is not set, so awscreds cannot tell whether this process runs on a laptop or in a deployed ` +
+        `environment.${emptyOption} Set APP_ENV (or pass the appEnv option) to the environment's name: one of ` +
+        `${deployedList} to use the workload's identity (web identity token, container endpoint, instance role), ` +
+        `or any other name such as "local" to use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment.`,
+      { tryNextLink: false },
+    );
+  }
+  return {
+    mode: deployedEnvs.includes(normalize(appEnv)) ? "deployed" : "local",
+    appEnv,
+    from: option ? "the appEnv option" : "APP_ENV",
+    deployedEnvs,
+  };
+}

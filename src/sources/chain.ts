@@ -1,0 +1,257 @@
+/**
+ * `fromEnvGatedChain`: the APP_ENV-gated chain. Local means explicit environment keys only; deployed
+ * means workload identity only (web identity → container endpoint → instance role), first one wins.
+ */
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { silentLogger, type Logger } from "../shared/logger.js";
+import { decideAppMode, type AppMode, type AppModeDecision } from "./app-env.js";
+import { fromContainerEndpoint, type ContainerSourceOptions } from "./container.js";
+import { KUBERNETES_IMDS_REASON, planDeployedSources, type PlannedSource } from "./deployed-plan.js";
+import { SOURCE_LABELS, type ChainDescription, type SourceName, type SourceReport } from "./describe.js";
+import { fromLocalEnvKeys, readLocalKeys, localKeysErrorMessage } from "./env-keys.js";
+import { credentialsError, messageOf, tryNextLinkOf } from "./errors.js";
+import { readVar, resolveEnv, type EnvOption, type EnvVars } from "./env.js";
+import { fromInstanceRole, imdsEndpointLabel, type InstanceMetadataSourceOptions } from "./instance-metadata.js";
+import { fromSharedConfigProfile, readSharedConfigSettings } from "./shared-config.js";
+import { fromRegionalWebIdentity, type RegionalWebIdentityOptions } from "./web-identity.js";
+
+export interface EnvGatedChainOptions extends EnvOption {
+  /** The environment's name; overrides `APP_ENV`. One of them is required. */
+  appEnv?: string;
+  /** Names that mean "deployed" (case and surrounding whitespace ignored). Default: production, staging, integration. */
+  deployedEnvs?: readonly string[];
+  /** Options of the web identity source (region, endpoint, timeouts…); `env` and `logger` come from here. */
+  webIdentity?: Omit<RegionalWebIdentityOptions, "env" | "logger">;
+  /** Options of the container endpoint source. */
+  container?: ContainerSourceOptions;
+  /** Options of the instance-metadata source. */
+  instanceMetadata?: InstanceMetadataSourceOptions;
+  /** In Kubernetes (`KUBERNETES_SERVICE_HOST` set), allow the node's instance role. Default false. */
+  allowInstanceRoleInKubernetes?: boolean;
+  /**
+   * Deployed mode only: also read the shared config/credentials files (`true`: profile from `AWS_PROFILE`,
+   * else `default`), tried after the container endpoint and before the instance role. Never used locally.
+   */
+  sharedConfig?: boolean | { profile?: string };
+  /** SDK-compatible logger (`console` works). Default: silent. */
+  logger?: Logger;
+}
+
+/** The chain's provider: a plain credentials provider with `describe()`. */
+export type EnvGatedChainProvider = AwsCredentialIdentityProvider & {
+  /** `local` or `deployed`, decided at construction. */
+  readonly mode: AppMode;
+  /** The mode, the chosen source and why each other source was skipped. No secrets. */
+  describe(): ChainDescription;
+};
+
+/**
+ * An `APP_ENV`-gated credentials provider.
+ *
+ * - `APP_ENV` (or `appEnv`) is required; missing, the constructor throws an error naming it.
+ * - Local (any name not in `deployedEnvs`): `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`)
+ *   only, read on each call. No file under `~/.aws` is opened, no metadata endpoint contacted.
+ * - Deployed: web identity token (IRSA) → container endpoint (ECS, EKS Pod Identity) → shared files (only
+ *   with `sharedConfig`) → instance role (IMDSv2; off in Kubernetes unless `allowInstanceRoleInKubernetes`).
+ *   The first configured source is used and kept; a configured source that fails is an error, never a
+ *   silent switch to another identity. Deployed configuration is read when the chain is created.
+ *
+ * @example
+ * ```ts
+ * import { S3Client } from "@aws-sdk/client-s3";
+ * import { fromEnvGatedChain } from "awscreds";
+ *
+ * const credentials = fromEnvGatedChain(); // APP_ENV=production on EKS, APP_ENV=local on a laptop
+ * const s3 = new S3Client({ credentials });
+ * console.log(credentials.describe());
+ * ```
+ */
+export function fromEnvGatedChain(options: EnvGatedChainOptions = {}): EnvGatedChainProvider {
+  const logger = options.logger ?? silentLogger;
+  const decision = decideAppMode({ appEnv: options.appEnv, deployedEnvs: options.deployedEnvs, env: resolveEnv(options.env) });
+  return decision.mode === "local" ? localChain(decision, options, logger) : deployedChain(decision, options, logger);
+}
+
+function localChain(decision: AppModeDecision, options: EnvGatedChainOptions, logger: Logger): EnvGatedChainProvider {
+  const keys = fromLocalEnvKeys({ env: options.env, logger, appEnv: decision.appEnv, deployedEnvs: decision.deployedEnvs });
+  let succeeded = false;
+  let lastError: string | undefined;
+
+  const provider = (async () => {
+    try {
+      const credentials = await keys();
+      succeeded = true;
+      lastError = undefined;
+      return credentials;
+    } catch (error) {
+      lastError = messageOf(error);
+      throw error;
+    }
+  }) as EnvGatedChainProvider;
+  Object.defineProperty(provider, "mode", { value: "local", enumerable: true });
+
+  provider.describe = (): ChainDescription => {
+    const env = resolveEnv(options.env);
+    const reading = readLocalKeys(env);
+    const never = `never used in local mode (${decision.from}="${decision.appEnv}")`;
+    const keysReport: SourceReport = reading.ok
+      ? {
+          source: "env-keys",
+          state: succeeded ? "chosen" : "candidate",
+          reason: `AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set${reading.credentials.sessionToken ? " (with AWS_SESSION_TOKEN)" : ""}`,
+          details: { accessKeyId: reading.credentials.accessKeyId },
+        }
+      : { source: "env-keys", state: lastError ? "failed" : "candidate", reason: localKeysErrorMessage(reading.problem, { ...decision, env }) };
+    const others: SourceName[] = ["web-identity", "container", "shared-config", "instance-metadata"];
+    return {
+      ...describeMode(decision),
+      chosen: succeeded && reading.ok ? "env-keys" : undefined,
+      sources: [keysReport, ...others.map((source): SourceReport => ({ source, state: "skipped", reason: never }))],
+      notes: ignoredVariableNotes(env, ["AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"], "local"),
+    };
+  };
+  return provider;
+}
+
+function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions, logger: Logger): EnvGatedChainProvider {
+  const env: EnvVars = resolveEnv(options.env);
+  const webIdentity = fromRegionalWebIdentity({ ...options.webIdentity, env, logger });
+  const sharedConfig = options.sharedConfig
+    ? readSharedConfigSettings(typeof options.sharedConfig === "object" ? options.sharedConfig : {}, env)
+    : undefined;
+  const imdsEndpoint = imdsEndpointLabel();
+  const planNow = (): PlannedSource[] =>
+    planDeployedSources({
+      env,
+      webIdentity: webIdentity.describe(),
+      sharedConfig,
+      allowInstanceRoleInKubernetes: options.allowInstanceRoleInKubernetes === true,
+      imdsEndpoint,
+    });
+
+  const providers = new Map<SourceName, AwsCredentialIdentityProvider>();
+  const sourceProvider = (source: PlannedSource["source"]): AwsCredentialIdentityProvider => {
+    let provider = providers.get(source);
+    if (!provider) {
+      switch (source) {
+        case "web-identity":
+          provider = webIdentity;
+          break;
+        case "container":
+          provider = fromContainerEndpoint({ ...options.container, env, logger });
+          break;
+        case "shared-config":
+          provider = fromSharedConfigProfile({ settings: sharedConfig!, logger });
+          break;
+        case "instance-metadata":
+          provider = fromInstanceRole({ ...options.instanceMetadata, env, logger });
+          break;
+      }
+      providers.set(source, provider);
+    }
+    return provider;
+  };
+
+  let chosen: PlannedSource["source"] | undefined;
+  let failure: { source: SourceName; message: string } | undefined;
+  const skippedAtRuntime = new Map<SourceName, string>();
+  let firstResolution: Promise<AwsCredentialIdentity> | undefined;
+  const where = `deployed mode, ${decision.from}="${decision.appEnv}"`;
+
+  const skippedSummary = (plan: PlannedSource[]): string =>
+    plan
+      .filter((p) => !p.available || skippedAtRuntime.has(p.source))
+      .map((p) => `${p.source}: ${skippedAtRuntime.get(p.source) ?? p.reason}`)
+      .join("; ");
+
+  async function callSource(source: PlannedSource["source"], plan: PlannedSource[]): Promise<AwsCredentialIdentity> {
+    try {
+      const credentials = await sourceProvider(source)();
+      failure = undefined;
+      return credentials;
+    } catch (error) {
+      const message = messageOf(error);
+      failure = { source, message };
+      const others = source === "instance-metadata" ? ` Other sources: ${skippedSummary(plan)}.` : "";
+      throw credentialsError(
+        `${message} (${where}: the ${SOURCE_LABELS[source]} is the configured source, and awscreds does not fall back ` +
+          `to another identity when it fails.)${others}`,
+        { tryNextLink: false, logger, cause: error },
+      );
+    }
+  }
+
+  async function resolveFirst(): Promise<AwsCredentialIdentity> {
+    const plan = planNow();
+    for (const planned of plan) {
+      if (!planned.available || skippedAtRuntime.has(planned.source)) continue;
+      if (planned.source === "shared-config") {
+        // A profile that is not in the files means "not configured here": move on, say why.
+        try {
+          const credentials = await sourceProvider("shared-config")();
+          chosen = "shared-config";
+          failure = undefined;
+          return credentials;
+        } catch (error) {
+          if (tryNextLinkOf(error) === true) {
+            skippedAtRuntime.set("shared-config", messageOf(error));
+            continue;
+          }
+          failure = { source: "shared-config", message: messageOf(error) };
+          throw credentialsError(`${messageOf(error)} (${where}.)`, { tryNextLink: false, logger, cause: error });
+        }
+      }
+      const credentials = await callSource(planned.source, plan);
+      chosen = planned.source;
+      logger.info(`awscreds: ${where}: using the ${SOURCE_LABELS[planned.source]}`);
+      return credentials;
+    }
+    const kubernetes = plan.find((p) => p.source === "instance-metadata")?.reason === KUBERNETES_IMDS_REASON;
+    throw credentialsError(
+      `No credential source is available (${where}). ${skippedSummary(plan)}.` +
+        (kubernetes ? "" : " Configure workload identity for this service (IRSA or EKS Pod Identity on EKS, a task role on ECS, an instance profile on EC2)."),
+      { tryNextLink: false, logger },
+    );
+  }
+
+  const provider = (async () => {
+    if (chosen !== undefined) return callSource(chosen, planNow());
+    // Concurrent first callers share one walk of the chain.
+    firstResolution ??= resolveFirst().finally(() => {
+      firstResolution = undefined;
+    });
+    return firstResolution;
+  }) as EnvGatedChainProvider;
+  Object.defineProperty(provider, "mode", { value: "deployed", enumerable: true });
+
+  provider.describe = (): ChainDescription => {
+    const plan = planNow();
+    const firstCandidate = plan.find((p) => p.available && !skippedAtRuntime.has(p.source))?.source;
+    const sources = plan.map((p): SourceReport => {
+      const report: SourceReport = { source: p.source, state: "skipped", reason: p.reason };
+      if (p.details) report.details = p.details;
+      if (failure?.source === p.source) Object.assign(report, { state: "failed", reason: failure.message });
+      else if (chosen === p.source) report.state = "chosen";
+      else if (skippedAtRuntime.has(p.source)) Object.assign(report, { state: "skipped", reason: skippedAtRuntime.get(p.source) });
+      else if (p.available) report.state = chosen !== undefined || p.source !== firstCandidate ? "unused" : "candidate";
+      return report;
+    });
+    return {
+      ...describeMode(decision),
+      chosen,
+      sources,
+      notes: ignoredVariableNotes(env, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", ...(sharedConfig ? [] : ["AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"])], "deployed"),
+    };
+  };
+  return provider;
+}
+
+function describeMode(decision: AppModeDecision): Pick<ChainDescription, "mode" | "appEnv" | "appEnvFrom" | "deployedEnvs"> {
+  return { mode: decision.mode, appEnv: decision.appEnv, appEnvFrom: decision.from, deployedEnvs: decision.deployedEnvs };
+}
+
+function ignoredVariableNotes(env: EnvVars, names: string[], mode: AppMode): string[] {
+  const set = names.filter((name) => readVar(env, name) !== undefined);
+  if (set.length === 0) return [];
+  return [`${set.join(", ")} ${set.length > 1 ? "are" : "is"} set but ignored in ${mode} mode`];
+}

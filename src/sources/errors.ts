@@ -1,0 +1,32 @@
+import { CredentialsProviderError } from "@smithy/property-provider";
+import type { Logger } from "../shared/logger.js";
+
+/**
+ * Builds the SDK's `CredentialsProviderError`. `tryNextLink: true` means "this source is not configured
+ * here, ask the next one"; `false` means "this source is configured and failed: stop", so a chain never
+ * quietly falls through to another identity.
+ */
+export function credentialsError(
+  message: string,
+  init: { tryNextLink: boolean; logger?: Logger | undefined; cause?: unknown },
+): CredentialsProviderError {
+  const error = new CredentialsProviderError(message, { tryNextLink: init.tryNextLink, logger: init.logger });
+  if (init.cause !== undefined) {
+    Object.defineProperty(error, "cause", { value: init.cause, enumerable: false, writable: true, configurable: true });
+  }
+  return error;
+}
+
+/** The message of anything thrown, for embedding in a human-readable error. */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** `tryNextLink` of an SDK provider error (`undefined` when it is not one). */
+export function tryNextLinkOf(error: unknown): boolean | undefined {
+  if (typeof error === "object" && error !== null && "tryNextLink" in error) {
+    return Boolean((error as { tryNextLink: unknown }).tryNextLink);
+  }
+  return undefined;
+}

@@ -1,0 +1,79 @@
+/**
+ * The one STS client a web identity provider uses. Built on first use (importing awscreds never loads
+ * the STS client), then reused so its keep-alive sockets are too.
+ */
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import type { STSClient, STSClientConfig } from "@aws-sdk/client-sts";
+import type { NodeHttpHandlerOptions } from "@smithy/types";
+import type { Logger } from "../shared/logger.js";
+
+/** Short, because a credential fetch that hangs should fail fast and be retried, not wait minutes. */
+export const DEFAULT_STS_CONNECTION_TIMEOUT_MS = 1_000;
+/** Covers STS fetching the identity provider's keys on a cold path; far below the SDK's "no limit". */
+export const DEFAULT_STS_REQUEST_TIMEOUT_MS = 5_000;
+
+export interface StsClientInit {
+  region: string;
+  endpoint: string;
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+  logger: Logger;
+  /** Extra client configuration (e.g. `requestHandler` with a custom agent in tests). */
+  clientConfig?: Partial<STSClientConfig>;
+}
+
+export interface LoadedSts {
+  client: STSClient;
+  AssumeRoleWithWebIdentityCommand: typeof import("@aws-sdk/client-sts").AssumeRoleWithWebIdentityCommand;
+}
+
+const isHandler = (value: unknown): boolean =>
+  typeof value === "object" && value !== null && typeof (value as { handle?: unknown }).handle === "function";
+
+/**
+ * Builds the STS client. Every setting the SDK would otherwise look up in the environment or the shared
+ * config file is given explicitly, so building it reads no file under `~/.aws`; the endpoint is explicit,
+ * so neither `AWS_STS_REGIONAL_ENDPOINTS` nor `AWS_ENDPOINT_URL_STS` can move it. Retries are ours
+ * (`maxAttempts: 1`), because the SDK's do not cover IDPCommunicationError and InvalidIdentityToken.
+ */
+export async function createStsClient(init: StsClientInit): Promise<LoadedSts> {
+  const [{ STSClient, AssumeRoleWithWebIdentityCommand }, { NodeHttpHandler }] = await Promise.all([
+    import("@aws-sdk/client-sts"),
+    import("@smithy/node-http-handler"),
+  ]);
+  const given = init.clientConfig?.requestHandler;
+  const requestHandler = isHandler(given)
+    ? given
+    : new NodeHttpHandler({
+        connectionTimeout: init.connectionTimeoutMs,
+        requestTimeout: init.requestTimeoutMs,
+        throwOnRequestTimeout: true,
+        httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 8 }),
+        httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 8 }),
+        logger: init.logger,
+        ...(given as NodeHttpHandlerOptions | undefined),
+      });
+  const client = new STSClient({
+    defaultsMode: "standard",
+    retryMode: "standard",
+    useDualstackEndpoint: false,
+    userAgentAppId: "awscreds",
+    authSchemePreference: [],
+    sigv4aSigningRegionSet: [],
+    ...init.clientConfig,
+    // Not overridable: these are what the provider promises.
+    region: init.region,
+    endpoint: init.endpoint,
+    useFipsEndpoint: false,
+    useGlobalEndpoint: false,
+    ignoreConfiguredEndpointUrls: true,
+    maxAttempts: 1,
+    requestHandler,
+    // AssumeRoleWithWebIdentity is unsigned; this makes sure the SDK's default chain is never consulted.
+    credentials: async () => {
+      throw new Error("awscreds: the web identity STS client does not sign requests");
+    },
+  });
+  return { client, AssumeRoleWithWebIdentityCommand };
+}

@@ -1,0 +1,280 @@
+/**
+ * The deployed chain against the fakes, with the real SDK providers: order, stickiness, the Kubernetes
+ * rule, opt-in shared files, describe(), and every error message.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { fromEnvGatedChain, type EnvGatedChainOptions, type EnvGatedChainProvider } from "../../src/sources/chain.js";
+import { formatDescription } from "../../src/sources/describe.js";
+import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { isolateEnv, rejection } from "./support/env.js";
+import { watchFs } from "./support/fs-watch.js";
+
+const ROLE_ARN = "arn:aws:iam::123456789012:role/orders";
+
+let fake: FakeAws;
+let dir: string;
+let tokenFile: string;
+let restoreEnv: () => void;
+
+beforeAll(async () => {
+  fake = await startFakeAws({ region: "eu-west-1" });
+  dir = await mkdtemp(join(tmpdir(), "awscreds-chain-"));
+});
+afterAll(async () => {
+  await fake.close();
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  restoreEnv = isolateEnv({ AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.imds.endpoint });
+  delete process.env.AWS_EC2_METADATA_DISABLED;
+  tokenFile = await fake.writeWebIdentityToken();
+  for (const service of [fake.sts, fake.imds, fake.container]) {
+    service.faults.restore();
+    service.clearCalls();
+  }
+  fake.imds.setRoleName("fake-instance-role");
+});
+afterEach(() => restoreEnv());
+
+/** Variables of each deployed source, pointing at the fakes. */
+const WEB_IDENTITY = (): Record<string, string> => ({ AWS_ROLE_ARN: ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile });
+const CONTAINER = (): Record<string, string> => ({
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.container.credentialsUrl,
+  AWS_CONTAINER_AUTHORIZATION_TOKEN: fake.container.authorizationToken,
+});
+
+function deployed(env: Record<string, string | undefined>, options: Omit<EnvGatedChainOptions, "env"> = {}): EnvGatedChainProvider {
+  return fromEnvGatedChain({
+    ...options,
+    env: { APP_ENV: "Production", AWS_REGION: "eu-west-1", AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.imds.endpoint, ...env },
+    webIdentity: { endpoint: fake.sts.endpoint, retry: { baseDelayMs: 5 }, ...options.webIdentity },
+    container: { timeoutMs: 50, maxRetries: 1, ...options.container },
+  });
+}
+
+const states = (provider: EnvGatedChainProvider): string[][] => provider.describe().sources.map((s) => [s.source, s.state]);
+
+describe("deployed chain: order", () => {
+  it("prefers the web identity token over the container endpoint and the instance role", async () => {
+    const credentials = deployed({ ...WEB_IDENTITY(), ...CONTAINER() });
+    expect(credentials.mode).toBe("deployed");
+    expect(states(credentials)).toEqual([
+      ["web-identity", "candidate"],
+      ["container", "unused"],
+      ["shared-config", "skipped"],
+      ["instance-metadata", "unused"],
+    ]);
+    const result = await credentials();
+    expect(result.accessKeyId).toBe(fake.sts.issued.at(-1)!.accessKeyId);
+    expect(result.accountId).toBe("123456789012");
+    expect(fake.container.count()).toBe(0);
+    expect(fake.imds.count()).toBe(0);
+    const description = credentials.describe();
+    expect(description.chosen).toBe("web-identity");
+    expect(description.sources[0]!.details).toMatchObject({ roleArn: ROLE_ARN, tokenFile, region: "eu-west-1", endpoint: `${fake.sts.endpoint}/` });
+    expect(states(credentials)[0]).toEqual(["web-identity", "chosen"]);
+  });
+
+  it("uses the container endpoint (ECS, EKS Pod Identity) when there is no web identity", async () => {
+    const credentials = deployed(CONTAINER());
+    const result = await credentials();
+    expect(fake.container.issuedAccessKeyIds).toContain(result.accessKeyId);
+    expect(fake.imds.count()).toBe(0);
+    expect(fake.sts.count()).toBe(0);
+    const [webIdentity, container] = credentials.describe().sources;
+    expect(webIdentity).toMatchObject({ state: "skipped", reason: expect.stringContaining("AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE are not set") });
+    expect(container).toMatchObject({ state: "chosen", reason: "AWS_CONTAINER_CREDENTIALS_FULL_URI is set" });
+    expect(container!.details).toMatchObject({ endpoint: fake.container.credentialsUrl, authorization: "AWS_CONTAINER_AUTHORIZATION_TOKEN" });
+  });
+
+  it("reads the container authorization token from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE on each call", async () => {
+    const file = join(dir, "pod-identity-token");
+    await writeFile(file, fake.container.authorizationToken);
+    const credentials = deployed({ AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.container.credentialsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: file });
+    await credentials();
+    fake.container.setAuthorizationToken("rotated-token");
+    await writeFile(file, "rotated-token");
+    await credentials();
+    expect(fake.container.calls.map((c) => c.status)).toEqual([200, 200]);
+  });
+
+  it("falls back to the instance role over IMDSv2 outside Kubernetes", async () => {
+    const credentials = deployed({});
+    const result = await credentials();
+    expect(fake.imds.issuedAccessKeyIds).toContain(result.accessKeyId);
+    expect(fake.imds.calls[0]!.action).toBe("PUT /latest/api/token");
+    expect(credentials.describe().chosen).toBe("instance-metadata");
+  });
+});
+
+describe("deployed chain: Kubernetes", () => {
+  it("never uses the node's instance role in a pod unless allowed, and says why", async () => {
+    const credentials = deployed({ KUBERNETES_SERVICE_HOST: "10.100.0.1" });
+    const error = await rejection(() => credentials());
+    expect(fake.imds.count()).toBe(0);
+    expect(error.tryNextLink).toBe(false);
+    expect(error.message).toContain('No credential source is available (deployed mode, APP_ENV="Production")');
+    expect(error.message).toContain("instance-metadata: off in Kubernetes (KUBERNETES_SERVICE_HOST is set)");
+    expect(error.message).toContain("the instance role is the node's role, shared by every pod");
+    expect(error.message).toContain("IRSA (service account annotation eks.amazonaws.com/role-arn) or EKS Pod Identity");
+    expect(error.message).toContain("allowInstanceRoleInKubernetes: true");
+    expect(credentials.describe().sources[3]).toMatchObject({ source: "instance-metadata", state: "skipped", reason: expect.stringContaining("off in Kubernetes") });
+  });
+
+  it("uses the node's role with allowInstanceRoleInKubernetes: true", async () => {
+    const credentials = deployed({ KUBERNETES_SERVICE_HOST: "10.100.0.1" }, { allowInstanceRoleInKubernetes: true });
+    const result = await credentials();
+    expect(fake.imds.issuedAccessKeyIds).toContain(result.accessKeyId);
+    expect(credentials.describe().sources[3]!.reason).toContain("allowed in Kubernetes by allowInstanceRoleInKubernetes: true");
+  });
+
+  it("still prefers IRSA in a pod", async () => {
+    const credentials = deployed({ KUBERNETES_SERVICE_HOST: "10.100.0.1", ...WEB_IDENTITY() });
+    await credentials();
+    expect(credentials.describe().chosen).toBe("web-identity");
+  });
+});
+
+describe("deployed chain: stickiness and failures", () => {
+  it("sticks to the first source that worked: later failures are its errors, never another identity", async () => {
+    const env: Record<string, string | undefined> = CONTAINER();
+    const credentials = deployed(env);
+    const first = await credentials();
+    expect(fake.container.issuedAccessKeyIds).toContain(first.accessKeyId);
+
+    fake.container.faults.failNext(10, { status: 500, code: "InternalError", message: "agent down" });
+    const error = await rejection(() => credentials());
+    expect(error.tryNextLink).toBe(false);
+    expect(error.message).toContain(`The container credentials endpoint ${fake.container.credentialsUrl} (AWS_CONTAINER_CREDENTIALS_FULL_URI) gave no credentials`);
+    expect(error.message).toContain("task role (taskRoleArn)");
+    expect(error.message).toContain("does not fall back to another identity");
+    expect(fake.imds.count()).toBe(0);
+    expect(credentials.describe().sources[1]).toMatchObject({ source: "container", state: "failed" });
+
+    fake.container.faults.restore();
+    Object.assign(env, WEB_IDENTITY());
+    await credentials();
+    expect(credentials.describe().chosen).toBe("container");
+    expect(fake.sts.count()).toBe(0);
+    expect(fake.imds.count()).toBe(0);
+  });
+
+  it("a configured source that fails stops the chain (no silent switch to the container role)", async () => {
+    const credentials = deployed({ ...WEB_IDENTITY(), AWS_WEB_IDENTITY_TOKEN_FILE: join(dir, "no-such-token"), ...CONTAINER() });
+    const error = await rejection(() => credentials());
+    expect(error.message).toContain(`The web identity token file ${join(dir, "no-such-token")} does not exist`);
+    expect(error.message).toContain("web identity token (IRSA) is the configured source");
+    expect(fake.container.count()).toBe(0);
+    expect(fake.imds.count()).toBe(0);
+    expect(credentials.describe().sources[0]).toMatchObject({ state: "failed", reason: expect.stringContaining("does not exist") });
+  });
+
+  it("a configured web identity without a region fails with what to set", async () => {
+    const credentials = deployed({ ...WEB_IDENTITY(), AWS_REGION: undefined });
+    const error = await rejection(() => credentials());
+    expect(error.message).toContain("no region is configured for STS. Set AWS_REGION");
+    expect(fake.sts.count()).toBe(0);
+  });
+
+  it("concurrent first callers share one walk of the chain", async () => {
+    const credentials = deployed(CONTAINER());
+    const results = await Promise.all(Array.from({ length: 5 }, () => credentials()));
+    expect(new Set(results.map((r) => r.accessKeyId)).size).toBe(1);
+    expect(fake.container.count()).toBe(1);
+  });
+
+  it("with nothing available, says why each source was skipped", async () => {
+    const error = await rejection(() => deployed({ AWS_EC2_METADATA_DISABLED: "true" })());
+    expect(error.message).toContain("web-identity: web identity is not configured: AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE are not set");
+    expect(error.message).toContain("container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set");
+    expect(error.message).toContain("shared-config: shared config files are not read in deployed mode unless the sharedConfig option asks for them");
+    expect(error.message).toContain("instance-metadata: AWS_EC2_METADATA_DISABLED is true");
+    expect(error.message).toContain("Configure workload identity for this service");
+  });
+
+  it("an instance without a role: the IMDS error, and why the other sources were skipped", async () => {
+    fake.imds.setRoleName(undefined);
+    const error = await rejection(() => deployed({})());
+    expect(error.message).toContain(`Instance metadata (IMDSv2) at ${fake.imds.endpoint} gave no credentials`);
+    expect(error.message).toContain("instance profile with a role");
+    expect(error.message).toContain("Other sources: web-identity: web identity is not configured");
+  });
+
+  it("refuses an env option whose IMDS endpoint the SDK provider would not see", async () => {
+    const error = await rejection(() => deployed({ AWS_EC2_METADATA_SERVICE_ENDPOINT: "http://127.0.0.1:9" })());
+    expect(error.message).toContain("AWS_EC2_METADATA_SERVICE_ENDPOINT differs between the env option and process.env");
+    expect(fake.imds.count()).toBe(0);
+  });
+});
+
+describe("deployed chain: shared files only when asked", () => {
+  let home: string;
+  let keys: ReturnType<FakeAws["registerStaticKeys"]>;
+
+  beforeEach(async () => {
+    home = await mkdtemp(join(tmpdir(), "awscreds-deployed-home-"));
+    await mkdir(join(home, ".aws"));
+    keys = fake.registerStaticKeys();
+    await writeFile(join(home, ".aws", "credentials"), `[svc]\naws_access_key_id = ${keys.accessKeyId}\naws_secret_access_key = ${keys.secretAccessKey}\n`);
+    await writeFile(join(home, ".aws", "config"), `[profile svc]\nregion = eu-west-1\n`);
+  });
+  afterEach(async () => {
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it("does not open any file under ~/.aws by default, AWS_PROFILE notwithstanding (web identity and IMDS paths)", async () => {
+    process.env.HOME = home;
+    process.env.AWS_PROFILE = "svc";
+    const watch = watchFs([home]);
+    try {
+      const irsa = deployed({ HOME: home, AWS_PROFILE: "svc", ...WEB_IDENTITY() });
+      await irsa();
+      const instance = deployed({ HOME: home, AWS_PROFILE: "svc" });
+      await instance();
+      expect(instance.describe().notes).toEqual(["AWS_PROFILE is set but ignored in deployed mode"]);
+    } finally {
+      watch.stop();
+    }
+    expect(watch.accesses).toEqual([]);
+  });
+
+  it("reads the profile with sharedConfig: true, before the instance role", async () => {
+    const credentials = deployed({ HOME: home, AWS_PROFILE: "svc" }, { sharedConfig: true });
+    const result = await credentials();
+    expect(result.accessKeyId).toBe(keys.accessKeyId);
+    expect(fake.imds.count()).toBe(0);
+    expect(credentials.describe().sources[2]).toMatchObject({
+      source: "shared-config",
+      state: "chosen",
+      reason: 'the sharedConfig option asks for profile "svc" (AWS_PROFILE)',
+      details: { profile: "svc", credentialsFile: join(home, ".aws", "credentials") },
+    });
+  });
+
+  it("moves on when the asked-for profile is not there, saying so", async () => {
+    const credentials = deployed({ HOME: home }, { sharedConfig: { profile: "missing" } });
+    const result = await credentials();
+    expect(fake.imds.issuedAccessKeyIds).toContain(result.accessKeyId);
+    const report = credentials.describe().sources[2]!;
+    expect(report.state).toBe("skipped");
+    expect(report.reason).toContain('Shared config profile "missing" (the sharedConfig.profile option) gave no credentials');
+  });
+});
+
+describe("deployed chain: describe()", () => {
+  it("holds no secrets and renders as text", async () => {
+    const credentials = deployed(CONTAINER());
+    const result = await credentials();
+    const text = JSON.stringify(credentials.describe()) + formatDescription(credentials.describe());
+    for (const secret of [fake.container.authorizationToken, result.secretAccessKey, result.sessionToken!]) expect(text).not.toContain(secret);
+    expect(formatDescription(credentials.describe())).toContain('mode: deployed (APP_ENV="Production")');
+  });
+
+  it("notes environment keys that deployed mode ignores", () => {
+    const credentials = deployed({ AWS_ACCESS_KEY_ID: "AKIDLEFTOVER", AWS_SECRET_ACCESS_KEY: "x", ...CONTAINER() });
+    expect(credentials.describe().notes).toEqual(["AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY are set but ignored in deployed mode"]);
+  });
+});
