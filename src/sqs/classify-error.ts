@@ -1,0 +1,118 @@
+/**
+ * Sorts an error from an SQS call into what a poller or deleter should do about it.
+ * Pure and SDK-agnostic: it reads `name`, `Code`/`code` and the HTTP status, which is how the v3 SDK
+ * reports both AWS JSON errors (`__type`) and their awsQuery-compatible codes (`x-amzn-query-error`).
+ */
+
+/**
+ * - `aborted`: we cancelled the call ourselves; not an error.
+ * - `credentials`: expired, invalid or unauthorized credentials; back off until the provider refreshes.
+ * - `throttling`: back off harder.
+ * - `fatal`: the same request can never succeed (queue gone, invalid parameter); stop.
+ * - `transient`: network, timeout, 5xx, anything unknown; back off and retry.
+ */
+export type ErrorKind = "aborted" | "credentials" | "throttling" | "fatal" | "transient";
+
+const CREDENTIAL_CODES = new Set([
+  "ExpiredToken",
+  "InvalidClientTokenId",
+  "UnrecognizedClient",
+  "AccessDenied",
+  "SignatureDoesNotMatch",
+  "IncompleteSignature",
+  "MissingAuthenticationToken",
+  "InvalidAccessKeyId",
+  "AuthFailure",
+  "RequestExpired",
+  "InvalidSignature",
+  "NotAuthorized",
+  "KmsAccessDenied",
+  "CredentialsProviderError",
+  "TokenProviderError",
+]);
+
+const THROTTLING_CODES = new Set([
+  "Throttling",
+  "Throttled",
+  "RequestThrottled",
+  "TooManyRequests",
+  "RequestLimitExceeded",
+  "SlowDown",
+  "OverLimit",
+  "KmsThrottled",
+  "ProvisionedThroughputExceeded",
+]);
+
+const FATAL_CODES = new Set([
+  "QueueDoesNotExist",
+  "NonExistentQueue",
+  "QueueDeletedRecently",
+  "InvalidAddress",
+  "InvalidParameterValue",
+  "InvalidAttributeName",
+  "InvalidAttributeValue",
+  "InvalidSecurity",
+  "UnsupportedOperation",
+  "MissingParameter",
+  "MissingRequiredParameter",
+  "ValidationError",
+  "Validation",
+  "InvalidAction",
+  "InvalidQueryParameter",
+]);
+
+/** The error's codes without namespaces (`com.amazon.coral.service#`, `AWS.SimpleQueueService.`) or `Exception`. */
+export function errorCodes(error: unknown): string[] {
+  if (typeof error !== "object" || error === null) return [];
+  const record = error as Record<string, unknown>;
+  const raw = [record.name, record.Code, record.code, record.__type].filter((v): v is string => typeof v === "string");
+  const codes = new Set<string>();
+  for (const value of raw) {
+    // `Code` may be "ExpiredToken;Sender" when taken from the awsQuery-compatible header.
+    const head = value.split(";")[0] ?? value;
+    const afterHash = head.slice(head.lastIndexOf("#") + 1);
+    const afterDot = afterHash.slice(afterHash.lastIndexOf(".") + 1);
+    codes.add(afterDot.replace(/Exception$/, ""));
+  }
+  return [...codes];
+}
+
+function httpStatus(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const metadata = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata;
+  return typeof metadata?.httpStatusCode === "number" ? metadata.httpStatusCode : undefined;
+}
+
+/**
+ * Classifies an error from an SQS call (or from the credentials provider behind it).
+ *
+ * @example
+ * ```ts
+ * classifyError(Object.assign(new Error("expired"), { name: "ExpiredToken" })); // "credentials"
+ * ```
+ */
+export function classifyError(error: unknown, signal?: AbortSignal): ErrorKind {
+  if (signal?.aborted) return "aborted";
+  const codes = errorCodes(error);
+  if (codes.includes("AbortError")) return "aborted";
+  if (codes.some((c) => CREDENTIAL_CODES.has(c))) return "credentials";
+  if (codes.some((c) => THROTTLING_CODES.has(c))) return "throttling";
+  if (codes.some((c) => FATAL_CODES.has(c))) return "fatal";
+  const status = httpStatus(error);
+  if (status === 429) return "throttling";
+  if (status === 401 || status === 403) return "credentials";
+  return "transient";
+}
+
+/**
+ * A one-line description for logs and callbacks: name, code and message only, bounded in length.
+ * SDK errors carry no credentials, but `$response` bodies and request objects are never included.
+ */
+export function describeError(error: unknown): string {
+  if (typeof error !== "object" || error === null) return String(error).slice(0, 300);
+  const record = error as Record<string, unknown>;
+  const name = typeof record.name === "string" ? record.name : "Error";
+  const code = typeof record.Code === "string" && record.Code !== name ? ` (${record.Code})` : "";
+  const message = typeof record.message === "string" ? record.message : "";
+  return `${name}${code}: ${message}`.slice(0, 300);
+}

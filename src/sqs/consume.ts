@@ -1,0 +1,413 @@
+/**
+ * `consume`: long polls feeding a handler with bounded concurrency, visibility heartbeats, batched
+ * deletes and a graceful stop. The pieces live next door (slot-group, visibility-heartbeat,
+ * delete-batcher); this file wires them and owns the lifecycle.
+ */
+import {
+  ChangeMessageVisibilityBatchCommand,
+  ChangeMessageVisibilityCommand,
+  ReceiveMessageCommand,
+  type Message,
+} from "@aws-sdk/client-sqs";
+import { silentLogger } from "../shared/logger.js";
+import { backoffDelayMs } from "./backoff.js";
+import { chunk } from "./chunk.js";
+import { classifyError, describeError } from "./classify-error.js";
+import {
+  resolveConsumeOptions,
+  type BatchResponse,
+  type ConsumeErrorContext,
+  type ConsumeOptions,
+  type FailedMessageInfo,
+} from "./consume-options.js";
+import { DeleteBatcher, type DeleteEntry } from "./delete-batcher.js";
+import { createLongPollingClient, longPollingInfo } from "./long-polling-client.js";
+import { receiveMessageInput, SQS_MAX_VISIBILITY_TIMEOUT_SECONDS } from "./receive-options.js";
+import { sleep } from "./sleep.js";
+import { SlotGroup } from "./slot-group.js";
+import { VisibilityHeartbeat } from "./visibility-heartbeat.js";
+
+/** Live counts; read them at any time (they are updated in place). */
+export interface ConsumeCounters {
+  /** `ReceiveMessage` calls sent. */
+  polls: number;
+  /** Polls that returned no message. */
+  emptyPolls: number;
+  /** Polls that failed (and were retried after a backoff, unless fatal). */
+  receiveErrors: number;
+  /** Messages received. */
+  received: number;
+  /** Handlers that succeeded. */
+  processed: number;
+  /** Handlers that failed (message left for redelivery). */
+  failed: number;
+  /** Messages deleted after success. */
+  deleted: number;
+  /** Handled messages whose delete was given up (they will be delivered again). */
+  deleteFailures: number;
+  /** Visibility extensions sent by the heartbeat (one per message). */
+  visibilityExtensions: number;
+  /** Messages being handled right now. */
+  inFlight: number;
+  /** Handlers still running when `stopTimeoutMs` ran out. */
+  abandoned: number;
+  /** Messages that arrived while stopping and were made visible again unhandled. */
+  released: number;
+}
+
+export interface ConsumerHandle {
+  /** Stops polling (aborting in-flight polls), lets running handlers finish (up to `stopTimeoutMs`), flushes deletes. Never rejects. */
+  stop(): Promise<void>;
+  /** Settles when the consumer has stopped; rejects only on a fatal error (e.g. `QueueDoesNotExist`). */
+  readonly done: Promise<void>;
+  readonly counters: Readonly<ConsumeCounters>;
+  /** True once `stop()` was called, `signal` aborted, or a fatal error occurred. */
+  readonly stopping: boolean;
+}
+
+interface Held extends DeleteEntry {
+  message: Message;
+  /** Identity for the heartbeat: a message id can come back while its first copy is still in hand. */
+  key: object;
+}
+
+/** How long a poller waits for more room before polling for just a few messages, ms. */
+const GATHER_MS = 20;
+const DELETE_MAX_ATTEMPTS = 5;
+const DELETE_MAX_IN_FLIGHT = 4;
+
+/**
+ * Consumes `queueUrl`: long polls (through a long-polling twin of `client`), runs `handler` for each
+ * message (or `batchHandler` per receive) with at most `concurrency` messages in hand, keeps messages
+ * invisible while their handler runs, deletes handled ones in batches and leaves failed ones for
+ * redelivery. Credential errors (`ExpiredToken`, `AccessDenied`, …), throttling and transient errors
+ * back off exponentially with jitter; fatal ones stop the consumer and reject `done`.
+ *
+ * @example
+ * ```ts
+ * import { SQSClient } from "@aws-sdk/client-sqs";
+ * import { consume } from "awscreds/sqs";
+ *
+ * const consumer = consume({
+ *   client: new SQSClient({ requestHandler: { requestTimeout: 3_000, throwOnRequestTimeout: true } }),
+ *   queueUrl,
+ *   concurrency: 20,
+ *   handler: async (message) => { await processOrder(JSON.parse(message.Body ?? "{}")); },
+ *   onFailed: (message, error) => log.warn({ id: message.MessageId, error }),
+ * });
+ * process.once("SIGTERM", () => void consumer.stop());
+ * await consumer.done;
+ * ```
+ */
+export function consume(options: ConsumeOptions): ConsumerHandle {
+  const o = resolveConsumeOptions(options);
+  const { client, queueUrl } = options;
+  const logger = options.logger ?? silentLogger;
+  const ownsPollingClient = options.pollingClient === undefined;
+  const pollingClient =
+    options.pollingClient ?? createLongPollingClient(client, { pollers: o.pollerShares.length, logger: options.logger });
+  if (!longPollingInfo(pollingClient)) {
+    logger.debug("awscreds/sqs: pollingClient was not made by createLongPollingClient; its timeouts must exceed WaitTimeSeconds");
+  }
+
+  const counters: ConsumeCounters = {
+    polls: 0,
+    emptyPolls: 0,
+    receiveErrors: 0,
+    received: 0,
+    processed: 0,
+    failed: 0,
+    deleted: 0,
+    deleteFailures: 0,
+    visibilityExtensions: 0,
+    inFlight: 0,
+    abandoned: 0,
+    released: 0,
+  };
+  const pollAbort = new AbortController();
+  const handlerAbort = new AbortController();
+  const slots = o.pollerShares.map((share) => new SlotGroup(share));
+  const running = new Set<Promise<void>>();
+  const sideCalls = new Set<Promise<unknown>>();
+  let stopping = false;
+  let stopRequestedAt = 0;
+  let fatal: { error: unknown } | undefined;
+
+  const report = (error: unknown, context: ConsumeErrorContext): void => {
+    try {
+      options.onError?.(error, context);
+    } catch (callbackError) {
+      logger.error(`awscreds/sqs: onError callback threw: ${describeError(callbackError)}`);
+    }
+  };
+  const callback = <A extends unknown[]>(name: string, fn: ((...args: A) => void) | undefined, ...args: A): void => {
+    try {
+      fn?.(...args);
+    } catch (error) {
+      logger.error(`awscreds/sqs: ${name} callback threw: ${describeError(error)}`);
+      report(error, { operation: "callback", kind: "transient" });
+    }
+  };
+  const track = (promise: Promise<unknown>): void => {
+    const tracked = promise.catch(() => undefined).finally(() => sideCalls.delete(tracked));
+    sideCalls.add(tracked);
+  };
+
+  const heartbeat = new VisibilityHeartbeat({
+    client,
+    queueUrl,
+    visibilityTimeoutSeconds: o.VisibilityTimeout,
+    intervalMs: o.heartbeatIntervalMs,
+    onExtended: (n) => {
+      counters.visibilityExtensions += n;
+    },
+    onError: (error, kind) => {
+      logger.warn(`awscreds/sqs: visibility heartbeat failed (${kind}), retrying at the next tick: ${describeError(error)}`);
+      report(error, { operation: "ChangeMessageVisibilityBatch", kind });
+    },
+  });
+
+  const batcher = new DeleteBatcher<Held>({
+    client,
+    queueUrl,
+    flushDelayMs: o.deleteFlushDelayMs,
+    maxAttempts: DELETE_MAX_ATTEMPTS,
+    maxInFlight: DELETE_MAX_IN_FLIGHT,
+    backoff: o.backoff,
+    onDeleted: (held) => {
+      heartbeat.untrack(held.key);
+      counters.deleted += 1;
+    },
+    onGiveUp: (held, reason) => {
+      heartbeat.untrack(held.key);
+      counters.deleteFailures += 1;
+      logger.warn(`awscreds/sqs: gave up deleting message ${held.message.MessageId ?? "?"}; it will be delivered again: ${describeError(reason)}`);
+    },
+    onError: (error, kind, delayMs) => {
+      logger.warn(`awscreds/sqs: DeleteMessageBatch failed (${kind})${delayMs === undefined ? "" : `, retrying in ${delayMs} ms`}: ${describeError(error)}`);
+      report(error, delayMs === undefined ? { operation: "DeleteMessageBatch", kind } : { operation: "DeleteMessageBatch", kind, delayMs });
+    },
+  });
+
+  const requestStop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    stopRequestedAt = Date.now();
+    pollAbort.abort();
+    for (const slot of slots) slot.close();
+  };
+
+  const succeed = (held: Held): void => {
+    counters.processed += 1;
+    callback("onProcessed", options.onProcessed, held.message);
+    batcher.add(held);
+  };
+
+  const fail = (held: Held, error: unknown): void => {
+    counters.failed += 1;
+    heartbeat.untrack(held.key);
+    callback("onFailed", options.onFailed, held.message, error);
+    const setting = options.failureVisibilityTimeout;
+    if (setting === undefined) return;
+    let seconds: number;
+    try {
+      const receiveCount = Number(held.message.Attributes?.ApproximateReceiveCount);
+      const info: FailedMessageInfo = { message: held.message, error, receiveCount: Number.isFinite(receiveCount) ? receiveCount : undefined };
+      seconds = typeof setting === "function" ? setting(info) : setting;
+    } catch (callbackError) {
+      report(callbackError, { operation: "callback", kind: "transient" });
+      return;
+    }
+    const visibility = Math.max(0, Math.min(SQS_MAX_VISIBILITY_TIMEOUT_SECONDS, Math.round(Number.isFinite(seconds) ? seconds : 0)));
+    track(
+      client
+        .send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: held.receiptHandle, VisibilityTimeout: visibility }))
+        .catch((error: unknown) => {
+          report(error, { operation: "ChangeMessageVisibility", kind: classifyError(error) });
+        }),
+    );
+  };
+
+  const runOne = async (held: Held): Promise<void> => {
+    try {
+      await options.handler!(held.message, { signal: handlerAbort.signal });
+    } catch (error) {
+      fail(held, error);
+      return;
+    }
+    succeed(held);
+  };
+
+  const runBatch = async (helds: Held[]): Promise<void> => {
+    let result: unknown;
+    try {
+      result = await options.batchHandler!(
+        helds.map((h) => h.message),
+        { signal: handlerAbort.signal },
+      );
+    } catch (error) {
+      for (const held of helds) fail(held, error);
+      return;
+    }
+    const failures = (result as Partial<BatchResponse> | undefined)?.batchItemFailures;
+    const failedIds = new Set(Array.isArray(failures) ? failures.map((f) => f?.itemIdentifier) : []);
+    for (const held of helds) {
+      if (held.message.MessageId !== undefined && failedIds.has(held.message.MessageId)) {
+        fail(held, new Error(`message ${held.message.MessageId} was reported in batchItemFailures`));
+      } else {
+        succeed(held);
+      }
+    }
+  };
+
+  const dispatch = (slot: SlotGroup, messages: Message[], windowStartedAt: number): void => {
+    const helds: Held[] = [];
+    for (const message of messages) {
+      if (!message.ReceiptHandle) continue;
+      const held: Held = { message, receiptHandle: message.ReceiptHandle, attempts: 0, key: {} };
+      heartbeat.track(held.key, held.receiptHandle, windowStartedAt);
+      helds.push(held);
+    }
+    const runs = options.batchHandler ? [{ helds, run: () => runBatch(helds) }] : helds.map((h) => ({ helds: [h], run: () => runOne(h) }));
+    for (const { helds: group, run } of runs) {
+      if (group.length === 0) continue;
+      slot.take(group.length);
+      counters.inFlight += group.length;
+      const promise: Promise<void> = run().finally(() => {
+        running.delete(promise);
+        counters.inFlight -= group.length;
+        slot.release(group.length);
+      });
+      running.add(promise);
+    }
+  };
+
+  /** Messages that arrived after stop() was called: handing them back is faster than waiting out their visibility. */
+  const release = (messages: Message[]): void => {
+    const handles = messages.map((m) => m.ReceiptHandle).filter((h): h is string => typeof h === "string");
+    counters.released += handles.length;
+    for (const batch of chunk(handles, 10)) {
+      track(
+        client.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: batch.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle, VisibilityTimeout: 0 })),
+          }),
+        ),
+      );
+    }
+  };
+
+  const receiveOptions = {
+    WaitTimeSeconds: o.WaitTimeSeconds,
+    VisibilityTimeout: o.VisibilityTimeout,
+    MaxNumberOfMessages: o.MaxNumberOfMessages,
+    MessageAttributeNames: options.MessageAttributeNames,
+    MessageSystemAttributeNames: options.MessageSystemAttributeNames,
+  };
+
+  const pollLoop = async (slot: SlotGroup): Promise<void> => {
+    const target = Math.min(o.MaxNumberOfMessages, slot.size);
+    let failures = 0;
+    while (!stopping) {
+      await slot.waitForRoom(1);
+      // Room for one message while others finish: wait a moment for room for a full receive rather
+      // than poll for crumbs, then let handlers finishing in the same turn release their slots too.
+      if (!stopping && slot.free < target && slot.inHand > 0) await slot.waitForRoom(target, GATHER_MS);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stopping) break;
+      const windowStartedAt = Date.now();
+      counters.polls += 1;
+      let messages: Message[];
+      try {
+        const output = await pollingClient.send(new ReceiveMessageCommand(receiveMessageInput(queueUrl, receiveOptions, slot.free)), {
+          abortSignal: pollAbort.signal,
+        });
+        messages = output.Messages ?? [];
+        failures = 0;
+      } catch (error) {
+        const kind = classifyError(error, pollAbort.signal);
+        if (kind === "aborted") break;
+        counters.receiveErrors += 1;
+        if (kind === "fatal") {
+          fatal ??= { error };
+          logger.error(`awscreds/sqs: ReceiveMessage failed and cannot succeed on retry; stopping: ${describeError(error)}`);
+          report(error, { operation: "ReceiveMessage", kind });
+          requestStop();
+          break;
+        }
+        const delayMs = backoffDelayMs(failures, o.backoff);
+        failures += 1;
+        logger.warn(`awscreds/sqs: ReceiveMessage failed (${kind}), retrying in ${delayMs} ms: ${describeError(error)}`);
+        report(error, { operation: "ReceiveMessage", kind, delayMs });
+        await sleep(delayMs, pollAbort.signal);
+        continue;
+      }
+      if (messages.length === 0) {
+        counters.emptyPolls += 1;
+        if (o.WaitTimeSeconds === 0) await sleep(1_000, pollAbort.signal);
+        continue;
+      }
+      counters.received += messages.length;
+      if (stopping) {
+        release(messages);
+        break;
+      }
+      dispatch(slot, messages, windowStartedAt);
+    }
+  };
+
+  const run = async (): Promise<void> => {
+    heartbeat.start();
+    try {
+      await Promise.all(slots.map((slot) => pollLoop(slot)));
+      const remaining = o.stopTimeoutMs - (Date.now() - stopRequestedAt);
+      if (running.size > 0) {
+        const timer = new AbortController();
+        const finished = await Promise.race([
+          Promise.allSettled([...running]).then(() => true),
+          sleep(Math.max(0, remaining), timer.signal).then(() => false),
+        ]);
+        timer.abort();
+        if (!finished && running.size > 0) {
+          counters.abandoned = running.size;
+          logger.warn(
+            `awscreds/sqs: ${running.size} handler(s) still running after stopTimeoutMs (${o.stopTimeoutMs} ms); ` +
+              "their signal is aborted and their messages will be delivered again.",
+          );
+          handlerAbort.abort();
+        }
+      }
+      await batcher.close(Date.now() + o.deleteFlushTimeoutMs);
+      await Promise.allSettled([...sideCalls]);
+    } finally {
+      await heartbeat.stop();
+      options.signal?.removeEventListener("abort", requestStop);
+      if (ownsPollingClient) pollingClient.destroy();
+    }
+    if (fatal) throw fatal.error;
+  };
+
+  if (options.signal?.aborted) requestStop();
+  else options.signal?.addEventListener("abort", requestStop, { once: true });
+
+  const done = run();
+  // `done` rejects only on a fatal error, which is also reported through onError and the logger:
+  // mark it handled so a caller who only ever calls stop() gets no unhandled rejection.
+  done.catch(() => undefined);
+
+  return {
+    stop() {
+      requestStop();
+      return done.then(
+        () => undefined,
+        () => undefined,
+      );
+    },
+    done,
+    counters,
+    get stopping() {
+      return stopping;
+    },
+  };
+}

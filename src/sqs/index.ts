@@ -1,0 +1,24 @@
+/**
+ * `awscreds/sqs`: SQS long polling that survives short client timeouts, an abortable poller, and a
+ * consumer with bounded concurrency, visibility heartbeats, batched deletes and graceful shutdown.
+ * Requires `@aws-sdk/client-sqs` (a peer dependency).
+ */
+export { createLongPollingClient, longPollingInfo } from "./long-polling-client.js";
+export type { LongPollingClientOptions, LongPollingInfo } from "./long-polling-client.js";
+export { pollMessages } from "./poll-messages.js";
+export type { PollMessagesOptions, PollErrorInfo } from "./poll-messages.js";
+export { consume } from "./consume.js";
+export type { ConsumerHandle, ConsumeCounters } from "./consume.js";
+export type {
+  ConsumeOptions,
+  ConsumeErrorContext,
+  ConsumeOperation,
+  MessageHandler,
+  MessageHandlerContext,
+  BatchHandler,
+  BatchResponse,
+  FailedMessageInfo,
+} from "./consume-options.js";
+export type { ReceiveOptions } from "./receive-options.js";
+export type { BackoffPolicy } from "./backoff.js";
+export type { ErrorKind } from "./classify-error.js";

@@ -1,0 +1,287 @@
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
+import type { AwsCredentialIdentity } from "@smithy/types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consume, type ConsumeErrorContext } from "../../src/sqs/index.js";
+import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { clearAwsEnv, delay, fakeClient, loadMessages, waitFor } from "./support.js";
+
+clearAwsEnv();
+
+let fake: FakeAws;
+let client: SQSClient;
+const fast = { initialDelayMs: 50, maxDelayMs: 200 };
+
+beforeAll(async () => {
+  fake = await startFakeAws();
+  client = fakeClient(fake, { requestHandler: { requestTimeout: 2_000, throwOnRequestTimeout: true } });
+});
+
+afterAll(async () => {
+  fake.sqs.faults.restore();
+  client.destroy();
+  await fake.close();
+});
+
+describe("consume", () => {
+  it(
+    "keeps a message invisible through heartbeats while a handler outlives its visibility timeout",
+    async () => {
+      const queue = fake.sqs.createQueue("slow");
+      await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "slow one" }));
+      let calls = 0;
+      const consumer = consume({
+        client,
+        queueUrl: queue,
+        WaitTimeSeconds: 1,
+        VisibilityTimeout: 3,
+        handler: async () => {
+          calls += 1;
+          await delay(6_000);
+        },
+      });
+      // A competing reader keeps trying to steal the message while the handler runs.
+      const stolen: Message[] = [];
+      await waitFor(() => consumer.counters.inFlight === 1, 5_000, "the handler to start");
+      const until = Date.now() + 5_500;
+      while (Date.now() < until) {
+        const out = await client.send(new ReceiveMessageCommand({ QueueUrl: queue, WaitTimeSeconds: 0 }));
+        stolen.push(...(out.Messages ?? []));
+        await delay(250);
+      }
+      await waitFor(() => consumer.counters.deleted === 1, 5_000, "the delete");
+      await consumer.stop();
+
+      expect(stolen).toEqual([]);
+      expect(calls).toBe(1);
+      // 6 s of handling on a 3 s visibility timeout: one extension every 0.75–1.5 s.
+      expect(consumer.counters.visibilityExtensions).toBeGreaterThanOrEqual(3);
+      expect(fake.sqs.messageCount("slow")).toBe(0);
+      expect(fake.sqs.counts("slow").received).toBe(1);
+    },
+    20_000,
+  );
+
+  it(
+    "loses nothing when stopped mid-stream: every message is deleted after its handler, or still in the queue",
+    async () => {
+      const total = 600;
+      const queue = fake.sqs.createQueue("stop-midway");
+      await loadMessages(client, queue, total);
+      const handled = new Set<string>();
+      const consumer = consume({
+        client,
+        queueUrl: queue,
+        concurrency: 15,
+        WaitTimeSeconds: 1,
+        handler: async (message) => {
+          await delay(Math.random() * 30);
+          handled.add(message.Body!);
+        },
+      });
+      await waitFor(() => consumer.counters.processed >= 150, 15_000, "150 handled");
+      await consumer.stop();
+
+      const remaining = new Set(fake.sqs.messages("stop-midway").map((m) => m.body));
+      const deleted = Array.from({ length: total }, (_, i) => String(i)).filter((body) => !remaining.has(body));
+      expect(handled.size).toBeLessThan(total);
+      // Nothing deleted unhandled...
+      for (const body of deleted) expect(handled.has(body)).toBe(true);
+      // ...and everything handled was deleted (the handlers finished within stopTimeoutMs).
+      for (const body of handled) expect(remaining.has(body)).toBe(false);
+      expect(deleted.length).toBe(handled.size);
+      expect(consumer.counters).toMatchObject({ inFlight: 0, abandoned: 0, deleteFailures: 0 });
+      expect(consumer.counters.deleted).toBe(handled.size);
+      expect(fake.sqs.counts("stop-midway").deleted).toBe(handled.size);
+    },
+    30_000,
+  );
+
+  it(
+    "backs off on ExpiredToken and recovers once the credentials provider refreshes",
+    async () => {
+      const queue = fake.sqs.createQueue("expiring");
+      const sts = new STSClient({ region: fake.region, endpoint: fake.sts.endpoint, credentials: fake.registerStaticKeys() });
+      const assume = async (): Promise<AwsCredentialIdentity> => {
+        const out = await sts.send(
+          new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${fake.accountId}:role/consumer`, RoleSessionName: "consume-test" }),
+        );
+        const c = out.Credentials!;
+        return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken!, expiration: c.Expiration! };
+      };
+      // A provider we control, marked memoized so the client asks it on every request (as awscreds' providers are).
+      let current = await assume();
+      const provider = Object.assign(async () => current, { memoized: true });
+      const consumerClient = new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint, credentials: provider });
+
+      const handled = new Set<string>();
+      const errors: ConsumeErrorContext[] = [];
+      const consumer = consume({
+        client: consumerClient,
+        queueUrl: queue,
+        WaitTimeSeconds: 1,
+        backoff: { initialDelayMs: 100, maxDelayMs: 400 },
+        onError: (_error, context) => errors.push(context),
+        handler: (message) => {
+          handled.add(message.Body!);
+        },
+      });
+      await loadMessages(client, queue, 20, "before-");
+      await waitFor(() => consumer.counters.deleted === 20, 10_000, "the first 20");
+
+      // The credentials expire server-side while the client still believes in them.
+      fake.expireCredentials(current.accessKeyId);
+      await waitFor(() => errors.some((e) => e.kind === "credentials"), 10_000, "an ExpiredToken error");
+      await loadMessages(client, queue, 20, "after-");
+      await delay(600);
+      const errorsWhileExpired = consumer.counters.receiveErrors;
+
+      // The provider refreshes.
+      current = await assume();
+      await waitFor(() => consumer.counters.deleted === 40, 10_000, "the next 20");
+      await consumer.stop();
+      await expect(consumer.done).resolves.toBeUndefined();
+
+      expect(handled.size).toBe(40);
+      expect(errors.filter((e) => e.operation === "ReceiveMessage").every((e) => e.kind === "credentials")).toBe(true);
+      // Backing off, not spinning: with 100–400 ms delays, a handful of failed polls in ~0.6 s.
+      expect(errorsWhileExpired).toBeGreaterThanOrEqual(1);
+      expect(errorsWhileExpired).toBeLessThan(15);
+      expect(fake.sqs.messageCount("expiring")).toBe(0);
+      consumerClient.destroy();
+      sts.destroy();
+    },
+    30_000,
+  );
+
+  it(
+    "leaves failed messages for redelivery, with a visibility backoff when asked",
+    async () => {
+      const queue = fake.sqs.createQueue("flaky");
+      await loadMessages(client, queue, 10);
+      const attempts = new Map<string, number>();
+      const failed: string[] = [];
+      const receiveCounts: (number | undefined)[] = [];
+      const consumer = consume({
+        client,
+        queueUrl: queue,
+        WaitTimeSeconds: 1,
+        failureVisibilityTimeout: ({ receiveCount }) => {
+          receiveCounts.push(receiveCount);
+          return 0;
+        },
+        onFailed: (message) => failed.push(message.Body!),
+        handler: (message) => {
+          const n = (attempts.get(message.Body!) ?? 0) + 1;
+          attempts.set(message.Body!, n);
+          if (Number(message.Body) % 2 === 0 && n === 1) throw new Error("first attempt fails");
+        },
+      });
+      await waitFor(() => consumer.counters.deleted === 10, 10_000, "all 10 deleted");
+      await consumer.stop();
+      expect(failed.sort()).toEqual(["0", "2", "4", "6", "8"]);
+      expect(receiveCounts).toEqual([1, 1, 1, 1, 1]);
+      expect([...attempts.values()].sort()).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+      expect(consumer.counters).toMatchObject({ failed: 5, processed: 10, deleted: 10 });
+    },
+    15_000,
+  );
+
+  it("runs a batch handler and fails only the messages it reports in batchItemFailures", async () => {
+    const queue = fake.sqs.createQueue("batched");
+    await loadMessages(client, queue, 10);
+    const batches: number[] = [];
+    const consumer = consume({
+      client,
+      queueUrl: queue,
+      WaitTimeSeconds: 1,
+      VisibilityTimeout: 30,
+      batchHandler: (messages) => {
+        batches.push(messages.length);
+        return { batchItemFailures: messages.filter((m) => m.Body === "3").map((m) => ({ itemIdentifier: m.MessageId! })) };
+      },
+    });
+    await waitFor(() => consumer.counters.deleted === 9, 10_000, "9 deleted");
+    await consumer.stop();
+    expect(consumer.counters.failed).toBe(1);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(10);
+    expect(fake.sqs.messages("batched").map((m) => m.body)).toEqual(["3"]);
+  });
+
+  it("retries a failed DeleteMessageBatch with backoff, and deletes everything in the end", async () => {
+    const queue = fake.sqs.createQueue("delete-retry");
+    await loadMessages(client, queue, 30);
+    fake.sqs.faults.failNext(4, { status: 503, code: "ServiceUnavailable", message: "try later" }, { action: "DeleteMessageBatch" });
+    const errors: ConsumeErrorContext[] = [];
+    const consumer = consume({
+      client: fakeClient(fake, { maxAttempts: 1 }),
+      queueUrl: queue,
+      WaitTimeSeconds: 1,
+      backoff: fast,
+      onError: (_e, context) => errors.push(context),
+      handler: () => undefined,
+    });
+    await waitFor(() => consumer.counters.deleted === 30, 10_000, "30 deleted");
+    await consumer.stop();
+    expect(errors.filter((e) => e.operation === "DeleteMessageBatch")).toHaveLength(4);
+    expect(errors.every((e) => e.kind === "transient" && (e.delayMs ?? 0) > 0)).toBe(true);
+    expect(fake.sqs.messageCount("delete-retry")).toBe(0);
+    expect(consumer.counters.deleteFailures).toBe(0);
+  });
+
+  it("rejects done and stops on a fatal error, and stop() still resolves", async () => {
+    const errors: ConsumeErrorContext[] = [];
+    const consumer = consume({
+      client,
+      queueUrl: fake.sqs.queueUrl("no-such-queue"),
+      WaitTimeSeconds: 1,
+      onError: (_e, context) => errors.push(context),
+      handler: () => undefined,
+    });
+    await expect(consumer.done).rejects.toMatchObject({ name: "QueueDoesNotExist" });
+    await expect(consumer.stop()).resolves.toBeUndefined();
+    expect(consumer.stopping).toBe(true);
+    expect(errors).toEqual([{ operation: "ReceiveMessage", kind: "fatal" }]);
+  });
+
+  it("stops on its AbortSignal without waiting out a 20 s long poll", async () => {
+    const controller = new AbortController();
+    const consumer = consume({ client, queueUrl: fake.sqs.createQueue("signal"), signal: controller.signal, handler: () => undefined });
+    await waitFor(() => consumer.counters.polls > 0, 5_000, "a poll");
+    const started = Date.now();
+    controller.abort();
+    await consumer.done;
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(consumer.counters.receiveErrors).toBe(0);
+  });
+
+  it(
+    "bounds stop() by stopTimeoutMs: a stuck handler's signal is aborted and its message left for redelivery",
+    async () => {
+      const queue = fake.sqs.createQueue("stuck");
+      await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "stuck" }));
+      let aborted = false;
+      const consumer = consume({
+        client,
+        queueUrl: queue,
+        WaitTimeSeconds: 1,
+        stopTimeoutMs: 300,
+        handler: (_m, { signal }) =>
+          new Promise<void>((resolve) => {
+            signal.addEventListener("abort", () => {
+              aborted = true;
+              resolve();
+            });
+          }),
+      });
+      await waitFor(() => consumer.counters.inFlight === 1, 5_000, "the handler to start");
+      const started = Date.now();
+      await consumer.stop();
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(aborted).toBe(true);
+      expect(consumer.counters.abandoned).toBe(1);
+      expect(fake.sqs.messages("stuck").map((m) => m.body)).toEqual(["stuck"]);
+    },
+    10_000,
+  );
+});
