@@ -3,6 +3,7 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: {
     index: "src/index.ts",
+    "cli/index": "src/cli/index.ts",
     "sqs/index": "src/sqs/index.ts",
     "testing/index": "src/testing/index.ts",
   },

@@ -1,0 +1,44 @@
+/**
+ * `awscreds demo`: parses its options and runs the scenario.
+ */
+import { numberOption, parseCommandArgs } from "../args.js";
+import { DEMO_HELP } from "../help.js";
+import type { CliIo } from "../io.js";
+import { styleFor } from "../style.js";
+import { EXIT } from "../usage-error.js";
+
+/**
+ * Runs `awscreds demo` with `argv` (the arguments after `demo`).
+ *
+ * @example
+ * ```ts
+ * const code = await runDemo(["--duration", "6"], processIo());
+ * ```
+ */
+export async function runDemo(argv: readonly string[], io: CliIo): Promise<number> {
+  const values = parseCommandArgs("demo", argv, {
+    duration: { type: "string" },
+    "sts-latency": { type: "string" },
+    rate: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    io.stdout.write(DEMO_HELP);
+    return EXIT.OK;
+  }
+  const durationSeconds = numberOption("demo", "--duration", values.duration, { fallback: 20, min: 1, max: 600, unit: "seconds" });
+  const stsLatencyMs = numberOption("demo", "--sts-latency", values["sts-latency"], { fallback: 300, min: 0, max: 5_000, unit: "ms" });
+  const ratePerSecond = numberOption("demo", "--rate", values.rate, { fallback: 25, min: 1, max: 500, unit: "per second" });
+  let scenario: typeof import("./run.js");
+  try {
+    scenario = await import("./run.js");
+  } catch (error) {
+    // @aws-sdk/client-sqs is a peer dependency (only awscreds/sqs and the demo need it).
+    if (/@aws-sdk\/client-sqs/.test(error instanceof Error ? error.message : "")) {
+      io.stderr.write("awscreds demo needs @aws-sdk/client-sqs, which is not installed: npm install --save-dev @aws-sdk/client-sqs\n");
+      return EXIT.FAILURE;
+    }
+    throw error;
+  }
+  return scenario.runDemoScenario({ durationMs: Math.round(durationSeconds * 1000), stsLatencyMs, ratePerSecond }, io, styleFor(io.stdout, io.env));
+}

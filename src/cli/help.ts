@@ -1,0 +1,91 @@
+/**
+ * Help texts. Kept next to each other so the top-level summary and each subcommand's help agree.
+ */
+
+export const TOP_HELP = `awscreds — AWS credentials for long-running Node.js services, checked and demonstrated
+
+Usage
+  awscreds <command> [options]
+
+Commands
+  doctor    Explain which credentials this environment would use, and why; warn about known traps
+  demo      Run a service against a local fake AWS: awscreds beside the SDK's defaults (no AWS account)
+
+Options
+  -h, --help       Show help (also: awscreds <command> --help, awscreds help <command>)
+  -v, --version    Print the awscreds version
+
+Exit codes
+  0  success (doctor: credentials would resolve)
+  1  doctor: credentials would not resolve, or --resolve/--whoami failed; demo: requests failed
+  2  usage error (unknown command or option, bad value)
+`;
+
+export const DOCTOR_HELP = `awscreds doctor — explain which credentials this environment would use
+
+Usage
+  awscreds doctor [--json] [--resolve] [--whoami] [options]
+
+Reads the environment the way fromEnvGatedChain() does and reports: APP_ENV and the mode it means
+(local or deployed); each credential source with available/skipped and why; the STS endpoint web
+identity would call; the web identity token's audience, subject and expiry (decoded, not verified) and
+the file's age; warnings for known traps. Never prints a secret.
+
+Nothing is fetched unless asked: without --resolve/--whoami the verdict is a prediction. In deployed
+mode the instance metadata service is probed (1 s timeout) when it is the source the chain would use, or
+in Kubernetes to check whether the node's role is reachable from the pod. In local mode doctor makes no
+network call and does not touch ~/.aws at all.
+
+Options
+  --json                Print a JSON report (schema: docs/doctor.md; stable, "schemaVersion": 1)
+  --resolve             Fetch credentials through the chain; report the source, expiration and timing
+  --whoami              Also call STS GetCallerIdentity with them (implies --resolve)
+  --sts-endpoint <url>  STS endpoint for web identity and --whoami, as the webIdentity.endpoint option
+                        (VPC endpoint, LocalStack, a test fake). AWS_ENDPOINT_URL_STS is not read,
+                        as the provider does not read it either. Default: https://sts.<region>.<suffix>
+  --allow-insecure-endpoint
+                        Allow a plain http:// --sts-endpoint on a non-loopback host
+  --deployed-envs <a,b> APP_ENV values that mean deployed, as the deployedEnvs option
+                        (default: production,staging,integration)
+  --allow-instance-role-in-kubernetes
+                        As the allowInstanceRoleInKubernetes option
+  --shared-config       As the sharedConfig: true option (deployed mode only)
+  -h, --help            Show this help
+
+Exit codes
+  0  credentials would resolve (with --resolve/--whoami: they did)
+  1  they would not (or did not); the reason is printed
+  2  usage error
+
+Examples
+  APP_ENV=local awscreds doctor
+  awscreds doctor --resolve --whoami
+  awscreds doctor --json | jq .verdict
+  awscreds doctor --whoami --sts-endpoint http://localhost:4566     # LocalStack
+`;
+
+export const DEMO_HELP = `awscreds demo — see what awscreds changes, without an AWS account
+
+Usage
+  awscreds demo [--duration <s>] [--sts-latency <ms>] [--rate <n>]
+
+Starts the embedded fake AWS (STS, SQS on 127.0.0.1; see awscreds/testing) and runs the same small
+service twice, side by side, in deployed mode with web identity (IRSA):
+  - awscreds:    fromEnvGatedChain() wrapped in createRefresher(), consuming with consume()
+  - SDK default: fromTokenFile() behind the SQSClient's own credential cache
+Each side sends SQS messages at a fixed rate and consumes them with a long-polling consumer. STS answers
+with realistic latency and credentials that the SDK must refresh every ~2 s (they live 302 s, just past
+its 5-minute refresh window); the awscreds refresher refreshes as often, in the background.
+
+A live status line shows refreshes, requests, requests that waited on STS and p99 latency; a summary
+table follows. Nothing contacts AWS: every endpoint is the local fake, and AWS_* variables are ignored.
+
+Options
+  --duration <s>      How long to run, 1–600 seconds (default 20; e.g. 6 in CI)
+  --sts-latency <ms>  Latency of every STS answer, 0–5000 ms (default 300)
+  --rate <n>          SendMessage requests per second per side, 1–500 (default 25)
+  -h, --help          Show this help
+`;
+
+/** Help by subcommand name. */
+export const COMMAND_HELP: Readonly<Record<string, string>> = Object.freeze({ doctor: DOCTOR_HELP, demo: DEMO_HELP });

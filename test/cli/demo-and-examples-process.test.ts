@@ -1,0 +1,108 @@
+/**
+ * `awscreds demo`, built, run to completion as a subprocess with a short duration; and every example of
+ * this area run with `tsx` against the fakes, as the examples README tells users to.
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ANSI, buildCli, ROOT, runCli, SECRET_SHAPE, tempHome, type BuiltCli } from "./support/cli.js";
+
+let cli: BuiltCli;
+let home: ReturnType<typeof tempHome>;
+
+beforeAll(async () => {
+  cli = await buildCli();
+  home = tempHome();
+}, 60_000);
+
+afterAll(() => {
+  cli?.cleanup();
+  home?.cleanup();
+});
+
+describe("awscreds demo", () => {
+  it("--duration 5 runs to completion and exits 0 with periodic lines and a summary, even with AWS_* pointing elsewhere", async () => {
+    const r = await runCli(
+      cli.path,
+      ["demo", "--duration", "5", "--rate", "20"],
+      {
+        HOME: home.home,
+        // Whatever the shell exports must not matter: the demo only talks to its own fakes.
+        AWS_REGION: "eu-west-1",
+        AWS_ENDPOINT_URL: "http://192.0.2.1:9",
+        AWS_PROFILE: "production",
+        AWS_ACCESS_KEY_ID: "AKIASHELLSHELL000000",
+        AWS_SECRET_ACCESS_KEY: "shell-secret",
+        APP_ENV: "local",
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\[\s*\d+\.\d s\] awscreds\s+refreshes \d+ · requests \d+ · waited on STS \d+ · p99 /);
+    expect(r.stdout).toMatch(/\[\s*\d+\.\d s\] SDK default\s+refreshes \d+ · requests \d+ · waited on STS \d+ · p99 /);
+    expect(r.stdout).toContain("Summary after");
+    for (const row of ["STS calls: first fetch + refreshes", "SendMessage requests", "waited on STS (> 50 ms)", "credential wait p99 / max", "request p50 / p99", "messages consumed"]) {
+      expect(r.stdout).toContain(row);
+    }
+    // Requests went through on both sides (none failed), and credentials were fetched more than once.
+    expect(r.stdout).toMatch(/^\s+failed\s+0\s+0$/m);
+    const fetches = /STS calls: first fetch \+ refreshes\s+1 \+ (\d+)\s+1 \+ (\d+)/.exec(r.stdout);
+    expect(Number(fetches?.[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(fetches?.[2])).toBeGreaterThanOrEqual(1);
+    expect(r.all).not.toMatch(ANSI);
+    expect(r.all).not.toMatch(SECRET_SHAPE);
+    expect(r.all).not.toContain("FakeSessionToken");
+  }, 90_000);
+
+  it("--help and a bad value", async () => {
+    const [help, bad] = await Promise.all([
+      runCli(cli.path, ["demo", "--help"], { HOME: home.home }),
+      runCli(cli.path, ["demo", "--duration", "0"], { HOME: home.home }),
+    ]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("--sts-latency <ms>");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--duration must be a number from 1 to 600 seconds");
+  });
+});
+
+/** This area's examples: each must run against the fakes with one command and exit 0 by itself. */
+const EXAMPLES: Record<string, RegExp> = {
+  "eks-irsa.ts": /✓ web-identity: chosen[\s\S]*received 1 message/,
+  "ecs-task-role.ts": /✓ container: chosen[\s\S]*sent with the task role's key ASIA/,
+  "local-localstack.ts": /✓ env-keys: chosen[\s\S]*signed with access key "test"[\s\S]*without keys: Local mode/,
+  "swap-roles.ts": /before: arn:aws:sts::\d+:assumed-role\/reports-reader\/[\s\S]*after: +arn:aws:sts::\d+:assumed-role\/reports-writer\//,
+  "attach-client.ts": /library's client signed with ASIA\w+\n[\s\S]*after swap\(\) it signs with +ASIA\w+/,
+};
+
+function runExample(file: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const tsx = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+    const child = spawn(process.execPath, [tsx, join("examples", file)], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home.home, AWS_EC2_METADATA_DISABLED: "true", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (output += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (output += c));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 45_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe("examples", () => {
+  for (const [file, expected] of Object.entries(EXAMPLES)) {
+    it(`npx tsx examples/${file} runs against the fakes and exits 0`, async () => {
+      const { code, output } = await runExample(file);
+      expect(output).toMatch(expected);
+      expect(code).toBe(0);
+      expect(output).not.toContain("FakeSessionToken");
+    }, 60_000);
+  }
+});
