@@ -1,5 +1,8 @@
 /**
  * awscreds: AWS credential providers for long-running Node.js services.
+ *
+ * @packageDocumentation
+ * @module awscreds
  */
 // Where credentials come from.
 export { fromEnvGatedChain, fromRegionalWebIdentity, formatDescription, DEFAULT_DEPLOYED_ENVS } from "./sources/index.js";

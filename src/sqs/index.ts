@@ -2,6 +2,9 @@
  * `awscreds/sqs`: SQS long polling that survives short client timeouts, an abortable poller, and a
  * consumer with bounded concurrency, visibility heartbeats, batched deletes and graceful shutdown.
  * Requires `@aws-sdk/client-sqs` (a peer dependency).
+ *
+ * @packageDocumentation
+ * @module awscreds/sqs
  */
 export { createLongPollingClient, longPollingInfo } from "./long-polling-client.js";
 export type { LongPollingClientOptions, LongPollingInfo } from "./long-polling-client.js";

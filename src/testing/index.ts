@@ -1,6 +1,9 @@
 /**
  * `awscreds/testing`: wire-faithful fakes of STS, SQS, IMDSv2 and the container credentials endpoint,
  * on loopback, for tests that drive the real AWS SDK v3 clients.
+ *
+ * @packageDocumentation
+ * @module awscreds/testing
  */
 export { startFakeAws } from "./fake-aws.js";
 export type { FakeAws, StartFakeAwsOptions, FakeContext, FakeServiceHandle } from "./fake-aws.js";
