@@ -3,9 +3,12 @@
  * logs and `status()` — so secrets never leak through any of them.
  */
 import type { AwsCredentialIdentity } from "@smithy/types";
+import { redactError } from "../shared/redact-error.js";
 
 /**
- * The cached credentials expired and fetching new ones failed. `cause` is the last refresh error.
+ * The cached credentials expired and fetching new ones failed. `cause` is the last refresh error, in a
+ * form safe to print (`util.inspect` shows it): without the raw HTTP response an SDK error may carry,
+ * and with the expired credentials' secrets masked should it repeat them.
  *
  * @example
  * ```ts
@@ -22,7 +25,9 @@ export class CredentialsExpiredError extends Error {
   readonly expiration: Date;
 
   constructor(expiration: Date, cause: unknown, secrets?: AwsCredentialIdentity) {
-    super(`credentials expired at ${expiration.toISOString()}; last refresh error: ${describeError(cause, secrets)}`, { cause });
+    super(`credentials expired at ${expiration.toISOString()}; last refresh error: ${describeError(cause, secrets)}`, {
+      cause: redactError(cause, [secrets?.secretAccessKey, secrets?.sessionToken]),
+    });
     this.expiration = expiration;
   }
 }

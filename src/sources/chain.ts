@@ -43,6 +43,10 @@ export type EnvGatedChainProvider = AwsCredentialIdentityProvider & {
   readonly mode: AppMode;
   /** The mode, the chosen source and why each other source was skipped. No secrets. */
   describe(): ChainDescription;
+  /** Closes the web identity source's STS client sockets, if one was built; a later call builds a new one. */
+  destroy(): void;
+  /** Same as `destroy()`: `using`, and `createSwapper` disposing a chain it swapped out, close the sockets. */
+  [Symbol.dispose](): void;
 };
 
 /**
@@ -89,6 +93,9 @@ function localChain(decision: AppModeDecision, options: EnvGatedChainOptions, lo
     }
   }) as EnvGatedChainProvider;
   Object.defineProperty(provider, "mode", { value: "local", enumerable: true });
+  // Nothing to close: environment keys hold no sockets.
+  provider.destroy = (): void => undefined;
+  provider[Symbol.dispose] = provider.destroy;
 
   provider.describe = (): ChainDescription => {
     const env = resolveEnv(options.env);
@@ -223,6 +230,9 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
     return firstResolution;
   }) as EnvGatedChainProvider;
   Object.defineProperty(provider, "mode", { value: "deployed", enumerable: true });
+  // The SDK's container and IMDS providers are built per call and keep no sockets; the STS client does.
+  provider.destroy = (): void => webIdentity.destroy();
+  provider[Symbol.dispose] = provider.destroy;
 
   provider.describe = (): ChainDescription => {
     const plan = planNow();

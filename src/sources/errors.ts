@@ -1,18 +1,24 @@
 import { CredentialsProviderError } from "@smithy/property-provider";
 import type { Logger } from "../shared/logger.js";
+import { redactError } from "../shared/redact-error.js";
 
 /**
  * Builds the SDK's `CredentialsProviderError`. `tryNextLink: true` means "this source is not configured
  * here, ask the next one"; `false` means "this source is configured and failed: stop", so a chain never
  * quietly falls through to another identity.
+ *
+ * The `cause` is kept only in a form safe to print (see `redactError`): `util.inspect` shows the whole
+ * chain, and an SDK error carries the raw HTTP response; `secrets` (e.g. the web identity token) are
+ * masked wherever the cause repeats them.
  */
 export function credentialsError(
   message: string,
-  init: { tryNextLink: boolean; logger?: Logger | undefined; cause?: unknown },
+  init: { tryNextLink: boolean; logger?: Logger | undefined; cause?: unknown; secrets?: readonly (string | undefined)[] },
 ): CredentialsProviderError {
   const error = new CredentialsProviderError(message, { tryNextLink: init.tryNextLink, logger: init.logger });
   if (init.cause !== undefined) {
-    Object.defineProperty(error, "cause", { value: init.cause, enumerable: false, writable: true, configurable: true });
+    const cause = redactError(init.cause, init.secrets);
+    Object.defineProperty(error, "cause", { value: cause, enumerable: false, writable: true, configurable: true });
   }
   return error;
 }

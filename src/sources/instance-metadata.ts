@@ -62,11 +62,28 @@ export function fromInstanceRole(init: InstanceMetadataSourceOptions & { env: En
       return toSafeCredentials(await provider());
     } catch (error) {
       throw credentialsError(
-        `Instance metadata (IMDSv2) at ${imdsEndpointLabel()} gave no credentials: ${messageOf(error)}. On EC2, check ` +
+        `Instance metadata (IMDSv2) at ${imdsEndpointLabel()} gave no credentials: ${imdsProblem(error)}. On EC2, check ` +
           `that the instance has an instance profile with a role, that the metadata service is enabled with a hop ` +
           `limit of 2 or more for containers, and that the instance is reachable at that address.`,
         { tryNextLink: false, logger: init.logger, cause: error },
       );
     }
   };
+}
+
+/**
+ * What went wrong, in words that point at the cause. When the IMDSv2 session token request fails
+ * (nothing answers: not EC2, or a hop limit of 1 seen from a container), the SDK's provider tries the
+ * IMDSv1 fallback, which is off here, and reports only that the fallback "has been blocked by AWS SDK
+ * configuration" — true, but it sends people looking at their configuration instead of the network.
+ */
+function imdsProblem(error: unknown): string {
+  if (error instanceof Error && error.name === "InstanceMetadataV1FallbackError") {
+    return (
+      "the IMDSv2 session token request (PUT /latest/api/token) got no answer or was refused, and awscreds never " +
+      "falls back to IMDSv1. This process is probably not on EC2, or cannot reach the metadata service from here"
+    );
+  }
+  // The sentence goes on after this; drop the SDK's own final period.
+  return messageOf(error).replace(/\.+$/, "");
 }

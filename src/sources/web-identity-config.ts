@@ -7,16 +7,14 @@ import { firstSet, readVar, type EnvVars } from "./env.js";
 import { resolveStsRegion } from "./region.js";
 import { parseRoleArn, type RoleArn } from "./role-arn.js";
 import { defaultSessionName, sessionNameProblem } from "./session-name.js";
+// Type only: web-identity.ts imports this module's values, this one only its options' shape.
+import type { RegionalWebIdentityOptions } from "./web-identity.js";
 
-export interface WebIdentityConfigInput {
-  roleArn?: string;
-  webIdentityTokenFile?: string;
-  roleSessionName?: string;
-  region?: string;
-  useFipsEndpoint?: boolean;
-  endpoint?: string;
-  allowInsecureEndpoint?: boolean;
-}
+/** The options this module reads (documented on `RegionalWebIdentityOptions`). */
+export type WebIdentityConfigInput = Pick<
+  RegionalWebIdentityOptions,
+  "roleArn" | "webIdentityTokenFile" | "roleSessionName" | "region" | "useFipsEndpoint" | "endpoint" | "allowInsecureEndpoint"
+>;
 
 export interface WebIdentityConfig {
   roleArn: RoleArn;

@@ -82,6 +82,8 @@ export type RegionalWebIdentityProvider = AwsCredentialIdentityProvider & {
   describe(): WebIdentityDescription;
   /** Closes the STS client's sockets; a later fetch builds a new client. */
   destroy(): void;
+  /** Same as `destroy()`: `using`, and `createSwapper` disposing a provider it swapped out, close the sockets. */
+  [Symbol.dispose](): void;
 };
 
 function checkOptions(options: RegionalWebIdentityOptions): void {
@@ -207,7 +209,7 @@ export function fromRegionalWebIdentity(options: RegionalWebIdentityOptions = {}
         const kind = classifyStsFailure(error);
         if (!shouldRetry(kind, attempt, invalidTokenRetries, policy)) {
           const context = { roleArn: config.roleArn.arn, endpoint: endpoint ?? "", region: config.region, tokenFile: config.tokenFile, attempts: attempt };
-          throw credentialsError(describeStsFailure(error, kind, context, token), { tryNextLink: false, logger, cause: error });
+          throw credentialsError(describeStsFailure(error, kind, context, token), { tryNextLink: false, logger, cause: error, secrets: [token] });
         }
         if (kind === "invalid-token") invalidTokenRetries += 1;
         const delay = backoffDelayMs(attempt, kind, policy, Math.random());
@@ -244,6 +246,7 @@ export function fromRegionalWebIdentity(options: RegionalWebIdentityOptions = {}
     sts = undefined;
     void current?.then(({ client }) => client.destroy()).catch(() => undefined);
   };
+  provider[Symbol.dispose] = provider.destroy;
   return provider;
 }
 

@@ -2,6 +2,7 @@
  * Shared helpers of the refresh tests: a seeded random, a scripted credential source and a capturing logger.
  */
 import type { AwsCredentialIdentity } from "@smithy/types";
+import { afterAll, afterEach, beforeEach, expect, vi } from "vitest";
 import type { Logger } from "../../src/shared/logger.js";
 
 /** mulberry32: a tiny seeded PRNG, so property-style loops are reproducible. */
@@ -80,4 +81,22 @@ export function trackUnhandledRejections(): { reasons: unknown[]; dispose(): voi
   };
   process.on("unhandledRejection", listener);
   return { reasons, dispose: () => process.off("unhandledRejection", listener) };
+}
+
+/**
+ * The setup of the engine's unit-test files: fake timers starting at `now` for every test, and, once the
+ * file is done, the check that nothing rejected unhandled. Call at the top level of the file.
+ */
+export function useFakeClockAndCatchUnhandled(now: number): void {
+  const unhandled = trackUnhandledRejections();
+  beforeEach(() => {
+    vi.useFakeTimers({ now });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  afterAll(() => {
+    unhandled.dispose();
+    expect(unhandled.reasons).toEqual([]);
+  });
 }

@@ -44,8 +44,12 @@ afterAll(async () => {
   expect(unhandled.reasons).toEqual([]);
 });
 
-it("(5) a script that creates a refresher and never stops it exits by itself, with code 0", async () => {
+it.each([
+  ["the SDK's fromTokenFile", "sdk"],
+  ["awscreds' fromEnvGatedChain (its own keep-alive STS client)", "awscreds"],
+])("(5) a script that creates a refresher over %s and never stops it exits by itself, with code 0", async (_label, kind) => {
   const tokenFile = await fake.writeWebIdentityToken();
+  const callsBefore = fake.sts.count("AssumeRoleWithWebIdentity");
   // Only the variables a Node process needs; nothing AWS_* from the parent, no real config files.
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -53,7 +57,7 @@ it("(5) a script that creates a refresher and never stops it exits by itself, wi
     AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/awscreds-test/credentials",
     AWS_EC2_METADATA_DISABLED: "true",
   };
-  const args = [script, fake.sts.endpoint, fake.region, tokenFile, `arn:aws:iam::${fake.accountId}:role/never-stopped`];
+  const args = [script, fake.sts.endpoint, fake.region, tokenFile, `arn:aws:iam::${fake.accountId}:role/never-stopped`, kind];
   const started = Date.now();
   const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
@@ -71,6 +75,6 @@ it("(5) a script that creates a refresher and never stops it exits by itself, wi
   });
   expect({ ...exit, stderr: stderr.replace(/\(node:\d+\) Warning: NodeVersionSupportWarning[\s\S]*$/, "").trim() }).toEqual({ code: 0, signal: null, stderr: "" });
   expect(JSON.parse(stdout.trim())).toEqual({ arn: `arn:aws:sts::${fake.accountId}:assumed-role/never-stopped/never-stopped`, state: "ready" });
-  expect(fake.sts.count("AssumeRoleWithWebIdentity")).toBe(1);
+  expect(fake.sts.count("AssumeRoleWithWebIdentity") - callsBefore).toBe(1);
   expect(Date.now() - started).toBeLessThan(20_000);
 }, 40_000);

@@ -1,25 +1,14 @@
 import { inspect } from "node:util";
 import { STSClient } from "@aws-sdk/client-sts";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createRefresher } from "../../src/refresh/refresher.js";
 import { AttemptTimeoutError, CredentialsExpiredError, RefresherStoppedError } from "../../src/refresh/errors.js";
 import type { RefreshErrorEvent, RefreshEvent } from "../../src/refresh/types.js";
 import { SafeCredentials } from "../../src/shared/safe-credentials.js";
-import { SECRET_MARK, capturingLogger, makeCredentials, scriptedSource, seededRandom, trackUnhandledRejections } from "./helpers.js";
+import { SECRET_MARK, capturingLogger, makeCredentials, scriptedSource, seededRandom, useFakeClockAndCatchUnhandled } from "./helpers.js";
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
-const unhandled = trackUnhandledRejections();
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-afterAll(() => {
-  unhandled.dispose();
-  expect(unhandled.reasons).toEqual([]);
-});
+useFakeClockAndCatchUnhandled(T0);
 
 /** Lets pending promise callbacks run without moving the clock. */
 const settle = () => vi.advanceTimersByTimeAsync(0);
@@ -105,6 +94,21 @@ describe("createRefresher: background refresh", () => {
     expect(refreshes[1]).toMatchObject({ durationMs: 300, refreshCount: 2 });
     expect(refreshes[1]!.expiration).toBeInstanceOf(Date);
     refresher.stop();
+  });
+
+  it("draws the refresh time from the injected random, so a fleet started together spreads out", async () => {
+    const planned = async (random: () => number): Promise<number> => {
+      const refresher = createRefresher(scriptedSource({ lifetimeMs: 4_000 }), { random });
+      await refresher.ready;
+      const at = refresher.status().nextRefreshAt!.getTime() - Date.now();
+      refresher.stop();
+      return at;
+    };
+    // 4-second credentials: the whole window, 2 to 3 s after the fetch, is used.
+    expect(await planned(() => 0)).toBe(3_000);
+    expect(await planned(() => 0.999_999)).toBe(2_000);
+    const fleet = await Promise.all(Array.from({ length: 20 }, (_, i) => planned(seededRandom(100 + i))));
+    expect(new Set(fleet).size).toBeGreaterThan(15);
   });
 
   it("fetches credentials without expiration once, and again every `period` if asked", async () => {
@@ -216,6 +220,31 @@ describe("createRefresher: failures", () => {
     await vi.advanceTimersByTimeAsync(50);
     expect((await next).expiration!.getTime()).toBeGreaterThan(Date.now());
     expect(refresher.status().state).toBe("ready");
+    refresher.stop();
+  });
+
+  it("keeps the raw HTTP response and the expired secrets out of the expiry error's cause (util.inspect prints it)", async () => {
+    const source = scriptedSource({ lifetimeMs: 10_000 });
+    const refresher = createRefresher(source, { backoff: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
+    await refresher.ready;
+    const held = await refresher();
+    // An SDK-style error: a message echoing a secret, the raw response (a reply holding new keys) attached.
+    source.fail(() =>
+      Object.assign(new Error(`rejected ${held.sessionToken!}`), {
+        name: "ServiceUnavailable",
+        $metadata: { httpStatusCode: 503 },
+        $response: { statusCode: 503, body: `<SecretAccessKey>${SECRET_MARK}-new-secret</SecretAccessKey>` },
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(10_000);
+    const error = await refresher().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialsExpiredError);
+    expect(inspect(error, { showHidden: true, depth: Infinity })).not.toContain(SECRET_MARK);
+    const cause = (error as Error).cause as Error & { $metadata?: unknown; $response?: unknown };
+    expect(cause.name).toBe("ServiceUnavailable");
+    expect(cause.message).toBe("rejected [redacted]");
+    expect(cause.$metadata).toEqual({ httpStatusCode: 503 });
+    expect(cause.$response).toBeUndefined();
     refresher.stop();
   });
 
@@ -369,6 +398,23 @@ describe("createRefresher: status, stop and disposal", () => {
     await expect(refresher.ready).resolves.toBeUndefined();
     expect(vi.getTimerCount()).toBe(0);
     expect(refresher.status().state).toBe("stopped");
+  });
+
+  it("stops cleanly while a failing fetch is in flight: no retry planned, no timer left, nothing unhandled", async () => {
+    const source = scriptedSource({ latencyMs: 500 });
+    source.fail(() => new Error("STS down"));
+    const errors: RefreshErrorEvent[] = [];
+    const refresher = createRefresher(source, { onRefreshError: (e) => errors.push(e) });
+    const caller = refresher().then(() => undefined, (e: unknown) => e);
+    refresher.stop();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(String(await caller)).toBe("Error: STS down");
+    await expect(refresher.ready).rejects.toThrow("STS down");
+    expect(errors.map((e) => e.nextRetryAt)).toEqual([undefined]);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(refresher.status()).toMatchObject({ state: "stopped", refreshing: false, nextRefreshAt: undefined });
+    await expect(refresher()).rejects.toBeInstanceOf(RefresherStoppedError);
+    expect(source.calls).toHaveLength(1);
   });
 
   it("validates its arguments at construction", () => {

@@ -1,24 +1,13 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createSwapper } from "../../src/refresh/swapper.js";
 import { CredentialsExpiredError } from "../../src/refresh/errors.js";
 import type { RefreshErrorEvent } from "../../src/refresh/types.js";
-import { makeCredentials, seededRandom, trackUnhandledRejections } from "./helpers.js";
+import { makeCredentials, seededRandom, useFakeClockAndCatchUnhandled } from "./helpers.js";
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
-const unhandled = trackUnhandledRejections();
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-afterAll(() => {
-  unhandled.dispose();
-  expect(unhandled.reasons).toEqual([]);
-});
+useFakeClockAndCatchUnhandled(T0);
 
 interface BuiltProvider extends AwsCredentialIdentityProvider {
   id: number;
@@ -133,6 +122,32 @@ describe("createSwapper", () => {
     expect((await swapper()).accessKeyId).toBe("ASIATEST00000099");
     expect(f.built.map((p) => p.stopped)).toEqual([1, 1]);
     await expect(swapper.swap("x" as never)).rejects.toThrow(TypeError);
+    swapper.stop();
+    expect(given.stop).toHaveBeenCalledTimes(1);
+  });
+
+  it("queues swap(next) behind a scheduled cycle under way: both land in order, no extra build, nothing unhandled", async () => {
+    const f = providerFactory({ lifetimeMs: 4_000, latencyMs: 200 });
+    const swapper = createSwapper(f.factory, { random: seededRandom(7) });
+    await vi.advanceTimersByTimeAsync(200);
+    await vi.advanceTimersByTimeAsync(swapper.status().nextRefreshAt!.getTime() - Date.now());
+    expect(swapper.status().refreshing).toBe(true);
+    expect(f.built).toHaveLength(2);
+
+    const broken = Object.assign(async () => Promise.reject(new Error("given provider broken")), { stop: vi.fn() });
+    const failed = swapper.swap(broken).then(() => undefined, (e: unknown) => e);
+    const given = Object.assign(async () => makeCredentials(42, 4_000), { stop: vi.fn() });
+    const swapped = swapper.swap(given);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(String(await failed)).toBe("Error: given provider broken");
+    expect((await swapped).accessKeyId).toBe("ASIATEST00000042");
+    expect(f.built).toHaveLength(2);
+    expect(swapper.current).toBe(given);
+    expect(f.built.map((p) => p.stopped)).toEqual([1, 1]);
+    expect(broken.stop).not.toHaveBeenCalled();
+    // The plan follows the provider swapped in last.
+    expect(swapper.status()).toMatchObject({ state: "ready", refreshing: false, refreshCount: 3, failureCount: 1 });
+    expect(swapper.status().nextRefreshAt!.getTime()).toBeGreaterThan(Date.now());
     swapper.stop();
     expect(given.stop).toHaveBeenCalledTimes(1);
   });

@@ -11,6 +11,7 @@ import { formatDescription } from "../../src/sources/describe.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { isolateEnv, rejection } from "./support/env.js";
 import { watchFs } from "./support/fs-watch.js";
+import { watchClientSockets } from "./support/sockets.js";
 
 const ROLE_ARN = "arn:aws:iam::123456789012:role/orders";
 
@@ -203,6 +204,19 @@ describe("deployed chain: stickiness and failures", () => {
     expect(error.message).toContain("Other sources: web-identity: web identity is not configured");
   });
 
+  it("an unreachable metadata service: says the IMDSv2 token request got no answer, not that configuration blocked IMDSv1", async () => {
+    // Nothing listens on the discard port: what a deployed process off EC2 sees.
+    process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = "http://127.0.0.1:9";
+    const credentials = deployed({ AWS_EC2_METADATA_SERVICE_ENDPOINT: "http://127.0.0.1:9" }, { instanceMetadata: { timeoutMs: 200, maxRetries: 0 } });
+    const error = await rejection(() => credentials());
+    expect(error.message).toContain(
+      "Instance metadata (IMDSv2) at http://127.0.0.1:9 gave no credentials: the IMDSv2 session token request (PUT /latest/api/token) " +
+        "got no answer or was refused, and awscreds never falls back to IMDSv1. This process is probably not on EC2",
+    );
+    expect(error.message).not.toContain("blocked by AWS SDK configuration");
+    expect(error.message).not.toContain("..");
+  });
+
   it("refuses an env option whose IMDS endpoint the SDK provider would not see", async () => {
     const error = await rejection(() => deployed({ AWS_EC2_METADATA_SERVICE_ENDPOINT: "http://127.0.0.1:9" })());
     expect(error.message).toContain("AWS_EC2_METADATA_SERVICE_ENDPOINT differs between the env option and process.env");
@@ -225,6 +239,8 @@ describe("deployed chain: shared files only when asked", () => {
     await rm(home, { recursive: true, force: true });
   });
 
+  // The IMDS path here has AWS_EC2_METADATA_SERVICE_ENDPOINT set (it points at the fake); without it, the
+  // SDK's instance-metadata provider looks its endpoint up in ~/.aws/config (see the lead's notes).
   it("does not open any file under ~/.aws by default, AWS_PROFILE notwithstanding (web identity and IMDS paths)", async () => {
     process.env.HOME = home;
     process.env.AWS_PROFILE = "svc";
@@ -261,6 +277,32 @@ describe("deployed chain: shared files only when asked", () => {
     const report = credentials.describe().sources[2]!;
     expect(report.state).toBe("skipped");
     expect(report.reason).toContain('Shared config profile "missing" (the sharedConfig.profile option) gave no credentials');
+  });
+});
+
+describe("deployed chain: disposal", () => {
+  it("destroy() and [Symbol.dispose] close the web identity source's STS connection; the next call opens a new one", async () => {
+    const watch = watchClientSockets(Number(new URL(fake.sts.endpoint).port));
+    try {
+      const credentials = deployed(WEB_IDENTITY());
+      await credentials();
+      await credentials();
+      expect(watch.sockets).toHaveLength(1);
+      expect(credentials[Symbol.dispose]).toBe(credentials.destroy);
+      credentials[Symbol.dispose]();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(watch.sockets[0]!.destroyed).toBe(true);
+      await credentials();
+      expect(watch.sockets).toHaveLength(2);
+      expect(credentials.describe().chosen).toBe("web-identity");
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it("has nothing to close in local mode", () => {
+    const credentials = fromEnvGatedChain({ env: { APP_ENV: "local", AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" } });
+    expect(() => credentials[Symbol.dispose]()).not.toThrow();
   });
 });
 

@@ -11,6 +11,7 @@ import { SESSION_NAME_PATTERN } from "../../src/sources/session-name.js";
 import { fromRegionalWebIdentity, type RegionalWebIdentityOptions, type RegionalWebIdentityProvider } from "../../src/sources/web-identity.js";
 import { makeFakeWebIdentityToken, startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { isolateEnv, rejection } from "./support/env.js";
+import { watchClientSockets } from "./support/sockets.js";
 
 const ROLE_ARN = "arn:aws:iam::210987654321:role/shop/orders";
 
@@ -128,6 +129,27 @@ describe("fromRegionalWebIdentity", () => {
     }
   });
 
+  it("builds its STS client once: one connection for many fetches, closed by destroy() or [Symbol.dispose]", async () => {
+    // The default handler (no clientConfig): a provider that built a client per fetch would open a socket per fetch.
+    const watch = watchClientSockets(Number(new URL(fake.sts.endpoint).port));
+    try {
+      const p = provider();
+      for (let i = 0; i < 3; i++) await p();
+      expect(fake.sts.count("AssumeRoleWithWebIdentity")).toBe(3);
+      expect(watch.sockets).toHaveLength(1);
+
+      expect(p[Symbol.dispose]).toBe(p.destroy);
+      p[Symbol.dispose]();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(watch.sockets[0]!.destroyed).toBe(true);
+      // A fetch after disposal builds a new client.
+      await p();
+      expect(watch.sockets).toHaveLength(2);
+    } finally {
+      watch.stop();
+    }
+  });
+
   it("describes its configuration without the token", async () => {
     const p = provider();
     expect(p.describe()).toMatchObject({ configured: true, roleArn: ROLE_ARN, webIdentityTokenFile: tokenFile, region: "eu-west-1", endpoint: `${fake.sts.endpoint}/` });
@@ -191,6 +213,30 @@ describe("fromRegionalWebIdentity errors", () => {
     expect(error.message).toContain("AccessDenied (HTTP 403): Not authorized to perform sts:AssumeRoleWithWebIdentity");
     expect(error.message).toContain("trust policy");
     expect(error.message).not.toContain(token);
+  });
+
+  it("keeps the token and the raw STS response out of its errors' cause chain (util.inspect prints it)", async () => {
+    const token = (await readFile(tokenFile, "utf8")).trim();
+    // A service that echoes the token it rejects.
+    fake.sts.faults.failNext(1, { status: 400, code: "ValidationError", message: `Value ${token} at 'webIdentityToken' failed to satisfy constraint` });
+    const echoed = await rejection(() => provider()());
+    const printed = inspect(echoed, { showHidden: true, depth: Infinity });
+    expect(printed).not.toContain(token);
+    expect(JSON.stringify(echoed)).not.toContain(token);
+    expect(printed).toContain("[redacted] at 'webIdentityToken'");
+    // What callers classify the cause by survives.
+    const cause = echoed.cause as Error & { $metadata?: { httpStatusCode?: number }; $response?: unknown };
+    expect(cause.name).toBe("ValidationError");
+    expect(cause.$metadata?.httpStatusCode).toBe(400);
+    expect(cause.$response).toBeUndefined();
+
+    // A truncated success reply: the SDK keeps the raw body (which holds the new secret key) on its error.
+    fake.sts.faults.malformNext(1);
+    const malformed = await rejection(() => provider()());
+    const raw = malformed.cause as Record<string, unknown>;
+    expect(raw.$response).toBeUndefined();
+    expect(raw.$responseBodyText).toBeUndefined();
+    expect(inspect(malformed, { showHidden: true, depth: Infinity })).not.toContain("<AssumeRoleWithWebIdentityResult>");
   });
 
   it("reports an expired token with the file to check", async () => {

@@ -1,0 +1,58 @@
+/**
+ * The scenarios, in the order they run. Each is loaded only when selected, so one whose module cannot load
+ * (a dependency that has not landed) is reported as such without stopping the others.
+ */
+import type { Scenario } from "../lib/scenario.js";
+
+export interface ScenarioEntry {
+  id: number;
+  key: string;
+  title: string;
+  load(): Promise<Scenario>;
+}
+
+export const scenarios: readonly ScenarioEntry[] = [
+  {
+    id: 1,
+    key: "steady",
+    title: "Steady load with refreshes",
+    load: async () => (await import("./steady-load.js")).steadyLoadScenario,
+  },
+  {
+    id: 2,
+    key: "outage",
+    title: "STS outage while credentials are valid",
+    load: async () => (await import("./outage.js")).outageScenario,
+  },
+  {
+    id: 3,
+    key: "cold-start",
+    title: "Cold start: construction to first signed request",
+    load: async () => (await import("./cold-start.js")).coldStartScenario,
+  },
+  {
+    id: 4,
+    key: "hot-path",
+    title: "Hot path: cost of one resolution through a client",
+    load: async () => (await import("./hot-path.js")).hotPathScenario,
+  },
+  {
+    id: 5,
+    key: "import",
+    title: "Import cost (fresh processes, built package)",
+    load: async () => (await import("./import-cost.js")).importCostScenario,
+  },
+  {
+    id: 6,
+    key: "fleet",
+    title: "Fleet refresh storm (simulated clock)",
+    load: async () => (await import("./fleet.js")).fleetScenario,
+  },
+  {
+    id: 7,
+    key: "sqs",
+    title: "SQS consumer throughput: consume vs sqs-consumer",
+    // Owned by the awscreds/sqs work (bench/sqs/, bench/sqs-consumer.bench.ts); called as is.
+    load: async () => (await import("../sqs/throughput.js")).sqsThroughputScenario,
+  },
+];
