@@ -12,6 +12,18 @@ if (pkg.exports["./sqs"]) {
 (async () => {
   const fake = await testing.startFakeAws();
   assert.match(fake.sts.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
+  // The lazily loaded web identity path (STS client, error classes) works from the installed package.
+  const provider = root.fromRegionalWebIdentity({
+    roleArn: "arn:aws:iam::123456789012:role/smoke",
+    webIdentityTokenFile: await fake.writeWebIdentityToken(),
+    region: fake.region,
+    endpoint: fake.sts.endpoint,
+  });
+  const credentials = await provider();
+  assert.match(credentials.accessKeyId, /^ASIA/);
+  assert.ok(!JSON.stringify(credentials).includes(credentials.secretAccessKey), "secrets stay out of JSON");
+  provider.destroy();
+  assert.throws(() => root.fromEnvGatedChain({ env: {} }), /APP_ENV/, "a missing APP_ENV is named");
   await fake.close();
   console.log("require: ok");
 })().catch((error) => {

@@ -13,5 +13,21 @@ if (pkg.exports["./sqs"]) {
 }
 const fake = await testing.startFakeAws();
 assert.match(fake.sqs.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
+// The lazily loaded web identity path (STS client, error classes) works from the installed package.
+const provider = root.fromRegionalWebIdentity({
+  roleArn: "arn:aws:iam::123456789012:role/smoke",
+  webIdentityTokenFile: await fake.writeWebIdentityToken(),
+  region: fake.region,
+  endpoint: fake.sts.endpoint,
+});
+const credentials = await provider();
+assert.match(credentials.accessKeyId, /^ASIA/);
+assert.ok(!JSON.stringify(credentials).includes(credentials.secretAccessKey), "secrets stay out of JSON");
+provider.destroy();
+await assert.rejects(
+  Promise.resolve().then(() => root.fromEnvGatedChain({ env: {} })),
+  /APP_ENV/,
+  "a missing APP_ENV is named",
+);
 await fake.close();
 console.log("import: ok");

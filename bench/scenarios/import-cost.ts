@@ -14,11 +14,9 @@ import { interquartileRange, median } from "../lib/stats.js";
 type Format = "esm" | "cjs";
 
 const WHY_SLOWER =
-  "Why the web identity first fetch is slower: it loads `@aws-sdk/client-sts` and `@smithy/node-http-handler` with `import()`; " +
-  "for these CommonJS packages that goes through Node's ESM loader (cjs-module-lexer), which in a separate measurement on this " +
-  "machine cost 20–30 ms more than `require()` (the SDK `require`s its slimmer `@aws-sdk/nested-clients/sts`): most of the gap, " +
-  "not all of it. Only the first " +
-  "fetch pays it; the steady state (scenarios 1–4) is unaffected.";
+  "The first web identity fetch loads `@aws-sdk/client-sts` and `@smithy/node-http-handler` lazily (with `require()` where " +
+  "the package resolves from awscreds, else `import()` so bundlers can follow it). A gap of more than 10% that persists across runs " +
+  "is worth a look; only the first fetch pays it, the steady state (scenarios 1–4) is unaffected.";
 
 interface Variant {
   name: string;
@@ -162,10 +160,12 @@ export const importCostScenario: Scenario = {
         const ourWi = find("awscreds, web identity", format);
         const sdkWi = find("@aws-sdk/credential-providers (fromTokenFile)", format);
         if (ourWi && sdkWi) {
-          const slower = ourWi.firstMs > sdkWi.firstMs;
+          // Fresh-process medians vary by a few ms between runs: call it slower only beyond 10%.
+          const slower = ourWi.firstMs > sdkWi.firstMs * 1.1;
+          const verdict = slower ? " — awscreds is slower here." : ourWi.firstMs > sdkWi.firstMs ? " (within 10%: noise on this machine)." : ".";
           notes.push(
             `${format.toUpperCase()} web identity, import to first credentials: awscreds ${ourWi.firstMs.toFixed(1)} ms, ` +
-              `SDK fromTokenFile ${sdkWi.firstMs.toFixed(1)} ms${slower ? " — awscreds is slower here." : "."}`,
+              `SDK fromTokenFile ${sdkWi.firstMs.toFixed(1)} ms${verdict}`,
           );
           if (slower) anySlower = true;
         }

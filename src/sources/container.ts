@@ -8,6 +8,7 @@ import type { Logger } from "../shared/logger.js";
 import { toSafeCredentials } from "../shared/safe-credentials.js";
 import { credentialsError, messageOf } from "./errors.js";
 import { readVar, type EnvVars } from "./env.js";
+import { loadSdkProviders } from "./sdk-providers.js";
 
 /** Where ECS serves `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`. */
 const ECS_HOST = "http://169.254.170.2";
@@ -69,7 +70,7 @@ export function fromContainerEndpoint(init: ContainerSourceOptions & { env: EnvV
         { tryNextLink: true, logger: init.logger },
       );
     }
-    const { fromHttp } = await import("@aws-sdk/credential-providers");
+    const { fromHttp } = await loadSdkProviders();
     // "" rather than undefined: fromHttp falls back to process.env for undefined values.
     const provider = fromHttp({
       awsContainerCredentialsRelativeUri: readVar(init.env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") ?? "",

@@ -1,6 +1,7 @@
-import { CredentialsProviderError } from "@smithy/property-provider";
+import type { CredentialsProviderError } from "@smithy/property-provider";
 import type { Logger } from "../shared/logger.js";
 import { redactError } from "../shared/redact-error.js";
+import { providerErrorClass } from "./provider-error-class.js";
 
 /**
  * Builds the SDK's `CredentialsProviderError`. `tryNextLink: true` means "this source is not configured
@@ -10,12 +11,15 @@ import { redactError } from "../shared/redact-error.js";
  * The `cause` is kept only in a form safe to print (see `redactError`): `util.inspect` shows the whole
  * chain, and an SDK error carries the raw HTTP response; `secrets` (e.g. the web identity token) are
  * masked wherever the cause repeats them.
+ *
+ * The class is loaded by the first call, not by importing awscreds (see `providerErrorClass`).
  */
 export function credentialsError(
   message: string,
   init: { tryNextLink: boolean; logger?: Logger | undefined; cause?: unknown; secrets?: readonly (string | undefined)[] },
 ): CredentialsProviderError {
-  const error = new CredentialsProviderError(message, { tryNextLink: init.tryNextLink, logger: init.logger });
+  const ProviderError = providerErrorClass();
+  const error = new ProviderError(message, { tryNextLink: init.tryNextLink, logger: init.logger });
   if (init.cause !== undefined) {
     const cause = redactError(init.cause, init.secrets);
     Object.defineProperty(error, "cause", { value: cause, enumerable: false, writable: true, configurable: true });

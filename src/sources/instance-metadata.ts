@@ -7,6 +7,7 @@ import type { Logger } from "../shared/logger.js";
 import { toSafeCredentials } from "../shared/safe-credentials.js";
 import { credentialsError, messageOf } from "./errors.js";
 import { readVar, type EnvVars } from "./env.js";
+import { loadSdkProviders } from "./sdk-providers.js";
 
 export interface InstanceMetadataSourceOptions {
   /** Per-request timeout. Default 1000 ms (the SDK's). */
@@ -51,7 +52,7 @@ export function fromInstanceRole(init: InstanceMetadataSourceOptions & { env: En
   return async () => {
     const mismatch = imdsEnvMismatch(init.env);
     if (mismatch) throw credentialsError(`Instance metadata: ${mismatch}.`, { tryNextLink: false, logger: init.logger });
-    const { fromInstanceMetadata } = await import("@aws-sdk/credential-providers");
+    const { fromInstanceMetadata } = await loadSdkProviders();
     const provider = fromInstanceMetadata({
       timeout: init.timeoutMs ?? 1_000,
       maxRetries: init.maxRetries ?? 1,

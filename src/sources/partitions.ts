@@ -2,6 +2,8 @@
  * The SDK's partition table, loaded only when STS is about to be called (it comes with the SDK core,
  * which the STS client loads anyway), so importing awscreds stays light.
  */
+import type * as SdkCoreClient from "@aws-sdk/core/client";
+import { requireOrImport } from "../shared/lazy-require.js";
 import type { PartitionLookup } from "./sts-endpoint.js";
 
 /**
@@ -14,7 +16,7 @@ import type { PartitionLookup } from "./sts-endpoint.js";
  * ```
  */
 export async function loadSdkPartitions(): Promise<PartitionLookup> {
-  const { partition } = await import("@aws-sdk/core/client");
+  const { partition } = await requireOrImport<typeof SdkCoreClient>("@aws-sdk/core/client", () => import("@aws-sdk/core/client"));
   return (region) => {
     const found = partition(region);
     return { name: found.name, dnsSuffix: found.dnsSuffix, supportsFIPS: found.supportsFIPS };

@@ -9,6 +9,7 @@ import type { Logger } from "../shared/logger.js";
 import { toSafeCredentials } from "../shared/safe-credentials.js";
 import { credentialsError, messageOf, tryNextLinkOf } from "./errors.js";
 import { readVar, type EnvVars } from "./env.js";
+import { loadSdkProviders } from "./sdk-providers.js";
 
 /** The files and profile that will be read. */
 export interface SharedConfigSettings {
@@ -47,7 +48,7 @@ export function readSharedConfigSettings(option: { profile?: string }, env: EnvV
 export function fromSharedConfigProfile(init: { settings: SharedConfigSettings; logger: Logger }): AwsCredentialIdentityProvider {
   const { settings } = init;
   return async () => {
-    const { fromIni } = await import("@aws-sdk/credential-providers");
+    const { fromIni } = await loadSdkProviders();
     const provider = fromIni({
       profile: settings.profile,
       filepath: settings.credentialsFile,

@@ -2,10 +2,13 @@
  * The one STS client a web identity provider uses. Built on first use (importing awscreds never loads
  * the STS client), then reused so its keep-alive sockets are too.
  */
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
+import type * as Http from "node:http";
+import type * as Https from "node:https";
+import type * as Sts from "@aws-sdk/client-sts";
 import type { STSClient, STSClientConfig } from "@aws-sdk/client-sts";
+import type * as NodeHttp from "@smithy/node-http-handler";
 import type { NodeHttpHandlerOptions } from "@smithy/types";
+import { lazyRequire, requireOrImport } from "../shared/lazy-require.js";
 import type { Logger } from "../shared/logger.js";
 
 /** Short, because a credential fetch that hangs should fail fast and be retried, not wait minutes. */
@@ -25,7 +28,7 @@ export interface StsClientInit {
 
 export interface LoadedSts {
   client: STSClient;
-  AssumeRoleWithWebIdentityCommand: typeof import("@aws-sdk/client-sts").AssumeRoleWithWebIdentityCommand;
+  AssumeRoleWithWebIdentityCommand: typeof Sts.AssumeRoleWithWebIdentityCommand;
 }
 
 const isHandler = (value: unknown): boolean =>
@@ -36,12 +39,18 @@ const isHandler = (value: unknown): boolean =>
  * config file is given explicitly, so building it reads no file under `~/.aws`; the endpoint is explicit,
  * so neither `AWS_STS_REGIONAL_ENDPOINTS` nor `AWS_ENDPOINT_URL_STS` can move it. Retries are ours
  * (`maxAttempts: 1`), because the SDK's do not cover IDPCommunicationError and InvalidIdentityToken.
+ *
+ * The packages are loaded here, with `require` (see `requireOrImport`: `import()` of these CommonJS
+ * packages cost the first fetch 30–40 ms more), so importing awscreds loads none of them.
  */
 export async function createStsClient(init: StsClientInit): Promise<LoadedSts> {
   const [{ STSClient, AssumeRoleWithWebIdentityCommand }, { NodeHttpHandler }] = await Promise.all([
-    import("@aws-sdk/client-sts"),
-    import("@smithy/node-http-handler"),
+    requireOrImport<typeof Sts>("@aws-sdk/client-sts", () => import("@aws-sdk/client-sts")),
+    requireOrImport<typeof NodeHttp>("@smithy/node-http-handler", () => import("@smithy/node-http-handler")),
   ]);
+  // Even node:http and node:https (with tls) cost a local-mode import ~4 ms: loaded here too.
+  const { Agent: HttpAgent } = lazyRequire<typeof Http>("node:http");
+  const { Agent: HttpsAgent } = lazyRequire<typeof Https>("node:https");
   const given = init.clientConfig?.requestHandler;
   const requestHandler = isHandler(given)
     ? given

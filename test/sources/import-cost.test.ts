@@ -1,7 +1,8 @@
 /**
- * Importing awscreds' sources and running the local chain loads no AWS SDK package: the STS client and
- * the SDK's container/IMDS providers load on the deployed paths only. Observed through the file system:
- * loading a package reads its files.
+ * Importing awscreds' sources and running the local chain loads no AWS SDK or Smithy package: the STS
+ * client and the SDK's container/IMDS providers load on the deployed paths only, and
+ * `@smithy/property-provider` (with much of `@smithy/core`) only when an error is built. Observed through
+ * the file system: loading a package reads its files, whether by `import` or by `require`.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,10 +10,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { watchFs } from "./support/fs-watch.js";
 
-const sdkFiles = (accesses: readonly string[]): string[] => accesses.filter((a) => a.includes("/node_modules/@aws-sdk/"));
+// Any access to an @aws-sdk file counts. For @smithy only reading a file does: awscreds resolves the name
+// of @smithy/property-provider at import (a few stats) to know whether it was bundled, but loads nothing.
+const sdkFiles = (accesses: readonly string[]): string[] =>
+  accesses.filter((a) => a.includes("/node_modules/@aws-sdk/") || (a.includes("/node_modules/@smithy/") && /^(readFileUtf8|open|openFileHandle) /.test(a)));
 
 describe("import cost", () => {
-  it("a local-mode import and call loads no @aws-sdk package; the deployed path loads the STS client on first fetch", async () => {
+  it("a local-mode import and call loads no @aws-sdk or @smithy package; the deployed path loads the STS client on first fetch", async () => {
     const watch = watchFs(["/"]);
     let afterLocal: string[];
     const dir = await mkdtemp(join(tmpdir(), "awscreds-import-"));
