@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inspect } from "node:util";
 import { CredentialStore, type KnownCredentials } from "./core/credential-store.js";
 import type { FakeServiceHandle } from "./core/fake-service.js";
 import { makeFakeWebIdentityToken, type FakeTokenClaims } from "./core/jwt.js";
@@ -114,7 +115,7 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
       container,
       region: context.region,
       accountId: context.accountId,
-      env: Object.freeze(env),
+      env: Object.freeze(withMaskedInspect(env, ["AWS_CONTAINER_AUTHORIZATION_TOKEN"])),
       registerStaticKeys(init = {}) {
         const accessKeyId = init.accessKeyId ?? `AKIA${crypto.randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase()}`;
         return context.store.add({
@@ -141,6 +142,20 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
     await Promise.allSettled(started.map((s) => s.close()));
     throw error;
   }
+}
+
+/**
+ * `vars` with `util.inspect` (console.log, test reporters' diffs) showing `masked` names as `<redacted>`.
+ * The values stay readable and enumerable: the environment is meant to be handed to providers and child
+ * processes; it is only logging it whole that should not print a credential.
+ */
+function withMaskedInspect(vars: Record<string, string>, masked: readonly string[]): Record<string, string> {
+  Object.defineProperty(vars, inspect.custom, {
+    enumerable: false,
+    value: (_depth: number, options: object): string =>
+      inspect(Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, masked.includes(k) ? "<redacted>" : v])), options),
+  });
+  return vars;
 }
 
 export type { FakeServiceHandle };

@@ -14,5 +14,6 @@ export type { FakeTokenClaims } from "./core/jwt.js";
 export { makeFakeWebIdentityToken } from "./core/jwt.js";
 export type { FakeStsHandle, FakeStsOptions, IssuedStsCredentials } from "./sts/service.js";
 export type { FakeSqsHandle, FakeSqsOptions, FakeQueueCounts, FakeQueueMessage, FakeMessageAttributeValue } from "./sqs/service.js";
+export type { BatchEntryFault, SqsBatchAction } from "./sqs/entry-faults.js";
 export type { FakeImdsHandle, FakeImdsOptions } from "./imds/service.js";
 export type { FakeContainerHandle, FakeContainerOptions } from "./container/service.js";

@@ -1,8 +1,9 @@
 /**
- * `awscreds demo`, built, run to completion as a subprocess with a short duration; and every example of
- * this area run with `tsx` against the fakes, as the examples README tells users to.
+ * `awscreds demo`, built, run to completion as a subprocess with a short duration; and every example
+ * under examples/ run with `tsx` against the fakes, as the examples README tells users to.
  */
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ANSI, buildCli, ROOT, runCli, SECRET_SHAPE, tempHome, type BuiltCli } from "./support/cli.js";
@@ -67,13 +68,16 @@ describe("awscreds demo", () => {
   });
 });
 
-/** This area's examples: each must run against the fakes with one command and exit 0 by itself. */
+/** Every example: each must run against the fakes with one command and exit 0 by itself. */
 const EXAMPLES: Record<string, RegExp> = {
   "eks-irsa.ts": /✓ web-identity: chosen[\s\S]*received 1 message/,
   "ecs-task-role.ts": /✓ container: chosen[\s\S]*sent with the task role's key ASIA/,
   "local-localstack.ts": /✓ env-keys: chosen[\s\S]*signed with access key "test"[\s\S]*without keys: Local mode/,
   "swap-roles.ts": /before: arn:aws:sts::\d+:assumed-role\/reports-reader\/[\s\S]*after: +arn:aws:sts::\d+:assumed-role\/reports-writer\//,
   "attach-client.ts": /library's client signed with ASIA\w+\n[\s\S]*after swap\(\) it signs with +ASIA\w+/,
+  "sqs-consume.ts": /failed [\w-]+: payment service unavailable \(will be retried\)[\s\S]*processed 50, failed 1, deleted 50 in \d+ polls\nleft in the queue: 0\n/,
+  "sqs-consumer.ts": /handled: welcome email, receipt email\nerrors: 0\n/,
+  "testing-quickstart.ts": /last SQS call signed by ASIA\w+\nrefresher status: ready\n/,
 };
 
 function runExample(file: string): Promise<{ code: number | null; output: string }> {
@@ -97,6 +101,13 @@ function runExample(file: string): Promise<{ code: number | null; output: string
 }
 
 describe("examples", () => {
+  it("every example under examples/ is run here and listed in examples/README.md with its command", () => {
+    const files = readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".ts")).sort();
+    expect(Object.keys(EXAMPLES).sort()).toEqual(files);
+    const readme = readFileSync(join(ROOT, "examples", "README.md"), "utf8");
+    for (const file of files) expect(readme).toContain(`\`npx tsx examples/${file}\``);
+  });
+
   for (const [file, expected] of Object.entries(EXAMPLES)) {
     it(`npx tsx examples/${file} runs against the fakes and exits 0`, async () => {
       const { code, output } = await runExample(file);

@@ -188,6 +188,41 @@ describe("deployed with IRSA against the fake STS", () => {
   });
 });
 
+describe("deployed on ECS (container credentials endpoint)", () => {
+  const ecs = (token: string): Record<string, string> => ({
+    ...base(),
+    APP_ENV: "production",
+    AWS_REGION: fake.region,
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.env.AWS_CONTAINER_CREDENTIALS_FULL_URI!,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN: token,
+  });
+
+  it("predicts and resolves from the container endpoint, never printing its authorization token", async () => {
+    const token = fake.container.authorizationToken;
+    const [predicted, resolved] = await Promise.all([
+      runCli(cli.path, ["doctor"], ecs(token)),
+      runCli(cli.path, ["doctor", "--resolve", "--json"], ecs(token)),
+    ]);
+    expect(predicted.code).toBe(0);
+    expect(predicted.stdout).toContain("✓ Credentials would resolve (predicted) — source: container");
+    expect(predicted.stdout).toContain("authorization=AWS_CONTAINER_AUTHORIZATION_TOKEN");
+    expect(resolved.code).toBe(0);
+    const report = JSON.parse(resolved.stdout) as { verdict: { ok: boolean; basis: string; source: string }; resolve: { source: string; accessKeyId: string } };
+    expect(report.verdict).toMatchObject({ ok: true, basis: "verified", source: "container" });
+    expect(report.resolve).toMatchObject({ source: "container", accessKeyId: expect.stringMatching(/^ASIA….{4}$/) });
+    for (const r of [predicted, resolved]) expectNoSecret(r.all, [token]);
+  });
+
+  it("a wrong token: --resolve exits 1 with the endpoint's answer, and the wrong token is not echoed either", async () => {
+    const wrong = "wrong-authorization-token-4f9c2e";
+    const r = await runCli(cli.path, ["doctor", "--resolve"], ecs(wrong));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("✗ Credentials do not resolve");
+    expect(r.stdout).toContain("403");
+    expectNoSecret(r.all, [wrong, fake.container.authorizationToken]);
+  });
+});
+
 describe("in Kubernetes without web identity", () => {
   it("IMDS is off: exit 1 with the reason, and the reachable node role is flagged", async () => {
     const env = { ...base(), APP_ENV: "production", AWS_REGION: fake.region, KUBERNETES_SERVICE_HOST: "10.100.0.1" };

@@ -9,10 +9,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectDoctorReport } from "../../src/cli/doctor/collect.js";
 import type { CliIo } from "../../src/cli/io.js";
+import { COMMAND_HELP, TOP_HELP } from "../../src/cli/help.js";
 import { main } from "../../src/cli/main.js";
 import type { EnvVars } from "../../src/sources/env.js";
 import { makeFakeWebIdentityToken, startFakeAws, type FakeAws } from "../../src/testing/index.js";
-import { ANSI, SECRET_SHAPE } from "./support/cli.js";
+import { ANSI, SECRET_SHAPE, SGR } from "./support/cli.js";
 
 let fake: FakeAws;
 let dir: string;
@@ -60,6 +61,25 @@ const deployed = (extra: Record<string, string> = {}): Record<string, string> =>
   AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/app",
   AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile("token-ok", {}),
   ...extra,
+});
+
+describe("help", () => {
+  it("every subcommand answers --help, -h and `awscreds help <command>` with its own help, exit 0", async () => {
+    expect(Object.keys(COMMAND_HELP).sort()).toEqual(["demo", "doctor"]);
+    for (const [command, help] of Object.entries(COMMAND_HELP)) {
+      expect(help).toContain(`awscreds ${command}`);
+      expect(TOP_HELP).toContain(`  ${command} `);
+      for (const argv of [[command, "--help"], [command, "-h"], ["help", command]]) {
+        const c = capture({});
+        expect(await main(argv, c.io), argv.join(" ")).toBe(0);
+        expect(c.stdout(), argv.join(" ")).toBe(help);
+        expect(c.stderr()).toBe("");
+      }
+    }
+    const unknown = capture({});
+    expect(await main(["help", "nope"], unknown.io)).toBe(2);
+    expect(unknown.stderr()).toContain('unknown command "nope"');
+  });
 });
 
 describe("doctor, in-process", () => {
@@ -178,7 +198,15 @@ describe("demo, in-process on a TTY", () => {
     expect(c.stdout()).toContain("\u001b[2A"); // cursor up over the two status lines: redrawn in place
     expect(c.stdout()).toContain("Summary after");
     expect(c.stdout()).toContain("waited on STS (> 50 ms)");
+    expect(c.stdout()).toMatch(SGR); // coloured on a TTY
     expect(process.env).toEqual(before);
+  }, 30_000);
+
+  it("with NO_COLOR on a TTY: no colour codes (the status line is still redrawn in place)", async () => {
+    const c = capture({ NO_COLOR: "1" }, true);
+    expect(await main(["demo", "--duration", "1", "--rate", "10", "--sts-latency", "50"], c.io)).toBe(0);
+    expect(c.stdout()).toContain("Summary after");
+    expect(c.stdout()).not.toMatch(SGR);
   }, 30_000);
 
   it("stops early on abort and still prints the summary", async () => {

@@ -131,10 +131,12 @@ describe("consume", () => {
 
       // The credentials expire server-side while the client still believes in them.
       fake.expireCredentials(current.accessKeyId);
+      const expiredAt = Date.now();
       await waitFor(() => errors.some((e) => e.kind === "credentials"), 10_000, "an ExpiredToken error");
       await loadMessages(client, queue, 20, "after-");
       await delay(600);
       const errorsWhileExpired = consumer.counters.receiveErrors;
+      const expiredForMs = Date.now() - expiredAt;
 
       // The provider refreshes.
       current = await assume();
@@ -144,9 +146,10 @@ describe("consume", () => {
 
       expect(handled.size).toBe(40);
       expect(errors.filter((e) => e.operation === "ReceiveMessage").every((e) => e.kind === "credentials")).toBe(true);
-      // Backing off, not spinning: with 100–400 ms delays, a handful of failed polls in ~0.6 s.
+      // Backing off, not spinning: the delays between failed polls are at least 50, 100, then 200 ms each
+      // (100–400 ms steps, half jittered), so however slow the machine, no more failures than that allows.
       expect(errorsWhileExpired).toBeGreaterThanOrEqual(1);
-      expect(errorsWhileExpired).toBeLessThan(15);
+      expect(errorsWhileExpired).toBeLessThanOrEqual(Math.floor(expiredForMs / 200) + 3);
       expect(fake.sqs.messageCount("expiring")).toBe(0);
       consumerClient.destroy();
       sts.destroy();
@@ -185,6 +188,73 @@ describe("consume", () => {
       expect(consumer.counters).toMatchObject({ failed: 5, processed: 10, deleted: 10 });
     },
     15_000,
+  );
+
+  it(
+    "backpressure: never more messages in hand than the concurrency, and never asks for more than there is room for",
+    async () => {
+      const queue = fake.sqs.createQueue("backpressure");
+      await loadMessages(client, queue, 12);
+      let maxInHand = 0;
+      const inHand = (): number => consumer.counters.received - consumer.counters.processed - consumer.counters.failed;
+      const consumer = consume({
+        client,
+        queueUrl: queue,
+        concurrency: 3,
+        WaitTimeSeconds: 1,
+        handler: async () => {
+          maxInHand = Math.max(maxInHand, inHand());
+          await delay(150);
+        },
+      });
+      const sampler = setInterval(() => (maxInHand = Math.max(maxInHand, inHand())), 5);
+      await waitFor(() => consumer.counters.deleted === 12, 15_000, "12 deleted");
+      clearInterval(sampler);
+      await consumer.stop();
+      expect(maxInHand).toBe(3);
+      const receives = fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === queue);
+      expect(receives.length).toBeGreaterThanOrEqual(4);
+      for (const receive of receives) expect(receive.details.maxNumberOfMessages).toBeLessThanOrEqual(3);
+    },
+    20_000,
+  );
+
+  it(
+    "backs off on throttling instead of spinning, then carries on",
+    async () => {
+      const queue = fake.sqs.createQueue("throttled");
+      await loadMessages(client, queue, 5);
+      const throttled = [
+        { status: 400, code: "ThrottlingException", message: "Rate exceeded" },
+        { status: 403, code: "RequestThrottled", message: "Request is throttled." },
+        { status: 403, code: "OverLimit", message: "Too many in-flight messages" },
+      ];
+      for (const error of throttled) fake.sqs.faults.failNext(1, error, { action: "ReceiveMessage" });
+      const errors: ConsumeErrorContext[] = [];
+      const noRetries = fakeClient(fake, { maxAttempts: 1 });
+      const consumer = consume({
+        client: noRetries,
+        queueUrl: queue,
+        WaitTimeSeconds: 1,
+        backoff: { initialDelayMs: 100, maxDelayMs: 400 },
+        onError: (_error, context) => errors.push(context),
+        handler: () => undefined,
+      });
+      await waitFor(() => consumer.counters.deleted === 5, 15_000, "5 deleted");
+      await consumer.stop();
+      noRetries.destroy();
+
+      expect(errors.map((e) => [e.operation, e.kind])).toEqual(throttled.map(() => ["ReceiveMessage", "throttling"]));
+      const delays = errors.map((e) => e.delayMs ?? 0);
+      // Exponential (100, 200, 400 ms steps, half of each jittered), and really waited: the next poll
+      // reached the fake no sooner than the announced delay (a timer never fires early).
+      expect(delays[0]).toBeGreaterThanOrEqual(50);
+      expect(delays[2]).toBeGreaterThanOrEqual(200);
+      const receives = fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === queue);
+      for (let i = 0; i < 3; i++) expect(receives[i + 1]!.time - receives[i]!.time).toBeGreaterThanOrEqual(delays[i]! - 2);
+      expect(consumer.counters.receiveErrors).toBe(3);
+    },
+    20_000,
   );
 
   it("runs a batch handler and fails only the messages it reports in batchItemFailures", async () => {

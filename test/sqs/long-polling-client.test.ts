@@ -2,7 +2,7 @@ import { ReceiveMessageCommand, SendMessageCommand, SQSClient, type ReceiveMessa
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLongPollingClient, longPollingInfo } from "../../src/sqs/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
-import { clearAwsEnv, delay, fakeClient } from "./support.js";
+import { clearAwsEnv, delay, fakeClient, waitFor } from "./support.js";
 
 clearAwsEnv();
 
@@ -106,6 +106,46 @@ describe("createLongPollingClient", () => {
       expect(result.ms).toBeLessThan(5_000);
     },
     15_000,
+  );
+
+  it(
+    "has its own socket pool: polls holding sockets never starve the base client's calls",
+    async () => {
+      // A base client with a single socket, so sharing it with a long poll would be visible at once.
+      const base = track(
+        fakeClient(fake, { maxAttempts: 1, requestHandler: { requestTimeout: 2_000, throwOnRequestTimeout: true, httpAgent: { keepAlive: true, maxSockets: 1 } } }),
+      );
+      const quiet = fake.sqs.createQueue("pool-quiet");
+      const target = fake.sqs.createQueue("pool-target");
+
+      // Control: on the base's own pool, a call queued behind a long poll dies at the 2 s timeout.
+      const blocking = timed(base.send(new ReceiveMessageCommand({ QueueUrl: quiet, WaitTimeSeconds: 3 })));
+      await waitFor(() => fake.sqs.calls.some((c) => c.action === "ReceiveMessage" && c.details.queueUrl === quiet && c.status === undefined), 5_000, "the base's poll");
+      // (Its own bound is 500 ms, well before the poll lets the socket go at 2 s.)
+      const starved = await timed(base.send(new SendMessageCommand({ QueueUrl: target, MessageBody: "queued behind a poll" }), { requestTimeout: 500 }));
+      expect(starved.error).toMatchObject({ name: "TimeoutError" });
+      await blocking;
+      // The control's poll was let go when its client gave up; it never got a status in the log.
+      fake.sqs.clearCalls();
+
+      // Through the long-polling client, two polls hold two sockets of its own pool at once...
+      const poller = track(createLongPollingClient(base, { pollers: 2, maxSockets: 2 }));
+      const polls = [0, 1].map(() => timed(poller.send(new ReceiveMessageCommand({ QueueUrl: quiet, WaitTimeSeconds: 4 }))));
+      const open = (): number => fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === quiet && c.status === undefined).length;
+      await waitFor(() => open() === 2, 5_000, "both polls in flight together");
+      // ...while the base client's single socket stays free for its own calls.
+      for (let i = 0; i < 3; i++) {
+        const sent = await timed(base.send(new SendMessageCommand({ QueueUrl: target, MessageBody: `during the polls ${i}` })));
+        expect(sent.error).toBeUndefined();
+      }
+      expect(open()).toBe(2);
+      for (const poll of await Promise.all(polls)) {
+        expect(poll.error).toBeUndefined();
+        expect(poll.value?.Messages ?? []).toEqual([]);
+      }
+      expect(fake.sqs.messageCount("pool-target")).toBe(3);
+    },
+    25_000,
   );
 
   it("applies the base's short timeout to other calls sent through it (e.g. by sqs-consumer)", async () => {

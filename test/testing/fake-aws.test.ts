@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { access, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { inspect, promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -112,6 +112,18 @@ describe("startFakeAws", () => {
     expect((await sts.send(new GetCallerIdentityCommand({}))).Arn).toBe(
       `arn:aws:sts::123456789012:assumed-role/fake-instance-role/${fake.imds.instanceId}`,
     );
+  });
+
+  it("logging the handle never prints the container authorization token, though fake.env still hands it out", () => {
+    const token = fake.container.authorizationToken;
+    for (const shown of [inspect(fake, { depth: 5 }), inspect(fake.env), inspect(fake.container), `${fake.container}`]) {
+      expect(shown).not.toContain(token);
+    }
+    expect(inspect(fake.env)).toContain("AWS_CONTAINER_AUTHORIZATION_TOKEN: '<redacted>'");
+    // Still a plain variable set for providers and child processes.
+    expect({ ...fake.env }.AWS_CONTAINER_AUTHORIZATION_TOKEN).toBe(token);
+    expect(JSON.parse(JSON.stringify(fake.env))).toEqual({ ...fake.env });
+    expect(Object.keys(fake.env)).toHaveLength(6);
   });
 
   it("registerStaticKeys returns long-lived keys the fakes accept", async () => {

@@ -303,6 +303,46 @@ describe("messages", () => {
     expect(batch.Failed).toEqual([expect.objectContaining({ Id: "junk", Code: "ReceiptHandleIsInvalid", SenderFault: true })]);
     expect(sqs.counts(name)).toMatchObject({ total: 0, deleted: 3 });
   });
+
+  it("fails single batch entries on demand (failBatchEntries), with no effect on them, scoped and restorable", async () => {
+    const c = client();
+    const { name, url } = newQueue();
+    for (const body of ["a", "b", "c", "d"]) sqs.sendMessage(name, body);
+    const { Messages = [] } = await c.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    expect(Messages).toHaveLength(4);
+    const entries = Messages.map((m, i) => ({ Id: `e${i}`, ReceiptHandle: m.ReceiptHandle }));
+
+    // Scoped to deletes: a batch send is untouched; the first two delete entries fail as SQS's own fault.
+    sqs.failBatchEntries(2, { action: "DeleteMessageBatch" });
+    const sent = await c.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "x", MessageBody: "x" }] }));
+    expect(sent.Failed ?? []).toEqual([]);
+    const first = await c.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: entries }));
+    expect(first.Successful?.map((e) => e.Id)).toEqual(["e2", "e3"]);
+    expect(first.Failed).toEqual([
+      { Id: "e0", SenderFault: false, Code: "InternalError", Message: expect.any(String) },
+      { Id: "e1", SenderFault: false, Code: "InternalError", Message: expect.any(String) },
+    ]);
+    // The failed entries deleted nothing: retrying them as they are works.
+    expect(sqs.messages(name).map((m) => m.body).sort()).toEqual(["a", "b", "x"]);
+    const retry = await c.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: entries.slice(0, 2) }));
+    expect(retry.Failed ?? []).toEqual([]);
+    expect(sqs.messages(name).map((m) => m.body)).toEqual(["x"]);
+
+    // A sender fault with a chosen code; restore() drops what is still pending.
+    sqs.failBatchEntries(1, { code: "AWS.SimpleQueueService.TooManyEntriesInBatchRequest", senderFault: true, message: "no" });
+    sqs.failBatchEntries(5);
+    const mixed = await c.send(
+      new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "y", MessageBody: "y" }, { Id: "z", MessageBody: "z" }] }),
+    );
+    expect(mixed.Failed).toEqual([
+      { Id: "y", SenderFault: true, Code: "AWS.SimpleQueueService.TooManyEntriesInBatchRequest", Message: "no" },
+      { Id: "z", SenderFault: false, Code: "InternalError", Message: expect.any(String) },
+    ]);
+    sqs.faults.restore();
+    const after = await c.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "w", MessageBody: "w" }] }));
+    expect(after.Successful?.map((e) => e.Id)).toEqual(["w"]);
+    expect(() => sqs.failBatchEntries(0)).toThrow(RangeError);
+  });
 });
 
 describe("long polling and visibility", () => {

@@ -4,7 +4,7 @@
  * `AWS_CONTAINER_AUTHORIZATION_TOKEN` (or `..._TOKEN_FILE`).
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { FakeAwsError, startFakeService, type FakeRequest, type FakeServiceHandle, type ParsedCall, type Reply } from "../core/fake-service.js";
+import { extendHandle, FakeAwsError, startFakeService, type FakeRequest, type FakeServiceHandle, type ParsedCall, type Reply } from "../core/fake-service.js";
 import type { FaultError } from "../core/faults.js";
 import type { FakeContext } from "../fake-aws.js";
 import { RotatingRoleCredentials } from "../sts/rotating-credentials.js";
@@ -103,8 +103,7 @@ export async function startFakeContainer(ctx: FakeContext, options: FakeContaine
   );
   if (options.latencyMs !== undefined) service.faults.setLatency(options.latencyMs);
 
-  return {
-    endpoint: service.endpoint,
+  return extendHandle<FakeContainerHandle>(service, {
     credentialsUrl: `${service.endpoint}${credentialsPath}`,
     get authorizationToken() {
       return authorizationToken;
@@ -113,17 +112,10 @@ export async function startFakeContainer(ctx: FakeContext, options: FakeContaine
       authorizationToken = token;
     },
     roleArn: `arn:aws:iam::${ctx.accountId}:role/${roleName}`,
-    get calls() {
-      return service.calls;
-    },
-    count: (action) => service.count(action),
-    clearCalls: () => service.clearCalls(),
-    faults: service.faults,
     setCredentialLifetime: (seconds) => credentials.setLifetime(seconds),
     rotateCredentials: () => credentials.rotate(),
     get issuedAccessKeyIds() {
       return credentials.issuedAccessKeyIds;
     },
-    close: () => service.close(),
-  };
+  });
 }

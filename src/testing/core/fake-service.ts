@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { CallLog, type CallRecord } from "./call-log.js";
 import { FaultController, type FaultControls, type FaultError } from "./faults.js";
 import type { TLSSocket } from "node:tls";
-import { readBody, startLoopbackServer, type LoopbackServer, type LoopbackServerOptions } from "./http-server.js";
+import { BodyTooLargeError, readBody, startLoopbackServer, type LoopbackServer, type LoopbackServerOptions } from "./http-server.js";
 
 /** An error a fake answers with, in the service's own wire shape (XML for STS, JSON for SQS...). */
 export class FakeAwsError extends Error {
@@ -58,6 +58,8 @@ export interface ServiceDefinition {
   renderError(error: FaultError, request: FakeRequest): Reply;
   /** A 200 answer the SDK cannot parse (for `malformNext`). */
   malformedReply(request: FakeRequest): Reply;
+  /** Clears the service's own faults, if it has any, when `faults.restore()` is called. */
+  restoreFaults?(): void;
 }
 
 /** What tests see of one fake service. */
@@ -77,6 +79,26 @@ export interface RunningService extends FakeServiceHandle {
   close(): Promise<void>;
 }
 
+/**
+ * A concrete fake's handle: the running service's endpoint, call log, counters, faults and `close`, plus
+ * the service's own members. Property descriptors are copied, so getters in `own` stay live; a `close`
+ * in `own` replaces the service's.
+ *
+ * @example
+ * ```ts
+ * const service = await startFakeService(definition);
+ * return extendHandle<FakeStsHandle>(service, { get issued() { return issued; }, setCredentialLifetime(s) { ... } });
+ * ```
+ */
+export function extendHandle<H extends FakeServiceHandle>(
+  service: RunningService,
+  own: Omit<H, keyof FakeServiceHandle> & { close?(): Promise<void> },
+): H & { close(): Promise<void> } {
+  // A new object: `service` itself stays as it was, so an own `close` can still call `service.close()`.
+  const handle: object = Object.defineProperties({}, Object.getOwnPropertyDescriptors(service));
+  return Object.defineProperties(handle, Object.getOwnPropertyDescriptors(own)) as H & { close(): Promise<void> };
+}
+
 /** Starts one fake service on loopback. */
 export async function startFakeService(
   definition: ServiceDefinition,
@@ -84,7 +106,7 @@ export async function startFakeService(
   serverOptions: LoopbackServerOptions = {},
 ): Promise<RunningService> {
   const log = new CallLog();
-  const faults = new FaultController();
+  const faults = new FaultController(() => definition.restoreFaults?.());
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     void serve(req, res).catch(() => {
@@ -135,7 +157,9 @@ export async function startFakeService(
       const fault: FaultError =
         error instanceof FakeAwsError
           ? { status: error.status, code: error.code, message: error.message }
-          : { status: 500, code: "InternalFailure", message: `fake AWS internal error: ${(error as Error).message}` };
+          : error instanceof BodyTooLargeError
+            ? { status: 413, code: "RequestEntityTooLarge", message: error.message }
+            : { status: 500, code: "InternalFailure", message: `fake AWS internal error: ${(error as Error).message}` };
       const reply = definition.renderError(fault, request);
       if (error instanceof FakeAwsError) reply.headers = { ...reply.headers, ...error.headers };
       send(res, record, reply, fault.code);

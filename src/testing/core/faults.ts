@@ -51,6 +51,12 @@ export class FaultController implements FaultControls {
   #latencyMs = 0;
   #pending: PendingFault[] = [];
   readonly #releaseHangs = new Set<() => void>();
+  readonly #onRestore: (() => void) | undefined;
+
+  /** `onRestore` clears a service's own faults (e.g. SQS batch-entry failures) along with these. */
+  constructor(onRestore?: () => void) {
+    this.#onRestore = onRestore;
+  }
 
   get latencyMs(): number {
     return this.#latencyMs;
@@ -76,6 +82,7 @@ export class FaultController implements FaultControls {
   restore(): void {
     this.#latencyMs = 0;
     this.#pending = [];
+    this.#onRestore?.();
     for (const release of [...this.#releaseHangs]) release();
   }
 

@@ -69,15 +69,35 @@ export async function startLoopbackServer(listener: RequestListener, options: nu
   };
 }
 
-/** Reads a whole request body as UTF-8, capped so a bad client cannot exhaust memory. */
-export async function readBody(req: IncomingMessage, limitBytes = 2 * 1024 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limitBytes) throw new Error("request body too large");
-    chunks.push(buf);
+/** A request body over the limit: answered 413, as AWS front ends do, once the body has been read off the wire. */
+export class BodyTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`Request body is larger than ${limitBytes} bytes`);
+    this.name = "BodyTooLargeError";
   }
-  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** How far past the limit a body is still read (and dropped) to answer 413 on a usable connection. */
+const DRAIN_LIMIT_FACTOR = 32;
+
+/**
+ * Reads a whole request body as UTF-8, capped so a bad client cannot exhaust memory. Past the cap the
+ * rest is read and dropped (not kept), so the error can still be answered on a keep-alive socket the
+ * client will reuse; stopping mid-body (or destroying the request) would reset that socket instead.
+ */
+export function readBody(req: IncomingMessage, limitBytes = 2 * 1024 * 1024): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limitBytes) chunks.push(chunk);
+      // Draining has its limits too: a client that never stops sending loses its connection.
+      else if (size > DRAIN_LIMIT_FACTOR * limitBytes) req.destroy(new BodyTooLargeError(limitBytes));
+    });
+    req.once("end", () => (size > limitBytes ? reject(new BodyTooLargeError(limitBytes)) : resolve(Buffer.concat(chunks).toString("utf8"))));
+    req.once("error", reject);
+    // A client that goes away mid-body ("close" before "end"): nothing to answer. After "end" this is a no-op.
+    req.once("close", () => reject(new Error("request aborted")));
+  });
 }

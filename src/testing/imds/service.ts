@@ -4,7 +4,7 @@
  * `@smithy/credential-provider-imds` (behind `fromInstanceMetadata`) reads, plus a few that tools print.
  */
 import { randomBytes } from "node:crypto";
-import { FakeAwsError, startFakeService, type FakeRequest, type FakeServiceHandle, type ParsedCall, type Reply } from "../core/fake-service.js";
+import { extendHandle, FakeAwsError, startFakeService, type FakeRequest, type FakeServiceHandle, type ParsedCall, type Reply } from "../core/fake-service.js";
 import type { FaultError } from "../core/faults.js";
 import type { FakeContext } from "../fake-aws.js";
 import { awsTimestamp } from "../sts/identity.js";
@@ -60,6 +60,7 @@ const REASONS: Record<number, string> = {
   403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
+  413: "Request Entity Too Large",
   429: "Too Many Requests",
   500: "Internal Server Error",
   503: "Service Unavailable",
@@ -188,14 +189,7 @@ export async function startFakeImds(ctx: FakeContext, options: FakeImdsOptions =
   );
   if (options.latencyMs !== undefined) service.faults.setLatency(options.latencyMs);
 
-  return {
-    endpoint: service.endpoint,
-    get calls() {
-      return service.calls;
-    },
-    count: (action) => service.count(action),
-    clearCalls: () => service.clearCalls(),
-    faults: service.faults,
+  return extendHandle<FakeImdsHandle>(service, {
     get roleName() {
       return roleName;
     },
@@ -209,6 +203,5 @@ export async function startFakeImds(ctx: FakeContext, options: FakeImdsOptions =
       return credentials.issuedAccessKeyIds;
     },
     instanceId,
-    close: () => service.close(),
-  };
+  });
 }

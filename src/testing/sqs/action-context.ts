@@ -1,4 +1,5 @@
 import type { KnownCredentials } from "../core/credential-store.js";
+import type { BatchEntryFaults } from "./entry-faults.js";
 import type { JsonObject } from "./input.js";
 import type { QueueRegistry } from "./registry.js";
 
@@ -11,6 +12,8 @@ export interface ActionContext {
   readonly signal: AbortSignal;
   /** Minimum time between two PurgeQueue calls on one queue (SQS: 60 s). */
   readonly purgeCooldownMs: number;
+  /** Per-entry failures a test injected into batch actions. */
+  readonly entryFaults: BatchEntryFaults;
 }
 
 export type ActionHandler = (input: JsonObject, context: ActionContext) => JsonObject | Promise<JsonObject>;

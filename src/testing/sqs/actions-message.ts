@@ -79,7 +79,7 @@ export const sendMessageBatch: ActionHandler = (input, context) => {
     throw sqsError("BatchRequestTooLong", `Batch requests cannot be longer than ${queue.maximumMessageSize} bytes. You have sent ${total} bytes.`);
   }
   const senderId = senderIdOf(context.caller);
-  return runEntries(entries, (entry) => sendOne(queue, entry, senderId));
+  return runEntries(entries, (entry) => sendOne(queue, entry, senderId), (id) => context.entryFaults.take("SendMessageBatch", id));
 };
 
 const SYSTEM_ATTRIBUTES = ["SenderId", "SentTimestamp", "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "AWSTraceHeader"];
@@ -141,13 +141,17 @@ export const deleteMessage: ActionHandler = (input, { registry }) => {
   return {};
 };
 
-export const deleteMessageBatch: ActionHandler = (input, { registry }) => {
+export const deleteMessageBatch: ActionHandler = (input, { registry, entryFaults }) => {
   const queue = registry.byUrl(requiredString(input, "QueueUrl"));
   const entries = batchEntries(input, "DeleteMessageBatchRequestEntry");
-  return runEntries(entries, (entry) => {
-    queue.delete(requiredString(entry, "ReceiptHandle"));
-    return {};
-  });
+  return runEntries(
+    entries,
+    (entry) => {
+      queue.delete(requiredString(entry, "ReceiptHandle"));
+      return {};
+    },
+    (id) => entryFaults.take("DeleteMessageBatch", id),
+  );
 };
 
 function changeOne(queue: FakeQueue, entry: JsonObject): JsonObject {
@@ -164,8 +168,8 @@ export const changeMessageVisibility: ActionHandler = (input, { registry }) => {
   return changeOne(queue, input);
 };
 
-export const changeMessageVisibilityBatch: ActionHandler = (input, { registry }) => {
+export const changeMessageVisibilityBatch: ActionHandler = (input, { registry, entryFaults }) => {
   const queue = registry.byUrl(requiredString(input, "QueueUrl"));
   const entries = batchEntries(input, "ChangeMessageVisibilityBatchRequestEntry");
-  return runEntries(entries, (entry) => changeOne(queue, entry));
+  return runEntries(entries, (entry) => changeOne(queue, entry), (id) => entryFaults.take("ChangeMessageVisibilityBatch", id));
 };

@@ -30,12 +30,24 @@ export function batchEntries(input: JsonObject, entryType: string): JsonObject[]
   return entries;
 }
 
-/** Runs `handle` per entry; entries that throw go to `Failed` with SQS's per-entry code. */
-export function runEntries(entries: readonly JsonObject[], handle: (entry: JsonObject) => JsonObject): { Successful: JsonObject[]; Failed: BatchFailure[] } {
+/**
+ * Runs `handle` per entry; entries that throw go to `Failed` with SQS's per-entry code. An entry for which
+ * `injected` returns a failure (a test's `failBatchEntries`) is not handled and goes to `Failed` as is.
+ */
+export function runEntries(
+  entries: readonly JsonObject[],
+  handle: (entry: JsonObject) => JsonObject,
+  injected?: (id: string) => BatchFailure | undefined,
+): { Successful: JsonObject[]; Failed: BatchFailure[] } {
   const Successful: JsonObject[] = [];
   const Failed: BatchFailure[] = [];
   for (const entry of entries) {
     const id = entry.Id as string;
+    const fault = injected?.(id);
+    if (fault !== undefined) {
+      Failed.push(fault);
+      continue;
+    }
     try {
       Successful.push({ Id: id, ...handle(entry) });
     } catch (error) {

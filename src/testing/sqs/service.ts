@@ -1,7 +1,7 @@
 import type { FakeContext } from "../fake-aws.js";
 import { headerValue } from "../core/sigv4-canonical.js";
 import { verifySigV4 } from "../core/sigv4.js";
-import { FakeAwsError, startFakeService, type FakeRequest, type FakeServiceHandle, type ParsedCall, type Reply, type ServiceDefinition } from "../core/fake-service.js";
+import { extendHandle, FakeAwsError, startFakeService, type FakeRequest, type FakeServiceHandle, type ParsedCall, type Reply, type ServiceDefinition } from "../core/fake-service.js";
 import type { ActionContext, ActionHandler } from "./action-context.js";
 import {
   changeMessageVisibility,
@@ -14,6 +14,7 @@ import {
   sendOne,
 } from "./actions-message.js";
 import { createQueue, deleteQueue, getQueueAttributes, getQueueUrl, listQueues, purgeQueue, setQueueAttributes } from "./actions-queue.js";
+import { BatchEntryFaults, type BatchEntryFault } from "./entry-faults.js";
 import { malformedSqsReply, renderSqsError, sqsError } from "./errors.js";
 import { isObject, type JsonObject } from "./input.js";
 import type { MessageState, QueueCounts } from "./queue.js";
@@ -107,6 +108,14 @@ export interface FakeSqsHandle extends FakeServiceHandle {
   messages(queueName: string): FakeQueueMessage[];
   /** Deletes every message of a queue now (no PurgeQueue cool-down). */
   purge(queueName: string): void;
+  /**
+   * Fails the next `count` entries of batch calls (`SendMessageBatch`, `DeleteMessageBatch`,
+   * `ChangeMessageVisibilityBatch`, or only `fault.action`'s) the way SQS reports a partial failure: the
+   * call answers 200 and lists them under `Failed` (default `Code: "InternalError"`, `SenderFault: false`),
+   * and nothing happens to those entries (a failed delete deletes nothing). Entries are taken in the
+   * order the fake handles them. `faults.restore()` clears what is still pending.
+   */
+  failBatchEntries(count: number, fault?: BatchEntryFault): void;
 }
 
 function reply(payload: JsonObject): Reply {
@@ -162,6 +171,7 @@ export async function startFakeSqs(ctx: FakeContext, options: FakeSqsOptions = {
   const state: { registry?: QueueRegistry } = {};
   const purgeCooldownMs = (options.purgeCooldownSeconds ?? 60) * 1000;
   const verifyRegion = options.verifyRegion ?? true;
+  const entryFaults = new BatchEntryFaults();
 
   const definition: ServiceDefinition = {
     parse(request): ParsedCall {
@@ -186,7 +196,7 @@ export async function startFakeSqs(ctx: FakeContext, options: FakeSqsOptions = {
                 : `Unknown operation ${target ?? "(no X-Amz-Target header)"}.`,
             );
           }
-          const context: ActionContext = { registry: state.registry!, caller, signal: request.signal, purgeCooldownMs };
+          const context: ActionContext = { registry: state.registry!, caller, signal: request.signal, purgeCooldownMs, entryFaults };
           if (input instanceof FakeAwsError) throw input;
           return reply(await handler(input, context));
         },
@@ -197,6 +207,7 @@ export async function startFakeSqs(ctx: FakeContext, options: FakeSqsOptions = {
     },
     renderError: (error) => renderSqsError(error),
     malformedReply: () => malformedSqsReply(),
+    restoreFaults: () => entryFaults.clear(),
   };
 
   const service = await startFakeService(definition, () => ctx.now());
@@ -213,16 +224,7 @@ export async function startFakeSqs(ctx: FakeContext, options: FakeSqsOptions = {
     throw error;
   }
 
-  return {
-    get endpoint() {
-      return service.endpoint;
-    },
-    get calls() {
-      return service.calls;
-    },
-    count: (action) => service.count(action),
-    clearCalls: () => service.clearCalls(),
-    faults: service.faults,
+  return extendHandle<FakeSqsHandle>(service, {
     queueUrl: (name) => queues.urlOf(name),
     queueNames: () => queues.names(),
     createQueue: (name, attributes = {}) => queues.create(name, attributes).url,
@@ -268,9 +270,10 @@ export async function startFakeSqs(ctx: FakeContext, options: FakeSqsOptions = {
           visibleAt: m.visibleAt,
         })),
     purge: (name) => queues.require(name).purge(false),
+    failBatchEntries: (count, fault) => entryFaults.failNext(count, fault),
     close: async () => {
       queues.close();
       await service.close();
     },
-  };
+  });
 }

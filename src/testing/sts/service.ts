@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { KnownCredentials } from "../core/credential-store.js";
-import { FakeAwsError, startFakeService, type FakeRequest, type FakeServiceHandle, type ParsedCall, type Reply } from "../core/fake-service.js";
+import { extendHandle, FakeAwsError, startFakeService, type FakeRequest, type FakeServiceHandle, type ParsedCall, type Reply } from "../core/fake-service.js";
 import type { FaultError } from "../core/faults.js";
 import { verifySigV4 } from "../core/sigv4.js";
 import type { FakeContext } from "../fake-aws.js";
@@ -233,14 +233,7 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
   );
   if (options.latencyMs !== undefined) service.faults.setLatency(options.latencyMs);
 
-  return {
-    endpoint: service.endpoint,
-    get calls() {
-      return service.calls;
-    },
-    count: (action) => service.count(action),
-    clearCalls: () => service.clearCalls(),
-    faults: service.faults,
+  return extendHandle<FakeStsHandle>(service, {
     get issued() {
       return issued;
     },
@@ -250,8 +243,7 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
     setCredentialLifetime(seconds) {
       lifetimeSeconds = checkLifetime(seconds);
     },
-    close: () => service.close(),
-  };
+  });
 }
 
 /** Messages real STS sends with the errors tests inject most, so injected faults read like real ones. */

@@ -111,5 +111,9 @@ export function runCli(
 // eslint-disable-next-line no-control-regex
 export const ANSI = /\u001b\[/;
 
+/** A colour (SGR) sequence, as opposed to cursor movement. */
+// eslint-disable-next-line no-control-regex
+export const SGR = /\u001b\[[0-9;]*m/;
+
 /** A 40-character base64url run: the shape of the fakes' secret access keys. */
 export const SECRET_SHAPE = /[A-Za-z0-9_-]{40}/;
