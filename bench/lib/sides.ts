@@ -57,6 +57,20 @@ export function roleArnOf(fake: FakeAws, key: SideKey): string {
   return `arn:aws:iam::${fake.accountId}:role/bench-${key}`;
 }
 
+/** The env-gated chain in deployed mode, on web identity against the fake STS (env passed explicitly). */
+export function deployedChainFor(fake: FakeAws, tokenFile: string): ReturnType<typeof fromEnvGatedChain> {
+  return fromEnvGatedChain({
+    env: {
+      APP_ENV: "production",
+      AWS_REGION: fake.region,
+      AWS_ROLE_ARN: roleArnOf(fake, "awscreds-env-gated"),
+      AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+      AWS_ROLE_SESSION_NAME: "bench-awscreds-env-gated",
+    },
+    webIdentity: { endpoint: fake.sts.endpoint },
+  });
+}
+
 function clientFor(fake: FakeAws, credentials: AwsCredentialIdentityProvider): SQSClient {
   return new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint, credentials, maxAttempts: 1 });
 }
@@ -153,16 +167,7 @@ export function buildSides(options: SidesOptions): Side[] {
       awscredsSide(
         "awscreds-env-gated",
         "awscreds: createRefresher(fromEnvGatedChain), deployed",
-        fromEnvGatedChain({
-          env: {
-            APP_ENV: "production",
-            AWS_REGION: fake.region,
-            AWS_ROLE_ARN: roleArnOf(fake, "awscreds-env-gated"),
-            AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
-            AWS_ROLE_SESSION_NAME: "bench-awscreds-env-gated",
-          },
-          webIdentity: { endpoint: fake.sts.endpoint },
-        }),
+        deployedChainFor(fake, tokenFile),
       ),
     );
   }

@@ -9,12 +9,12 @@ import { fromNodeProviderChain, fromTokenFile } from "@aws-sdk/credential-provid
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { performance } from "node:perf_hooks";
 import { createRefresher } from "../../src/refresh/index.js";
-import { fromEnvGatedChain, fromRegionalWebIdentity } from "../../src/sources/index.js";
+import { fromRegionalWebIdentity } from "../../src/sources/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { withEnv } from "../lib/env.js";
 import { formatMs } from "../lib/format.js";
 import type { BarCheck, Scenario } from "../lib/scenario.js";
-import { roleArnOf, sdkChainEnv } from "../lib/sides.js";
+import { deployedChainFor, roleArnOf, sdkChainEnv } from "../lib/sides.js";
 import { median } from "../lib/stats.js";
 
 const STS_LATENCY_MS = 300;
@@ -78,18 +78,7 @@ const variants: Variant[] = [
     side: "awscreds",
     awaitReady: true,
     build: (fake, tokenFile) => {
-      const refresher = createRefresher(
-        fromEnvGatedChain({
-          env: {
-            APP_ENV: "production",
-            AWS_REGION: fake.region,
-            AWS_ROLE_ARN: roleArnOf(fake, "awscreds-env-gated"),
-            AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
-            AWS_ROLE_SESSION_NAME: "bench-awscreds-env-gated",
-          },
-          webIdentity: { endpoint: fake.sts.endpoint },
-        }),
-      );
+      const refresher = createRefresher(deployedChainFor(fake, tokenFile));
       return { provider: refresher, ready: refresher.ready, stop: () => refresher.stop() };
     },
   },
