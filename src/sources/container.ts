@@ -14,7 +14,10 @@ import { loadSdkProviders } from "./sdk-providers.js";
 const ECS_HOST = "http://169.254.170.2";
 
 export interface ContainerSourceOptions {
-  /** Per-attempt timeout, also the pause between attempts (the SDK's semantics). Default 1000 ms. */
+  /**
+   * Per-attempt timeout, also the pause between attempts (the SDK's semantics). Default 1000 ms. An endpoint
+   * that accepts the connection and never answers fails after `2 × (maxRetries + 1) × timeoutMs` (8 s by default).
+   */
   timeoutMs?: number;
   /** Retries after the first attempt. Default 3 (the SDK's). */
   maxRetries?: number;
@@ -82,7 +85,7 @@ export function fromContainerEndpoint(init: ContainerSourceOptions & { env: EnvV
       logger: init.logger,
     });
     try {
-      return toSafeCredentials(await provider());
+      return toSafeCredentials(await withDeadline(provider(), attemptBudgetMs(init), settings.endpoint));
     } catch (error) {
       throw credentialsError(
         `The container credentials endpoint ${settings.endpoint} (${settings.from}) gave no credentials: ${messageOf(error)}. ` +
@@ -92,4 +95,29 @@ export function fromContainerEndpoint(init: ContainerSourceOptions & { env: EnvV
       );
     }
   };
+}
+
+/**
+ * The most the SDK's `fromHttp` should need: every attempt at its timeout plus the pause between attempts,
+ * twice over. It is needed because `fromHttp` passes its timeout to the HTTP handler as a `requestTimeout`
+ * that only logs a warning (no `throwOnRequestTimeout`), so an endpoint that accepts the connection and
+ * never answers would otherwise hold the caller forever.
+ */
+function attemptBudgetMs(init: ContainerSourceOptions): number {
+  const timeoutMs = init.timeoutMs ?? 1_000;
+  const attempts = (init.maxRetries ?? 3) + 1;
+  return 2 * attempts * timeoutMs;
+}
+
+function withDeadline<T>(work: Promise<T>, budgetMs: number, endpoint: string | undefined): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${budgetMs} ms from ${endpoint ?? "the endpoint"} (it accepted the connection but never replied)`)),
+      budgetMs,
+    );
+    // The caller is waiting on this promise; the timer itself must not keep an idle process alive.
+    timer.unref();
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

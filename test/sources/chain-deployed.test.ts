@@ -140,6 +140,21 @@ describe("deployed chain: Kubernetes", () => {
 });
 
 describe("deployed chain: stickiness and failures", () => {
+  it("bounds a container endpoint that accepts the connection and never answers (the SDK's fromHttp would wait forever)", async () => {
+    const credentials = deployed(CONTAINER(), { container: { timeoutMs: 100, maxRetries: 1 } });
+    fake.container.faults.hangNext(1);
+    const error = await rejection(() => credentials());
+    expect(error.message).toContain(`The container credentials endpoint ${fake.container.credentialsUrl}`);
+    expect(error.message).toContain("no answer within 400 ms");
+    expect(error.tryNextLink).toBe(false);
+    expect(fake.container.calls.at(-1)).toMatchObject({ fault: "hang" });
+
+    fake.container.faults.restore();
+    const recovered = await credentials();
+    expect(fake.container.issuedAccessKeyIds).toContain(recovered.accessKeyId);
+  });
+
+
   it("sticks to the first source that worked: later failures are its errors, never another identity", async () => {
     const env: Record<string, string | undefined> = CONTAINER();
     const credentials = deployed(env);
