@@ -2,6 +2,7 @@
  * How long to wait before retrying a failed refresh: exponential, bounded, jittered. Pure, so it can be
  * tested without timers.
  */
+import { stripUndefined } from "../shared/strip-undefined.js";
 
 /**
  * Exponential backoff with jitter. Durations in milliseconds.
@@ -68,8 +69,7 @@ export function backoffDelay(attempt: number, policy: Readonly<BackoffPolicy> = 
  * ```
  */
 export function resolveBackoffPolicy(partial: Partial<BackoffPolicy> = {}): BackoffPolicy {
-  const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<BackoffPolicy>;
-  const policy: BackoffPolicy = { ...DEFAULT_BACKOFF_POLICY, ...defined };
+  const policy: BackoffPolicy = { ...DEFAULT_BACKOFF_POLICY, ...stripUndefined(partial) };
   if (!(Number.isFinite(policy.initialDelayMs) && policy.initialDelayMs > 0)) {
     throw new RangeError(`initialDelayMs must be a positive number of ms, got ${policy.initialDelayMs}`);
   }

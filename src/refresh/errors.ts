@@ -3,7 +3,7 @@
  * logs and `status()` — so secrets never leak through any of them.
  */
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { redactError } from "../shared/redact-error.js";
+import { redactError, redactText } from "../shared/redact-error.js";
 
 /**
  * The cached credentials expired and fetching new ones failed. `cause` is the last refresh error, in a
@@ -100,9 +100,5 @@ export function summarizeError(error: unknown, secrets?: AwsCredentialIdentity):
 }
 
 function redactSecrets(text: string, secrets?: AwsCredentialIdentity): string {
-  let out = text;
-  for (const secret of [secrets?.secretAccessKey, secrets?.sessionToken]) {
-    if (secret && secret.length >= 8) out = out.split(secret).join("[redacted]");
-  }
-  return out;
+  return redactText(text, [secrets?.secretAccessKey, secrets?.sessionToken]);
 }

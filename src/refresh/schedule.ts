@@ -2,6 +2,7 @@
  * When to refresh next: a pure function of (expiration, now, policy, random), so the rule can be tested
  * and simulated (a fleet of processes, a seeded random) without timers.
  */
+import { stripUndefined } from "../shared/strip-undefined.js";
 
 /**
  * How far ahead of expiry credentials are refreshed. All durations are in milliseconds.
@@ -124,8 +125,4 @@ export function resolveSchedulePolicy(partial: Partial<SchedulePolicy> = {}, per
 function unit(random: () => number): number {
   const r = random();
   return r >= 0 && r < 1 ? r : r >= 1 ? 1 - Number.EPSILON : 0;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

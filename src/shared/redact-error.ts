@@ -27,12 +27,32 @@ const has = (value: object, key: string): boolean => Object.prototype.hasOwnProp
  * ```
  */
 export function redactError(error: unknown, secrets: readonly (string | undefined)[] = []): unknown {
-  const list = secrets.filter((s): s is string => typeof s === "string" && s.length >= 8);
-  return redact(error, list, 0);
+  return redact(error, searchable(secrets), 0);
+}
+
+/**
+ * `text` with every secret replaced by `[redacted]`, by the same rules as {@link redactError} (secrets
+ * shorter than 8 characters are not searched for).
+ *
+ * @example
+ * ```ts
+ * redactText(`failed: ${sdkError.message}`, [credentials.secretAccessKey, credentials.sessionToken]);
+ * ```
+ */
+export function redactText(text: string, secrets: readonly (string | undefined)[]): string {
+  return replaceAll(text, searchable(secrets));
+}
+
+function searchable(secrets: readonly (string | undefined)[]): string[] {
+  return secrets.filter((s): s is string => typeof s === "string" && s.length >= 8);
+}
+
+function replaceAll(value: string, secrets: readonly string[]): string {
+  return secrets.reduce((out, secret) => out.split(secret).join("[redacted]"), value);
 }
 
 function redact(error: unknown, secrets: readonly string[], depth: number): unknown {
-  const text = (value: string): string => secrets.reduce((out, secret) => out.split(secret).join("[redacted]"), value);
+  const text = (value: string): string => replaceAll(value, secrets);
   if (typeof error === "string") return text(error);
   if (!(error instanceof Error)) return error;
 

@@ -171,7 +171,8 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
       .map((p) => `${p.source}: ${skippedAtRuntime.get(p.source) ?? p.reason}`)
       .join("; ");
 
-  async function callSource(source: PlannedSource["source"], plan: PlannedSource[]): Promise<AwsCredentialIdentity> {
+  /** `plan` is only needed to explain a failure: the steady-state call (no plan given) plans only then. */
+  async function callSource(source: PlannedSource["source"], plan?: PlannedSource[]): Promise<AwsCredentialIdentity> {
     try {
       const credentials = await sourceProvider(source)();
       failure = undefined;
@@ -179,7 +180,7 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
     } catch (error) {
       const message = messageOf(error);
       failure = { source, message };
-      const others = source === "instance-metadata" ? ` Other sources: ${skippedSummary(plan)}.` : "";
+      const others = source === "instance-metadata" ? ` Other sources: ${skippedSummary(plan ?? planNow())}.` : "";
       throw credentialsError(
         `${message} (${where}: the ${SOURCE_LABELS[source]} is the configured source, and awscreds does not fall back ` +
           `to another identity when it fails.)${others}`,
@@ -222,7 +223,7 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
   }
 
   const provider = (async () => {
-    if (chosen !== undefined) return callSource(chosen, planNow());
+    if (chosen !== undefined) return callSource(chosen);
     // Concurrent first callers share one walk of the chain.
     firstResolution ??= resolveFirst().finally(() => {
       firstResolution = undefined;

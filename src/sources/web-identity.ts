@@ -21,7 +21,7 @@ import {
 } from "./sts-client.js";
 import { describeStsFailure } from "./sts-errors.js";
 import { backoffDelayMs, classifyStsFailure, DEFAULT_RETRY_POLICY, shouldRetry, type RetryPolicy } from "./sts-retry.js";
-import { readWebIdentityToken, WebIdentityTokenFileError } from "./token-file.js";
+import { readWebIdentityToken } from "./token-file.js";
 import { resolveWebIdentityConfig, type WebIdentityConfig } from "./web-identity-config.js";
 
 export interface RegionalWebIdentityOptions extends EnvOption {
@@ -169,8 +169,7 @@ export function fromRegionalWebIdentity(options: RegionalWebIdentityOptions = {}
     try {
       return await readWebIdentityToken(config.tokenFile);
     } catch (error) {
-      const message = error instanceof WebIdentityTokenFileError ? error.message : messageOf(error);
-      throw credentialsError(`Web identity (${config.roleArn.arn}): ${message}`, { tryNextLink: false, logger, cause: error });
+      throw credentialsError(`Web identity (${config.roleArn.arn}): ${messageOf(error)}`, { tryNextLink: false, logger, cause: error });
     }
   }
 

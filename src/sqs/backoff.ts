@@ -2,7 +2,12 @@
  * Exponential backoff with jitter, for pollers and deleters that hit credential, throttling or
  * transient errors: waiting instead of spinning keeps a fleet from hammering SQS (or STS) in lockstep.
  */
+import { stripUndefined } from "../shared/strip-undefined.js";
 
+/**
+ * Exponential backoff with jitter, for pollers and deleters that hit credential, throttling or
+ * transient errors: waiting instead of spinning keeps a fleet from hammering SQS (or STS) in lockstep.
+ */
 export interface BackoffPolicy {
   /** First delay, ms. Default 500. */
   initialDelayMs: number;
@@ -58,8 +63,4 @@ export function backoffDelayMs(attempt: number, policy: BackoffPolicy, random: (
   const step = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** exponent);
   const r = Math.min(1, Math.max(0, random()));
   return Math.round(step / 2 + (step / 2) * r);
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

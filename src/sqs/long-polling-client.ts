@@ -7,6 +7,7 @@ import type { AgentOptions as HttpAgentOptions } from "node:http";
 import type { AgentOptions as HttpsAgentOptions, Agent as HttpsAgent } from "node:https";
 import type { Agent as HttpAgent } from "node:http";
 import type { AwsCredentialIdentityProvider, DeserializeMiddleware, NodeHttpHandlerOptions } from "@smithy/types";
+import { markForSdk } from "../refresh/sdk-marking.js";
 import { silentLogger, type Logger } from "../shared/logger.js";
 import { diagnoseBaseHandler, readBaseHandlerSettings, type Diagnostic } from "./base-handler-settings.js";
 import { LongPollingHttpHandler, type ResolvedHandlerSetup } from "./long-polling-handler.js";
@@ -136,7 +137,7 @@ function diagnosticSink(explicit: Logger | undefined, baseLogger: unknown): (d: 
  */
 function sharedCredentials(base: SQSClient): AwsCredentialIdentityProvider {
   const provider: AwsCredentialIdentityProvider = (props) => base.config.credentials(props);
-  return Object.assign(provider, { memoized: true, configBound: true, attributed: true });
+  return markForSdk(provider);
 }
 
 /** Shared settings of a constructed client, as config of a new one (providers are passed through). */

@@ -12,6 +12,7 @@
 import { fromTokenFile } from "@aws-sdk/credential-providers";
 import { createRefresher } from "../../refresh/index.js";
 import { fromEnvGatedChain } from "../../sources/index.js";
+import { sleep } from "../../sqs/sleep.js";
 import { startFakeAws } from "../../testing/index.js";
 import type { CliIo } from "../io.js";
 import type { Style } from "../style.js";
@@ -35,18 +36,6 @@ export const DEMO_REFRESH_PERIOD_MS = 2_000;
 export function waitThresholdMs(stsLatencyMs: number): number {
   return Math.min(50, Math.max(5, Math.round(stsLatencyMs / 2)));
 }
-
-const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 
 /**
  * Runs the demo and resolves with the exit code: 0, or 1 if any request failed.

@@ -141,7 +141,8 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
     allowInstanceRoleInKubernetes: options.allowInstanceRoleInKubernetes === true,
     token: report.webIdentityToken,
     stsEndpointOption: options.stsEndpoint,
-    webIdentityConfigured: readVar(env, "AWS_ROLE_ARN") !== undefined && readVar(env, "AWS_WEB_IDENTITY_TOKEN_FILE") !== undefined,
+    // The provider's own reading: configured means role ARN and token file are both set.
+    webIdentityConfigured: webIdentity.configured,
     containerConfigured: report.platform.containerCredentials,
     deployedEnvs: description.deployedEnvs,
     appEnv: description.appEnv,

@@ -58,6 +58,19 @@ export function parseAuthorization(header: string, algorithm: string): ParsedAut
   };
 }
 
+/**
+ * The access key id an `Authorization` header claims, read without verifying anything (for call logs,
+ * which record who a request says it is even when verification then fails).
+ *
+ * @example
+ * ```ts
+ * claimedAccessKeyId("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/sqs/aws4_request, …"); // "AKIDEXAMPLE"
+ * ```
+ */
+export function claimedAccessKeyId(authorization: string | undefined): string | undefined {
+  return authorization === undefined ? undefined : /Credential=([^/,\s]+)\//.exec(authorization)?.[1];
+}
+
 /** Parses `YYYYMMDDTHHMMSSZ` (the `X-Amz-Date` format) to epoch ms; `undefined` if malformed. */
 export function parseAmzDate(value: string): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value.trim());

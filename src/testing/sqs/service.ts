@@ -1,7 +1,8 @@
 import type { FakeContext } from "../fake-aws.js";
 import { headerValue } from "../core/sigv4-canonical.js";
 import { verifySigV4 } from "../core/sigv4.js";
-import { extendHandle, FakeAwsError, startFakeService, type FakeRequest, type FakeServiceHandle, type ParsedCall, type Reply, type ServiceDefinition } from "../core/fake-service.js";
+import { claimedAccessKeyId } from "../core/sigv4-parse.js";
+import { extendHandle, FakeAwsError, startFakeService, type FakeServiceHandle, type ParsedCall, type Reply, type ServiceDefinition } from "../core/fake-service.js";
 import type { ActionContext, ActionHandler } from "./action-context.js";
 import {
   changeMessageVisibility,
@@ -122,12 +123,6 @@ function reply(payload: JsonObject): Reply {
   return { status: 200, headers: { "content-type": "application/x-amz-json-1.0" }, body: JSON.stringify(payload) };
 }
 
-/** Reads the access key id from the `Authorization` header for the call log, without verifying anything. */
-function claimedAccessKeyId(request: FakeRequest): string | undefined {
-  const auth = headerValue(request.headers, "authorization");
-  return auth === undefined ? undefined : /Credential=([^/,\s]+)\//.exec(auth)?.[1];
-}
-
 /** The request body as a JSON object, or the error SQS answers for a body that is not one. */
 function parseBody(body: string): JsonObject | FakeAwsError {
   if (body.trim() === "") return {};
@@ -201,7 +196,7 @@ export async function startFakeSqs(ctx: FakeContext, options: FakeSqsOptions = {
           return reply(await handler(input, context));
         },
       };
-      const accessKeyId = claimedAccessKeyId(request);
+      const accessKeyId = claimedAccessKeyId(headerValue(request.headers, "authorization"));
       if (accessKeyId !== undefined) call.accessKeyId = accessKeyId;
       return call;
     },

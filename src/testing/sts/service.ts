@@ -8,6 +8,7 @@ import type { KnownCredentials } from "../core/credential-store.js";
 import { extendHandle, FakeAwsError, startFakeService, type FakeRequest, type FakeServiceHandle, type ParsedCall, type Reply } from "../core/fake-service.js";
 import type { FaultError } from "../core/faults.js";
 import { verifySigV4 } from "../core/sigv4.js";
+import { claimedAccessKeyId } from "../core/sigv4-parse.js";
 import type { FakeContext } from "../fake-aws.js";
 import { callerUserId, checkLifetime, issueRoleCredentials, type IssuedRoleCredentials } from "./identity.js";
 import { ConstraintViolations, readRoleParams, validateRoleRequest, type RoleRequest } from "./validate.js";
@@ -70,12 +71,6 @@ function readParams(request: FakeRequest): Params {
   const params = new URLSearchParams(request.url.search);
   if (request.method === "POST") for (const [k, v] of new URLSearchParams(request.body)) params.append(k, v);
   return params;
-}
-
-/** The access key id a signed request claims, read without verifying anything (for the call log). */
-function claimedAccessKeyId(request: FakeRequest): string | undefined {
-  const header = request.headers.authorization;
-  return typeof header === "string" ? /Credential=([^/,\s]+)\//.exec(header)?.[1] : undefined;
 }
 
 function roleDetails(params: Params): Record<string, unknown> {
@@ -198,7 +193,7 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
         const spec = Object.hasOwn(actions, action) ? actions[action] : undefined;
         const details: Record<string, unknown> = spec ? spec.details(params) : {};
         if (request.servername !== undefined) details.sni = request.servername;
-        const accessKeyId = spec?.signed ? claimedAccessKeyId(request) : undefined;
+        const accessKeyId = spec?.signed ? claimedAccessKeyId(request.headers.authorization) : undefined;
         return {
           action,
           details,
