@@ -27,14 +27,14 @@ Usage
   awscreds doctor [--json] [--resolve] [--whoami] [options]
 
 Reads the environment the way fromEnvGatedChain() does and reports: APP_ENV and the mode it means
-(local or deployed); each credential source with available/skipped and why; the STS endpoint web
+(local or deployed); each credential source as chosen, candidate, failed, skipped or unused, and why; the STS endpoint web
 identity would call; the web identity token's audience, subject and expiry (decoded, not verified) and
 the file's age; warnings for known traps. Never prints a secret.
 
 Nothing is fetched unless asked: without --resolve/--whoami the verdict is a prediction. In deployed
 mode the instance metadata service is probed (1 s timeout) when it is the source the chain would use, or
-in Kubernetes to check whether the node's role is reachable from the pod. In local mode doctor makes no
-network call and does not touch ~/.aws at all.
+in Kubernetes to check whether the node's role is reachable from the pod. In local mode doctor does not
+touch ~/.aws at all and makes no network call, except the STS call that --whoami asks for.
 
 Options
   --json                Print a JSON report (schema: docs/doctor.md; stable, "schemaVersion": 1)
