@@ -49,6 +49,14 @@ interface Cached {
   expiresAt: number | undefined;
 }
 
+/**
+ * The cached credentials if they may still be served (without expiry, or not yet expired), else
+ * undefined. `now` is read from the clock only when it matters, so the hot path stays one comparison.
+ */
+function unexpired(cached: Cached | undefined, now?: number): Cached | undefined {
+  return cached !== undefined && (cached.expiresAt === undefined || (now ?? Date.now()) < cached.expiresAt) ? cached : undefined;
+}
+
 /** setTimeout's limit (~24.8 days); longer waits are re-armed when the timer fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A timer that fires this close to its due time counts as due (timers and the wall clock drift a little). */
@@ -104,8 +112,8 @@ export class RefreshEngine {
    * one clock read and a comparison, no allocation.
    */
   get(): Promise<SafeCredentials> {
-    const cached = this.#cached;
-    if (cached !== undefined && (cached.expiresAt === undefined || Date.now() < cached.expiresAt)) return cached.promise;
+    const cached = unexpired(this.#cached);
+    if (cached !== undefined) return cached.promise;
     return this.#demand();
   }
 
@@ -127,7 +135,7 @@ export class RefreshEngine {
   status(): RefreshStatus {
     const now = Date.now();
     const cached = this.#cached;
-    const valid = cached !== undefined && (cached.expiresAt === undefined || now < cached.expiresAt);
+    const valid = unexpired(cached, now) !== undefined;
     let state: RefreshStatus["state"];
     if (this.#stopped) state = "stopped";
     else if (valid) state = this.#consecutiveFailures > 0 ? "degraded" : "ready";
@@ -155,8 +163,8 @@ export class RefreshEngine {
     return this.#attempt("demand").then((outcome) => {
       if (outcome.ok) return outcome.credentials;
       // A caller that raced a forced refresh may still find valid credentials; serve them rather than fail.
-      const cached = this.#cached;
-      if (cached !== undefined && (cached.expiresAt === undefined || Date.now() < cached.expiresAt)) return cached.credentials;
+      const cached = unexpired(this.#cached);
+      if (cached !== undefined) return cached.credentials;
       throw outcome.callerError;
     });
   }
@@ -282,7 +290,8 @@ export class RefreshEngine {
     this.#lastErrorAt = now;
     const retryAt = this.#stopped ? undefined : now + backoffDelay(this.#consecutiveFailures, this.#options.backoff, this.#options.random);
     this.#arm(retryAt);
-    const valid = held !== undefined && (held.expiresAt === undefined || now < held.expiresAt);
+    const serving = unexpired(held, now);
+    const valid = serving !== undefined;
     const expiredAt = held !== undefined && !valid ? toDate(held.expiresAt) : undefined;
     const callerError = expiredAt ? new CredentialsExpiredError(expiredAt, error, secrets) : error;
     const name = this.#options.name;
@@ -290,7 +299,7 @@ export class RefreshEngine {
     const retry = retryAt === undefined ? "no retry (stopped)" : `next attempt at ${new Date(retryAt).toISOString()}`;
     const cause = describeError(error, secrets);
     if (valid) {
-      const until = held.expiresAt === undefined ? "without expiry" : `valid until ${new Date(held.expiresAt).toISOString()}`;
+      const until = serving.expiresAt === undefined ? "without expiry" : `valid until ${new Date(serving.expiresAt).toISOString()}`;
       this.#log("warn", `${name}: refresh failed (${reason}, attempt ${attempt}); still serving credentials ${until}; ${retry}: ${cause}`);
     } else {
       const state = expiredAt ? `credentials expired at ${expiredAt.toISOString()}` : "no credentials yet";

@@ -3,7 +3,7 @@
  * environment and options, so it can be shown before any network call (`describe()`).
  */
 import type { EnvVars } from "./env.js";
-import { readVar } from "./env.js";
+import { readBoolVar, readVar } from "./env.js";
 import { readContainerSettings } from "./container.js";
 import type { SourceName } from "./describe.js";
 import type { SharedConfigSettings } from "./shared-config.js";
@@ -94,7 +94,7 @@ export function planDeployedSources(input: DeployedPlanInput): PlannedSource[] {
     });
   }
 
-  const imdsDisabled = readVar(env, "AWS_EC2_METADATA_DISABLED")?.toLowerCase() === "true";
+  const imdsDisabled = readBoolVar(env, "AWS_EC2_METADATA_DISABLED");
   const inKubernetes = readVar(env, "KUBERNETES_SERVICE_HOST") !== undefined;
   if (imdsDisabled) {
     plan.push({ source: "instance-metadata", available: false, reason: "AWS_EC2_METADATA_DISABLED is true" });

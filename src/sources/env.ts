@@ -29,6 +29,20 @@ export function readVar(env: EnvVars, name: string): string | undefined {
   return value ? value : undefined;
 }
 
+/**
+ * A boolean variable as the AWS SDKs read it (`AWS_USE_FIPS_ENDPOINT`, `AWS_EC2_METADATA_DISABLED`):
+ * true only for `true` in any case, so unset, blank, `false` or a typo all mean false.
+ *
+ * @example
+ * ```ts
+ * readBoolVar({ AWS_EC2_METADATA_DISABLED: " TRUE " }, "AWS_EC2_METADATA_DISABLED"); // true
+ * readBoolVar({ AWS_USE_FIPS_ENDPOINT: "1" }, "AWS_USE_FIPS_ENDPOINT"); // false
+ * ```
+ */
+export function readBoolVar(env: EnvVars, name: string): boolean {
+  return readVar(env, name)?.toLowerCase() === "true";
+}
+
 /** The first non-blank value among an option and environment variables, with where it came from. */
 export function firstSet(
   option: { name: string; value: string | undefined },

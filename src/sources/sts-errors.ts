@@ -2,7 +2,8 @@
  * Human-readable failures of AssumeRoleWithWebIdentity: what went wrong and what to do. Pure.
  */
 import { messageOf } from "./errors.js";
-import { httpStatusOf, stsErrorCode, type StsFailureKind } from "./sts-retry.js";
+import { httpStatusOf } from "../shared/error-fields.js";
+import { stsErrorCode, type StsFailureKind } from "./sts-retry.js";
 
 export interface StsFailureContext {
   roleArn: string;

@@ -4,6 +4,7 @@
  * identity provider's keys may be mid-rotation, or the kubelet mid-write); throttling, 5xx and network
  * failures are transient everywhere.
  */
+import { httpStatusOf } from "../shared/error-fields.js";
 
 export type StsFailureKind = "throttling" | "server" | "idp-communication" | "invalid-token" | "network" | "fatal";
 
@@ -23,7 +24,6 @@ interface ErrorLike {
   name?: unknown;
   code?: unknown;
   Code?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
 }
 
 /** The AWS error code of an SDK error (`InvalidIdentityTokenException` → `InvalidIdentityToken`). */
@@ -33,13 +33,6 @@ export function stsErrorCode(error: unknown): string | undefined {
   const raw = typeof e.Code === "string" ? e.Code : typeof e.name === "string" ? e.name : undefined;
   if (raw === undefined || raw === "Error") return undefined;
   return raw.endsWith("Exception") && raw !== "Exception" ? raw.slice(0, -"Exception".length) : raw;
-}
-
-/** HTTP status of an SDK service error, if it got that far. */
-export function httpStatusOf(error: unknown): number | undefined {
-  if (typeof error !== "object" || error === null) return undefined;
-  const status = (error as ErrorLike).$metadata?.httpStatusCode;
-  return typeof status === "number" ? status : undefined;
 }
 
 /**

@@ -3,7 +3,7 @@
  * variables the SDK uses. Pure (the host name and randomness come in as arguments).
  */
 import { checkCustomEndpoint } from "./custom-endpoint.js";
-import { firstSet, readVar, type EnvVars } from "./env.js";
+import { firstSet, readBoolVar, type EnvVars } from "./env.js";
 import { resolveStsRegion } from "./region.js";
 import { parseRoleArn, type RoleArn } from "./role-arn.js";
 import { defaultSessionName, sessionNameProblem } from "./session-name.js";
@@ -85,7 +85,7 @@ export function resolveWebIdentityConfig(
     if (!checked.ok) return { ok: false, configured: true, problem: checked.problem };
     customEndpoint = checked.endpoint;
   }
-  const fipsFromEnv = readVar(env, "AWS_USE_FIPS_ENDPOINT")?.toLowerCase() === "true";
+  const fipsFromEnv = readBoolVar(env, "AWS_USE_FIPS_ENDPOINT");
 
   return {
     ok: true,

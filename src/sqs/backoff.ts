@@ -2,6 +2,7 @@
  * Exponential backoff with jitter, for pollers and deleters that hit credential, throttling or
  * transient errors: waiting instead of spinning keeps a fleet from hammering SQS (or STS) in lockstep.
  */
+import { backoffDelay } from "../refresh/backoff.js";
 import { stripUndefined } from "../shared/strip-undefined.js";
 
 /**
@@ -59,8 +60,7 @@ export function resolveBackoff(partial: Partial<BackoffPolicy> = {}): BackoffPol
  * ```
  */
 export function backoffDelayMs(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
-  const exponent = Math.max(0, Math.min(attempt, 64));
-  const step = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** exponent);
-  const r = Math.min(1, Math.max(0, random()));
-  return Math.round(step / 2 + (step / 2) * r);
+  // One formula for the whole library: the refresh engine's, whose attempts count from 1 and which
+  // already bounds huge or invalid attempt numbers and out-of-range random values.
+  return backoffDelay(attempt + 1, { ...policy, jitter: "equal" }, random);
 }

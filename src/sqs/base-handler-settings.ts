@@ -5,6 +5,7 @@
  */
 import { Agent as HttpsAgent } from "node:https";
 import { Agent as HttpAgent } from "node:http";
+import { isRecord } from "../shared/is-record.js";
 
 /** TLS and socket options worth copying from a base agent (a private CA is the common case). */
 const CARRIED_AGENT_OPTIONS = [
@@ -55,10 +56,6 @@ export interface Diagnostic {
   level: "warn" | "debug";
   code: string;
   message: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
 }
 
 function finiteNumber(value: unknown): number | undefined {

@@ -3,6 +3,7 @@
  * Pure and SDK-agnostic: it reads `name`, `Code`/`code` and the HTTP status, which is how the v3 SDK
  * reports both AWS JSON errors (`__type`) and their awsQuery-compatible codes (`x-amzn-query-error`).
  */
+import { httpStatusOf } from "../shared/error-fields.js";
 
 /**
  * - `aborted`: we cancelled the call ourselves; not an error.
@@ -77,12 +78,6 @@ export function errorCodes(error: unknown): string[] {
   return [...codes];
 }
 
-function httpStatus(error: unknown): number | undefined {
-  if (typeof error !== "object" || error === null) return undefined;
-  const metadata = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata;
-  return typeof metadata?.httpStatusCode === "number" ? metadata.httpStatusCode : undefined;
-}
-
 /**
  * Classifies an error from an SQS call (or from the credentials provider behind it).
  *
@@ -98,7 +93,7 @@ export function classifyError(error: unknown, signal?: AbortSignal): ErrorKind {
   if (codes.some((c) => CREDENTIAL_CODES.has(c))) return "credentials";
   if (codes.some((c) => THROTTLING_CODES.has(c))) return "throttling";
   if (codes.some((c) => FATAL_CODES.has(c))) return "fatal";
-  const status = httpStatus(error);
+  const status = httpStatusOf(error);
   if (status === 429) return "throttling";
   if (status === 401 || status === 403) return "credentials";
   return "transient";

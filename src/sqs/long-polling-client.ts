@@ -8,6 +8,7 @@ import type { AgentOptions as HttpsAgentOptions, Agent as HttpsAgent } from "nod
 import type { Agent as HttpAgent } from "node:http";
 import type { AwsCredentialIdentityProvider, DeserializeMiddleware, NodeHttpHandlerOptions } from "@smithy/types";
 import { markForSdk } from "../refresh/sdk-marking.js";
+import { isRecord } from "../shared/is-record.js";
 import { silentLogger, type Logger } from "../shared/logger.js";
 import { diagnoseBaseHandler, readBaseHandlerSettings, type Diagnostic } from "./base-handler-settings.js";
 import { LongPollingHttpHandler, type ResolvedHandlerSetup } from "./long-polling-handler.js";
@@ -64,10 +65,6 @@ const INFO = Symbol.for("awscreds.sqs.longPolling");
 const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
 
 type AnyAgent = HttpsAgent | HttpAgent;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
-}
 
 function isAgent(value: unknown): value is AnyAgent {
   return isRecord(value) && typeof value.destroy === "function";

@@ -18,7 +18,7 @@ import {
   TagQueueCommand,
   type SQSClientConfig,
 } from "@aws-sdk/client-sqs";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CredentialStore, type KnownCredentials } from "../../src/testing/core/credential-store.js";
@@ -511,6 +511,17 @@ describe("authentication", () => {
     ]);
     expect(sqs.calls[0]?.details).toMatchObject({ queueUrl: url });
     expect(sqs.messageCount(name)).toBe(1);
+
+    // As in AWS, the SenderId is the caller's unique id: the UserId STS reports for the same credentials.
+    const roleSts = new STSClient({
+      region: REGION,
+      endpoint: sts.endpoint,
+      credentials: { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! },
+      maxAttempts: 1,
+    });
+    const { UserId } = await roleSts.send(new GetCallerIdentityCommand({}));
+    roleSts.destroy();
+    expect(Messages[0]?.Attributes?.SenderId).toBe(UserId);
 
     // Once they expire, SQS answers ExpiredToken, and the call log says so.
     ctx.store.expire(Credentials!.AccessKeyId!, Date.now());

@@ -10,7 +10,7 @@ import { fromEnvGatedChain, type EnvGatedChainProvider } from "../../sources/cha
 import { readContainerSettings } from "../../sources/container.js";
 import { SOURCE_LABELS, type SourceName } from "../../sources/describe.js";
 import { localKeysErrorMessage, readLocalKeys } from "../../sources/env-keys.js";
-import { readVar, type EnvVars } from "../../sources/env.js";
+import { readBoolVar, readVar, type EnvVars } from "../../sources/env.js";
 import { messageOf } from "../../sources/errors.js";
 import { imdsEndpointLabel } from "../../sources/instance-metadata.js";
 import { resolveStsRegion } from "../../sources/region.js";
@@ -114,7 +114,7 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
       });
     }
     sharedFiles = await findSharedFiles(env);
-    const imdsDisabled = readVar(env, "AWS_EC2_METADATA_DISABLED")?.toLowerCase() === "true";
+    const imdsDisabled = readBoolVar(env, "AWS_EC2_METADATA_DISABLED");
     if (!imdsDisabled && (selected === "instance-metadata" || report.platform.kubernetes)) {
       report.imds = await probeImds(imdsEndpointLabel(), options.imdsTimeoutMs ?? 1_000);
     }

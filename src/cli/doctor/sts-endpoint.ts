@@ -3,7 +3,7 @@
  * check, region resolution, partition table), only phrased for the report.
  */
 import { checkCustomEndpoint } from "../../sources/custom-endpoint.js";
-import { readVar, type EnvVars } from "../../sources/env.js";
+import { readBoolVar, readVar, type EnvVars } from "../../sources/env.js";
 import { loadSdkPartitions } from "../../sources/partitions.js";
 import { resolveStsRegion } from "../../sources/region.js";
 import { regionalStsEndpoint } from "../../sources/sts-endpoint.js";
@@ -43,7 +43,7 @@ export async function stsEndpointReport(input: StsEndpointInput): Promise<StsEnd
     if (!resolved.ok) return failed(resolved.problem);
     region = resolved;
   }
-  const useFips = input.useFipsEndpoint ?? readVar(input.env, "AWS_USE_FIPS_ENDPOINT")?.toLowerCase() === "true";
+  const useFips = input.useFipsEndpoint ?? readBoolVar(input.env, "AWS_USE_FIPS_ENDPOINT");
   const regional = regionalStsEndpoint(region.region, { useFipsEndpoint: useFips, partitionOf: await loadSdkPartitions() });
   if (!regional.ok) return failed(regional.problem);
   const legacy = readVar(input.env, "AWS_STS_REGIONAL_ENDPOINTS")?.toLowerCase() === "legacy";

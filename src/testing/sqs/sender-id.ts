@@ -1,17 +1,20 @@
 /**
- * The `SenderId` message attribute SQS reports: `AIDA…` (an IAM user's unique id) for long-lived keys,
- * `AROA…:session-name` for an assumed role. The ids are derived stably from the caller's ARN.
+ * The `SenderId` message attribute SQS reports. In AWS it is the caller's IAM unique id, the very
+ * `UserId` that STS GetCallerIdentity returns for the same credentials: `AIDA…` for an IAM user's
+ * long-lived keys, `AROA…:session-name` for an assumed role (the account id for root). So the fake SQS
+ * asks the fake STS's rule rather than keeping its own, and the two can never disagree.
  */
-import { createHash } from "node:crypto";
 import type { KnownCredentials } from "../core/credential-store.js";
+import { callerUserId } from "../sts/identity.js";
 
-function uniqueId(prefix: string, seed: string): string {
-  const digits = createHash("sha256").update(seed).digest("base64").replace(/[^A-Za-z0-9]/g, "").toUpperCase();
-  return `${prefix}${digits.slice(0, 17)}`;
-}
-
-export function senderIdOf(credentials: Pick<KnownCredentials, "arn">): string {
-  const assumed = /^arn:[^:]+:sts::\d+:assumed-role\/([^/]+)\/(.+)$/.exec(credentials.arn);
-  if (assumed) return `${uniqueId("AROA", assumed[1]!)}:${assumed[2]!}`;
-  return uniqueId("AIDA", credentials.arn);
+/**
+ * The `SenderId` of a message sent with `credentials`: equal to their GetCallerIdentity `UserId`.
+ *
+ * @example
+ * ```ts
+ * senderIdOf(context.caller); // "AROA…:my-session" for assumed-role credentials
+ * ```
+ */
+export function senderIdOf(credentials: KnownCredentials): string {
+  return callerUserId(credentials);
 }
