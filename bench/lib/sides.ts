@@ -57,6 +57,18 @@ export function roleArnOf(fake: FakeAws, key: SideKey): string {
   return `arn:aws:iam::${fake.accountId}:role/bench-${key}`;
 }
 
+/** Regional web identity against the fake STS, every setting explicit (no environment read). */
+export function webIdentityFor(fake: FakeAws, tokenFile: string): ReturnType<typeof fromRegionalWebIdentity> {
+  return fromRegionalWebIdentity({
+    env: {},
+    region: fake.region,
+    endpoint: fake.sts.endpoint,
+    roleArn: roleArnOf(fake, "awscreds-web-identity"),
+    webIdentityTokenFile: tokenFile,
+    roleSessionName: "bench-awscreds-web-identity",
+  });
+}
+
 /** The env-gated chain in deployed mode, on web identity against the fake STS (env passed explicitly). */
 export function deployedChainFor(fake: FakeAws, tokenFile: string): ReturnType<typeof fromEnvGatedChain> {
   return fromEnvGatedChain({
@@ -151,14 +163,7 @@ export function buildSides(options: SidesOptions): Side[] {
       awscredsSide(
         "awscreds-web-identity",
         "awscreds: createRefresher(fromRegionalWebIdentity)",
-        fromRegionalWebIdentity({
-          env: {},
-          region: fake.region,
-          endpoint: fake.sts.endpoint,
-          roleArn: roleArnOf(fake, "awscreds-web-identity"),
-          webIdentityTokenFile: tokenFile,
-          roleSessionName: "bench-awscreds-web-identity",
-        }),
+        webIdentityFor(fake, tokenFile),
       ),
     );
   }

@@ -9,12 +9,11 @@ import { fromNodeProviderChain, fromTokenFile } from "@aws-sdk/credential-provid
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { performance } from "node:perf_hooks";
 import { createRefresher } from "../../src/refresh/index.js";
-import { fromRegionalWebIdentity } from "../../src/sources/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { withEnv } from "../lib/env.js";
 import { formatMs } from "../lib/format.js";
 import type { BarCheck, Scenario } from "../lib/scenario.js";
-import { deployedChainFor, roleArnOf, sdkChainEnv } from "../lib/sides.js";
+import { deployedChainFor, roleArnOf, sdkChainEnv, webIdentityFor } from "../lib/sides.js";
 import { median } from "../lib/stats.js";
 
 const STS_LATENCY_MS = 300;
@@ -59,16 +58,7 @@ const variants: Variant[] = [
       side: "awscreds",
       awaitReady,
       build: (fake, tokenFile) => {
-        const refresher = createRefresher(
-          fromRegionalWebIdentity({
-            env: {},
-            region: fake.region,
-            endpoint: fake.sts.endpoint,
-            roleArn: roleArnOf(fake, "awscreds-web-identity"),
-            webIdentityTokenFile: tokenFile,
-            roleSessionName: "bench-awscreds-web-identity",
-          }),
-        );
+        const refresher = createRefresher(webIdentityFor(fake, tokenFile));
         return { provider: refresher, ready: refresher.ready, stop: () => refresher.stop() };
       },
     }),
