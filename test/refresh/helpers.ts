@@ -5,17 +5,8 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import { afterAll, afterEach, beforeEach, expect, vi } from "vitest";
 import type { Logger } from "../../src/shared/logger.js";
 
-/** mulberry32: a tiny seeded PRNG, so property-style loops are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, shared with the bench's fleet simulation, so property-style loops are reproducible. */
+export { seededRandom } from "../../bench/lib/random.js";
 
 export const SECRET_MARK = "SuperSecretKeyMaterial";
 
