@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { CredentialStore, type KnownCredentials } from "./core/credential-store.js";
 import type { FakeContext } from "./core/context.js";
+import { makeAccessKeyId, makeSecretAccessKey } from "./core/access-keys.js";
 import type { FakeServiceHandle } from "./core/fake-service.js";
 import { makeFakeWebIdentityToken, type FakeTokenClaims } from "./core/jwt.js";
 import { startFakeSts, type FakeStsHandle, type FakeStsOptions } from "./sts/service.js";
@@ -32,7 +33,7 @@ export interface FakeAws {
   readonly accountId: string;
   /**
    * Environment variables that point the SDK's own providers and clients at the fakes:
-   * `AWS_REGION`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_SQS`, `AWS_EC2_METADATA_SERVICE_ENDPOINT`,
+   * `AWS_REGION` and `AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_SQS`, `AWS_EC2_METADATA_SERVICE_ENDPOINT`,
    * `AWS_CONTAINER_CREDENTIALS_FULL_URI` and `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
    */
   readonly env: Readonly<Record<string, string>>;
@@ -85,6 +86,8 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
 
     const env: Record<string, string> = {
       AWS_REGION: context.region,
+      // botocore (boto3, the AWS CLI) reads only this one.
+      AWS_DEFAULT_REGION: context.region,
       AWS_ENDPOINT_URL_STS: sts.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
       AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.endpoint,
@@ -110,10 +113,9 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
       accountId: context.accountId,
       env: Object.freeze(withMaskedInspect(env, ["AWS_CONTAINER_AUTHORIZATION_TOKEN"])),
       registerStaticKeys(init = {}) {
-        const accessKeyId = init.accessKeyId ?? `AKIA${crypto.randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase()}`;
         return context.store.add({
-          accessKeyId,
-          secretAccessKey: init.secretAccessKey ?? crypto.randomUUID(),
+          accessKeyId: init.accessKeyId ?? makeAccessKeyId("AKIA", context.accountId),
+          secretAccessKey: init.secretAccessKey ?? makeSecretAccessKey(),
           arn: init.arn ?? `arn:aws:iam::${context.accountId}:user/fake-user`,
           account: context.accountId,
           issuer: "static",

@@ -39,6 +39,7 @@ describe("startFakeAws", () => {
     expect(fake).toMatchObject({ region: "us-east-1", accountId: "123456789012" });
     expect(fake.env).toEqual({
       AWS_REGION: "us-east-1",
+      AWS_DEFAULT_REGION: "us-east-1",
       AWS_ENDPOINT_URL_STS: fake.sts.endpoint,
       AWS_ENDPOINT_URL_SQS: fake.sqs.endpoint,
       AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.imds.endpoint,
@@ -123,12 +124,14 @@ describe("startFakeAws", () => {
     // Still a plain variable set for providers and child processes.
     expect({ ...fake.env }.AWS_CONTAINER_AUTHORIZATION_TOKEN).toBe(token);
     expect(JSON.parse(JSON.stringify(fake.env))).toEqual({ ...fake.env });
-    expect(Object.keys(fake.env)).toHaveLength(6);
+    expect(Object.keys(fake.env)).toHaveLength(7);
   });
 
   it("registerStaticKeys returns long-lived keys the fakes accept", async () => {
     const keys = fake.registerStaticKeys({ arn: "arn:aws:iam::123456789012:user/ci" });
-    expect(keys.accessKeyId).toMatch(/^AKIA[0-9A-F]{16}$/);
+    // AWS's format: AKIA + 16 base32 characters, and a 40-character secret from the base64 alphabet.
+    expect(keys.accessKeyId).toMatch(/^AKIA[A-Z2-7]{16}$/);
+    expect(keys.secretAccessKey).toMatch(/^[A-Za-z0-9+/]{40}$/);
     const sts = new STSClient({ region: fake.region, endpoint: fake.sts.endpoint, credentials: keys });
     destroyables.push(sts);
     expect((await sts.send(new GetCallerIdentityCommand({}))).Arn).toBe("arn:aws:iam::123456789012:user/ci");

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { makeAccessKeyId, makeSecretAccessKey } from "./access-keys.js";
 
 /** Credentials the fake knows: issued by its STS, IMDS or container endpoint, or registered static keys. */
 export interface KnownCredentials {
@@ -27,11 +28,11 @@ export class CredentialStore {
     return credentials;
   }
 
-  /** Issues new temporary credentials (ASIA… key id) living `lifetimeSeconds`. */
+  /** Issues new temporary credentials (an `ASIA…` key id encoding `account`) living `lifetimeSeconds`. */
   issue(init: { lifetimeSeconds: number; arn: string; account: string; issuer: KnownCredentials["issuer"]; now: number }): KnownCredentials {
     return this.add({
-      accessKeyId: `ASIA${randomBytes(8).toString("hex").toUpperCase()}`,
-      secretAccessKey: randomBytes(30).toString("base64url"),
+      accessKeyId: makeAccessKeyId("ASIA", init.account),
+      secretAccessKey: makeSecretAccessKey(),
       sessionToken: `FakeSessionToken/${randomBytes(48).toString("base64url")}`,
       expiresAt: init.now + init.lifetimeSeconds * 1000,
       arn: init.arn,

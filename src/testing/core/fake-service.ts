@@ -99,6 +99,23 @@ export function extendHandle<H extends FakeServiceHandle>(
   return Object.defineProperties(handle, Object.getOwnPropertyDescriptors(own)) as H & { close(): Promise<void> };
 }
 
+/**
+ * The URL of a request as AWS front ends read it: the path as sent, duplicate slashes included (`//` is a
+ * path, not a protocol-relative URL), whatever the `Host` header says.
+ */
+export function requestUrl(target: string | undefined, host: string): URL {
+  const raw = target ?? "/";
+  const pathAndQuery = raw.startsWith("/") ? raw : /^https?:\/\//i.test(raw) ? raw.replace(/^https?:\/\/[^/?#]*/i, "") || "/" : `/${raw}`;
+  for (const base of [host, "127.0.0.1"]) {
+    try {
+      return new URL(`http://${base || "127.0.0.1"}${pathAndQuery}`);
+    } catch {
+      // A Host header no URL can carry: fall back to the loopback address.
+    }
+  }
+  return new URL("http://127.0.0.1/");
+}
+
 /** Starts one fake service on loopback. */
 export async function startFakeService(
   definition: ServiceDefinition,
@@ -110,8 +127,9 @@ export async function startFakeService(
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     void serve(req, res).catch(() => {
-      // A socket torn down mid-answer: nothing left to tell the client.
-      if (!res.headersSent) res.destroy();
+      // Never drop a connection without an answer while one can still be given.
+      if (res.headersSent || res.destroyed) return;
+      res.writeHead(500, { "content-type": "text/plain" }).end("fake AWS: internal error\n");
     });
   };
 
@@ -120,7 +138,7 @@ export async function startFakeService(
     res.on("close", () => gone.abort());
     const signal = AbortSignal.any([gone.signal, server.closing]);
     const host = req.headers.host ?? "";
-    const url = new URL(req.url ?? "/", `http://${host || "127.0.0.1"}`);
+    const url = requestUrl(req.url, host);
     let body = "";
     const request: FakeRequest = { method: req.method ?? "GET", url, headers: req.headers, host, body, signal, now };
     const servername = (req.socket as Partial<TLSSocket>).servername;

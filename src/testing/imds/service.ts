@@ -40,6 +40,17 @@ const CREDENTIALS_PATH = "/latest/meta-data/iam/security-credentials/";
 const TOKEN_TTL_HEADER = "x-aws-ec2-metadata-token-ttl-seconds";
 const TOKEN_HEADER = "x-aws-ec2-metadata-token";
 
+/**
+ * A request path as IMDS reads it: runs of slashes are one (`//latest/api/token` from an endpoint that ends
+ * in `/`), and a trailing slash on a leaf is ignored (botocore asks for `…/placement/availability-zone/`).
+ * Only the credentials listing keeps its slash, so the role-name lookups below can tell it apart.
+ */
+export function metadataPath(raw: string): string {
+  const path = raw.replace(/\/{2,}/g, "/");
+  if (path === CREDENTIALS_PATH || path.length <= 1 || !path.endsWith("/")) return path;
+  return path.slice(0, -1);
+}
+
 /** IMDS errors are small HTML pages, not AWS error documents. */
 function htmlError(status: number, reason: string): Reply {
   const title = `${status} - ${reason}`;
@@ -114,7 +125,7 @@ export async function startFakeImds(ctx: FakeContext, options: FakeImdsOptions =
   }
 
   function get(path: string): Reply {
-    if (path === CREDENTIALS_PATH) {
+    if (path === CREDENTIALS_PATH || path === CREDENTIALS_PATH.slice(0, -1)) {
       if (roleName === undefined) throw fail(404);
       return text(roleName);
     }
@@ -140,7 +151,7 @@ export async function startFakeImds(ctx: FakeContext, options: FakeImdsOptions =
         ),
       };
     }
-    if (path === "/latest/meta-data/iam/info" || path === "/latest/meta-data/iam/info/") {
+    if (path === "/latest/meta-data/iam/info") {
       if (roleName === undefined) throw fail(404);
       return {
         status: 200,
@@ -166,7 +177,7 @@ export async function startFakeImds(ctx: FakeContext, options: FakeImdsOptions =
   const service = await startFakeService(
     {
       parse(request): ParsedCall {
-        const path = request.url.pathname;
+        const path = metadataPath(request.url.pathname);
         const action = `${request.method} ${path}`;
         return {
           action,

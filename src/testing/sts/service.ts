@@ -1,17 +1,18 @@
 /**
- * The fake STS: awsQuery over HTTP(S) on loopback, answering `AssumeRoleWithWebIdentity`, `AssumeRole` and
- * `GetCallerIdentity` with the XML and error codes real STS uses, so `@aws-sdk/client-sts` (and every
+ * The fake STS: awsQuery over HTTP(S) on loopback, answering `AssumeRoleWithWebIdentity`, `AssumeRole`,
+ * `GetCallerIdentity`, `GetSessionToken` and `GetAccessKeyInfo` (signed in a header or presigned) with the XML and error codes real STS uses, so `@aws-sdk/client-sts` (and every
  * provider built on it) behaves against it as it would against `sts.<region>.amazonaws.com`.
  */
 import { randomUUID } from "node:crypto";
 import type { KnownCredentials } from "../core/credential-store.js";
 import { extendHandle, FakeAwsError, startFakeService, type FakeRequest, type FakeServiceHandle, type ParsedCall, type Reply } from "../core/fake-service.js";
 import type { FaultError } from "../core/faults.js";
-import { verifySigV4 } from "../core/sigv4.js";
-import { claimedAccessKeyId } from "../core/sigv4-parse.js";
+import { queryParams } from "../core/query-params.js";
+import { claimedAccessKeyIdOf, verifySigV4 } from "../core/sigv4.js";
 import type { FakeContext } from "../core/context.js";
 import { callerUserId, checkLifetime, issueRoleCredentials, type IssuedRoleCredentials } from "./identity.js";
 import { ConstraintViolations, readRoleParams, validateRoleRequest, type RoleRequest } from "./validate.js";
+import { accessKeyAccount, issueSessionToken } from "./session-token.js";
 import { checkWebIdentityToken } from "./web-identity.js";
 import { renderError, renderResult, type XmlValue } from "./xml.js";
 
@@ -35,11 +36,13 @@ export interface FakeStsOptions {
 
 /** Credentials the fake STS issued (no secrets: look them up in the shared store if a test needs them). */
 export interface IssuedStsCredentials {
-  readonly action: "AssumeRoleWithWebIdentity" | "AssumeRole";
+  readonly action: "AssumeRoleWithWebIdentity" | "AssumeRole" | "GetSessionToken";
   readonly accessKeyId: string;
   /** Epoch ms; the `Expiration` the client was told. */
   readonly expiresAt: number;
+  /** The role assumed; for `GetSessionToken`, the calling IAM user's ARN. */
   readonly roleArn: string;
+  /** Empty for `GetSessionToken`. */
   readonly roleSessionName: string;
   /** `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`. */
   readonly assumedRoleArn: string;
@@ -64,13 +67,6 @@ interface ActionSpec {
   signed: boolean;
   details(params: Params): Record<string, unknown>;
   run(params: Params, request: FakeRequest, caller: KnownCredentials | undefined): Record<string, XmlValue | undefined>;
-}
-
-/** Every parameter of a request, from the query string and (for POST) the form body, as STS accepts both. */
-function readParams(request: FakeRequest): Params {
-  const params = new URLSearchParams(request.url.search);
-  if (request.method === "POST") for (const [k, v] of new URLSearchParams(request.body)) params.append(k, v);
-  return params;
 }
 
 function roleDetails(params: Params): Record<string, unknown> {
@@ -117,7 +113,7 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
     return out;
   }
 
-  const credentialsXml = (out: IssuedRoleCredentials): XmlValue => ({
+  const credentialsXml = (out: Pick<IssuedRoleCredentials, "known" | "expiration">): XmlValue => ({
     AccessKeyId: out.known.accessKeyId,
     SecretAccessKey: out.known.secretAccessKey,
     SessionToken: out.known.sessionToken!,
@@ -176,6 +172,28 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
         return { UserId: callerUserId(caller!), Account: caller!.account, Arn: caller!.arn };
       },
     },
+    GetSessionToken: {
+      signed: true,
+      details: (params) => ({ durationSeconds: params.get("DurationSeconds") ?? undefined, serialNumber: params.get("SerialNumber") ?? undefined }),
+      run(params, _request, caller) {
+        const out = issueSessionToken(ctx, params, caller!, lifetimeSeconds);
+        issued.push({
+          action: "GetSessionToken",
+          accessKeyId: out.known.accessKeyId,
+          expiresAt: out.known.expiresAt!,
+          roleArn: caller!.arn,
+          roleSessionName: "",
+          assumedRoleArn: caller!.arn,
+          issuedAt: ctx.now(),
+        });
+        return { Credentials: credentialsXml(out) };
+      },
+    },
+    GetAccessKeyInfo: {
+      signed: true,
+      details: (params) => ({ accessKeyId: params.get("AccessKeyId") ?? undefined }),
+      run: (params) => ({ Account: accessKeyAccount(ctx, params) }),
+    },
   };
 
   const xmlReply = (status: number, body: string, requestId: string): Reply => ({
@@ -187,13 +205,13 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
   const service = await startFakeService(
     {
       parse(request): ParsedCall {
-        const params = readParams(request);
+        const params = queryParams(request);
         const action = params.get("Action");
         if (action === null || action === "") throw new FakeAwsError(400, "MissingAction", "Missing Action");
         const spec = Object.hasOwn(actions, action) ? actions[action] : undefined;
         const details: Record<string, unknown> = spec ? spec.details(params) : {};
         if (request.servername !== undefined) details.sni = request.servername;
-        const accessKeyId = spec?.signed ? claimedAccessKeyId(request.headers.authorization) : undefined;
+        const accessKeyId = spec?.signed ? claimedAccessKeyIdOf(request) : undefined;
         return {
           action,
           details,
@@ -215,7 +233,7 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
       },
       malformedReply(request): Reply {
         // A response cut off mid-way: what a broken proxy or a dropped connection leaves the SDK with.
-        const action = readParams(request).get("Action") ?? "Unknown";
+        const action = queryParams(request).get("Action") ?? "Unknown";
         return {
           status: 200,
           headers: { "content-type": "text/xml" },
