@@ -1,8 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Other clients in a network namespace: `npm run test:interop` (vitest.interop.config.ts).
+    exclude: [...configDefaults.exclude, "test/interop/**"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // The fakes are real servers; a 2-core CI box is happier with fewer parallel files.

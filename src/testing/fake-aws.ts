@@ -90,7 +90,9 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
       AWS_DEFAULT_REGION: context.region,
       AWS_ENDPOINT_URL_STS: sts.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-      AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.endpoint,
+      // With the trailing slash: botocore (boto3, the AWS CLI) appends `latest/api/token` to it as is;
+      // the SDKs that add `/latest/…` themselves send `//latest/…`, which the fake IMDS reads as AWS does.
+      AWS_EC2_METADATA_SERVICE_ENDPOINT: `${imds.endpoint}/`,
       AWS_CONTAINER_CREDENTIALS_FULL_URI: container.credentialsUrl,
       AWS_CONTAINER_AUTHORIZATION_TOKEN: container.authorizationToken,
     };

@@ -42,7 +42,7 @@ describe("startFakeAws", () => {
       AWS_DEFAULT_REGION: "us-east-1",
       AWS_ENDPOINT_URL_STS: fake.sts.endpoint,
       AWS_ENDPOINT_URL_SQS: fake.sqs.endpoint,
-      AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.imds.endpoint,
+      AWS_EC2_METADATA_SERVICE_ENDPOINT: `${fake.imds.endpoint}/`,
       AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.container.credentialsUrl,
       AWS_CONTAINER_AUTHORIZATION_TOKEN: fake.container.authorizationToken,
     });
