@@ -32,9 +32,11 @@ export interface FakeAws {
   readonly region: string;
   readonly accountId: string;
   /**
-   * Environment variables that point the SDK's own providers and clients at the fakes:
-   * `AWS_REGION` and `AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_SQS`, `AWS_EC2_METADATA_SERVICE_ENDPOINT`,
+   * Environment variables that point the SDK's own providers and clients at the fakes, in the form every
+   * client accepts: `AWS_REGION` and `AWS_DEFAULT_REGION` (botocore's), `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_SQS`, `AWS_EC2_METADATA_SERVICE_ENDPOINT`,
    * `AWS_CONTAINER_CREDENTIALS_FULL_URI` and `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
+   * Clients older than the `AWS_ENDPOINT_URL_*` variables (aws-sdk v2, boto3 before 1.28, the AWS CLI
+   * before 2.13) ignore them and would reach real AWS: give those clients their endpoints explicitly.
    */
   readonly env: Readonly<Record<string, string>>;
   /** Registers long-lived static keys (AKIA…) that the SigV4-verifying fakes accept. */
