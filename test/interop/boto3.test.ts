@@ -79,7 +79,7 @@ describe("boto3 × SQS (Query protocol)", () => {
     expect((await sqs("list_queues", { QueueNamePrefix: "boto-" })).ok).toMatchObject({ QueueUrls: [url] });
     expect(fake.sqs.calls.filter((c) => c.details.protocol === "query").length).toBeGreaterThanOrEqual(5);
   });
-  it("SendMessage (CRLF body, attributes) and ReceiveMessage: botocore checks the MD5s", async () => {
+  it("SendMessage (CRLF body, attributes) and ReceiveMessage: the body arrives byte for byte", async () => {
     const url = fake.sqs.createQueue("boto-send");
     const body = "one\r\ntwo & <three>";
     const sent = await sqs("send_message", { QueueUrl: url, MessageBody: body, MessageAttributes: { k: { DataType: "String", StringValue: "v" }, b: { DataType: "Binary", BinaryValue: "YWJj" } } });
