@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KnownCredentials } from "../../src/testing/core/credential-store.js";
+import { makeFakeWebIdentityToken } from "../../src/testing/core/jwt.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/fake-aws.js";
 import { awsCli, keyEnv } from "./support/clients.js";
 
@@ -28,6 +29,10 @@ describe("AWS CLI × STS", () => {
   it("assume-role", async () => {
     const out = await sts(["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/cli", "--role-session-name", "cli"]);
     expect(out.json).toMatchObject({ AssumedRoleUser: { Arn: "arn:aws:sts::123456789012:assumed-role/cli/cli" } });
+  });
+  it("assume-role-with-web-identity (unsigned: no credentials in the environment)", async () => {
+    const out = await sts(["assume-role-with-web-identity", "--role-arn", "arn:aws:iam::123456789012:role/cli", "--role-session-name", "irsa", "--web-identity-token", makeFakeWebIdentityToken()], {});
+    expect(out.json).toMatchObject({ AssumedRoleUser: { Arn: "arn:aws:sts::123456789012:assumed-role/cli/irsa" } });
   });
   it("get-session-token", async () => {
     const out = await sts(["get-session-token", "--duration-seconds", "900"]);
