@@ -39,8 +39,8 @@ export async function runInSpan<T>(
         span.setStatus({ code: api.SpanStatusCode.ERROR, message: type });
         if (options.recordException === true && error instanceof Error) span.recordException(error);
       }
+      done({ seconds: (performance.now() - start) / 1000, errorType: type }); // may still set span attributes
       span.end();
-      done({ seconds: (performance.now() - start) / 1000, errorType: type });
     } catch {
       // Telemetry must never turn a success into a failure, or change the failure.
     }
