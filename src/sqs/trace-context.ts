@@ -52,7 +52,7 @@ export function injectTraceContext(messageAttributes?: Record<string, MessageAtt
   try {
     headers = currentTraceHeaders(options.telemetry);
   } catch {
-    return result; // e.g. an invalid telemetry option: a send must not fail for tracing's sake
+    return result; // a broken context manager: a send must not fail for tracing's sake
   }
   for (const [name, value] of Object.entries(headers)) {
     if (Object.prototype.hasOwnProperty.call(out, name)) result.skipped.push({ name, reason: "present" });
