@@ -251,7 +251,7 @@ describe("which providers", () => {
     expect(roleCacheTelemetry(false, "off")).toBeUndefined();
     await withRefreshTelemetry(credentialsTelemetry(false, { provider: "off", source: "env" }), "initial", () => assume(stsTelemetry(false)));
     const m = await otel.metrics();
-    expect([...m.values()].flatMap((metric) => metric.dataPoints)).toEqual([]);
+    expect([...m.values()].flatMap((metric) => metric.dataPoints as readonly unknown[])).toEqual([]);
     expect(otel.spans()).toEqual([]);
   });
 
