@@ -37,10 +37,11 @@ export interface TelemetryProviders {
  *
  * @example
  * ```ts
+ * import type { TelemetryOption } from "awscreds";
  * import { MeterProvider } from "@opentelemetry/sdk-metrics";
- * const meterProvider = new MeterProvider({ readers: [reader] });
- * const credentials = createRefresher(source, { name: "orders", telemetry: { meterProvider } });
- * const quiet = createRefresher(source, { telemetry: false });
+ * const toMyReader: TelemetryOption = { meterProvider: new MeterProvider({ readers: [reader] }) };
+ * const toGlobalProviders: TelemetryOption = {};
+ * const off: TelemetryOption = false;
  * ```
  */
 export type TelemetryOption = false | TelemetryProviders;
