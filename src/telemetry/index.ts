@@ -16,3 +16,4 @@ export type { ConsumerTelemetryInit } from "./messaging.js";
 export { producerTraceContext, parseTraceparent, parseXrayTraceHeader, formatTraceparent } from "./trace-context.js";
 export type { RemoteTraceContext, SqsMessageLike } from "./trace-context.js";
 export { currentTraceHeaders } from "./propagation.js";
+export { SOURCE_KIND, markSourceKind, sourceKindOf } from "./source-kind.js";

@@ -132,3 +132,20 @@ describe("errorType", () => {
     expect(errorType({ name: "x".repeat(100) })).toBe("_OTHER");
   });
 });
+
+describe("sourceKindOf", () => {
+  it("reads a source's mark (a string or a getter), else custom", async () => {
+    const { markSourceKind, sourceKindOf } = await import("../../src/telemetry/source-kind.js");
+    let chosen = "pending";
+    expect(sourceKindOf(markSourceKind(async () => ({}), "web-identity"))).toBe("web-identity");
+    const chain = markSourceKind(async () => ({}), () => `chain:${chosen}`);
+    expect(sourceKindOf(chain)).toBe("chain:pending");
+    chosen = "container";
+    expect(sourceKindOf(chain)).toBe("chain:container");
+    expect(Object.keys(chain)).toEqual([]);
+    expect(sourceKindOf(async () => ({}))).toBe("custom");
+    expect(sourceKindOf(markSourceKind(async () => ({}), "Has Spaces"))).toBe("custom");
+    expect(sourceKindOf(markSourceKind(async () => ({}), () => { throw new Error("x"); }))).toBe("custom");
+    expect(sourceKindOf(null)).toBe("custom");
+  });
+});
