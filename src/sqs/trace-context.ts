@@ -11,6 +11,11 @@ import type { TelemetryOption } from "../telemetry/options.js";
 /** SQS rejects a message with more message attributes than this. */
 export const SQS_MAX_MESSAGE_ATTRIBUTES = 10;
 
+/** What SQS accepts as an attribute name; a propagator's field that is not one is left out, not sent to fail. */
+function validSqsName(name: string): boolean {
+  return /^[A-Za-z0-9_.-]{1,256}$/.test(name) && !/^(aws\.|amazon\.)/i.test(name) && !name.startsWith(".") && !name.endsWith(".") && !name.includes("..");
+}
+
 export interface TraceContextOptions {
   /** `false`: add nothing (and never load `@opentelemetry/api`). Default: the active context, if any. */
   telemetry?: TelemetryOption;
@@ -24,8 +29,11 @@ export interface TraceContextInjection {
   messageAttributes: Record<string, MessageAttributeValue>;
   /** Trace attributes added (`traceparent` first). */
   added: string[];
-  /** Trace attributes left out: the message already had one by that name (it is kept), or no room was left. */
-  skipped: { name: string; reason: "present" | "limit" }[];
+  /**
+   * Trace attributes left out: the message already had one by that name (it is kept), no room was left,
+   * or the propagator's field name is not a valid SQS attribute name.
+   */
+  skipped: { name: string; reason: "present" | "limit" | "invalid-name" }[];
 }
 
 /**
@@ -55,7 +63,8 @@ export function injectTraceContext(messageAttributes?: Record<string, MessageAtt
     return result; // a broken context manager: a send must not fail for tracing's sake
   }
   for (const [name, value] of Object.entries(headers)) {
-    if (Object.prototype.hasOwnProperty.call(out, name)) result.skipped.push({ name, reason: "present" });
+    if (!validSqsName(name)) result.skipped.push({ name, reason: "invalid-name" });
+    else if (Object.prototype.hasOwnProperty.call(out, name)) result.skipped.push({ name, reason: "present" });
     else if (Object.keys(out).length >= SQS_MAX_MESSAGE_ATTRIBUTES) result.skipped.push({ name, reason: "limit" });
     else {
       out[name] = { DataType: "String", StringValue: value };

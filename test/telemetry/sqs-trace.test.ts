@@ -4,7 +4,7 @@
  * CONSUMER span per message, with the user's spans nested inside; X-Ray's AWSTraceHeader works too.
  */
 import { ReceiveMessageCommand, SendMessageCommand, type Message, type MessageAttributeValue, type SQSClient } from "@aws-sdk/client-sqs";
-import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { injectTraceContext, withTraceContext } from "../../src/sqs/trace-context.js";
 import { consumerTelemetry, queueOf, withProcessTelemetry } from "../../src/telemetry/messaging.js";
@@ -261,5 +261,29 @@ describe("X-Ray's AWSTraceHeader", () => {
     expect(process.spanContext().traceId).toBe("5759e988bd862e3fe1be46a994272793");
     expect(process.parentSpanContext?.spanId).toBe("53995c3f42cd8ad8");
     expect(process.parentSpanContext?.isRemote).toBe(true);
+  });
+});
+
+describe("with a propagator that writes more fields", () => {
+  beforeEach(() => {
+    restoreContext = useGlobalContext({ propagator: false });
+    propagation.setGlobalPropagator({
+      inject: (_context, carrier, setter) => {
+        setter.set(carrier, "bad name!", "x");
+        setter.set(carrier, "baggage", "tenant=acme");
+      },
+      extract: (c) => c,
+      fields: () => ["bad name!", "baggage"],
+    });
+  });
+
+  it("its valid fields ride along after traceparent; a field SQS would reject is left out, and the send succeeds", async () => {
+    let report: ReturnType<typeof injectTraceContext> | undefined;
+    const producer = await sendInSpan(() => (report = injectTraceContext()).messageAttributes);
+    expect(report!.added).toEqual(["traceparent", "baggage"]);
+    expect(report!.skipped).toEqual([{ name: "bad name!", reason: "invalid-name" }]);
+    const message = await receiveOne();
+    expect(message.MessageAttributes?.baggage?.StringValue).toBe("tenant=acme");
+    expect(producerTraceContext(message)?.spanId).toBe(producer.spanId);
   });
 });
