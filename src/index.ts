@@ -56,3 +56,6 @@ export type {
   BackoffPolicy,
   ErrorSummary,
 } from "./refresh/index.js";
+
+// OpenTelemetry: the `telemetry` option's types (`@opentelemetry/api` is an optional peer dependency).
+export type { TelemetryOption, TelemetryProviders, TelemetryMeterProvider, TelemetryTracerProvider } from "./telemetry/options.js";

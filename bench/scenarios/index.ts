@@ -55,4 +55,10 @@ export const scenarios: readonly ScenarioEntry[] = [
     // Owned by the awscreds/sqs work (bench/sqs/, bench/sqs-consumer.bench.ts); called as is.
     load: async () => (await import("../sqs/throughput.js")).sqsThroughputScenario,
   },
+  {
+    id: 8,
+    key: "telemetry",
+    title: "Telemetry on the hot path: off vs on",
+    load: async () => (await import("./telemetry-hot-path.js")).telemetryHotPathScenario,
+  },
 ];

@@ -25,3 +25,6 @@ export type {
 export type { ReceiveOptions } from "./receive-options.js";
 export type { BackoffPolicy } from "./backoff.js";
 export type { ErrorKind } from "./classify-error.js";
+export { injectTraceContext, withTraceContext, SQS_MAX_MESSAGE_ATTRIBUTES } from "./trace-context.js";
+export type { TraceContextOptions, TraceContextInjection } from "./trace-context.js";
+export type { TelemetryOption, TelemetryProviders, TelemetryMeterProvider, TelemetryTracerProvider } from "../telemetry/options.js";

@@ -1,0 +1,90 @@
+/**
+ * The OpenTelemetry SDK in process: a manual metric reader (collect on demand, cumulative) and an
+ * in-memory span exporter, plus the AsyncLocalStorage context manager so spans nest across awaits.
+ */
+import { context, propagation, trace, type Attributes } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { AggregationTemporality, DataPointType, MeterProvider, MetricReader, type DataPoint, type MetricData } from "@opentelemetry/sdk-metrics";
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+
+class ManualReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+
+export interface Otel {
+  meterProvider: MeterProvider;
+  tracerProvider: BasicTracerProvider;
+  exporter: InMemorySpanExporter;
+  /** Every metric collected now, by name. */
+  metrics(): Promise<Map<string, MetricData>>;
+  spans(): ReadableSpan[];
+  shutdown(): Promise<void>;
+}
+
+/**
+ * SDK providers that are not registered globally (pass them in `telemetry: { … }`). Cumulative by
+ * default, as Prometheus reads; `delta` shows exactly what each collection observed (a cumulative gauge
+ * keeps repeating its last value after its source stops observing).
+ */
+export function startOtel(options: { temporality?: "cumulative" | "delta" } = {}): Otel {
+  const temporality = options.temporality === "delta" ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE;
+  const reader = new ManualReader({ aggregationTemporalitySelector: () => temporality });
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  return {
+    meterProvider,
+    tracerProvider,
+    exporter,
+    async metrics() {
+      const { resourceMetrics, errors } = await reader.collect();
+      if (errors.length > 0) throw new AggregateError(errors, "metric collection failed");
+      const byName = new Map<string, MetricData>();
+      for (const scope of resourceMetrics.scopeMetrics) for (const metric of scope.metrics) byName.set(metric.descriptor.name, metric);
+      return byName;
+    },
+    spans: () => exporter.getFinishedSpans(),
+    async shutdown() {
+      await meterProvider.shutdown();
+      await tracerProvider.shutdown();
+    },
+  };
+}
+
+let contextManager: AsyncLocalStorageContextManager | undefined;
+
+/** The AsyncLocalStorage context manager and the W3C propagator, globally (what the Node SDK registers). */
+export function useGlobalContext(options: { propagator?: boolean } = {}): () => void {
+  contextManager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(contextManager);
+  if (options.propagator !== false) propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  return () => {
+    context.disable();
+    propagation.disable();
+    trace.disable();
+    contextManager = undefined;
+  };
+}
+
+/** The data points of one metric (empty when it was not reported). */
+export function points(metrics: Map<string, MetricData>, name: string): DataPoint<unknown>[] {
+  return (metrics.get(name)?.dataPoints ?? []) as DataPoint<unknown>[];
+}
+
+/** The single data point of `name` with exactly these attributes. */
+export function point(metrics: Map<string, MetricData>, name: string, attributes: Attributes): DataPoint<unknown> | undefined {
+  const key = JSON.stringify(Object.entries(attributes).sort());
+  return points(metrics, name).find((p) => JSON.stringify(Object.entries(p.attributes).sort()) === key);
+}
+
+/** A histogram point's count (throws for other kinds, so a wrong instrument type fails the test). */
+export function histogramCount(p: DataPoint<unknown> | undefined): number | undefined {
+  if (p === undefined) return undefined;
+  const value = p.value as { count?: number };
+  if (typeof value !== "object" || typeof value.count !== "number") throw new Error("not a histogram point");
+  return value.count;
+}
+
+export { DataPointType };
