@@ -195,7 +195,7 @@ describe("demo, in-process on a TTY", () => {
     const before = { ...process.env };
     const c = capture({}, true);
     expect(await main(["demo", "--duration", "2", "--rate", "10", "--sts-latency", "100"], c.io)).toBe(0);
-    expect(c.stdout()).toContain("\u001b[2A"); // cursor up over the two status lines: redrawn in place
+    expect(c.stdout()).toContain("\u001b[4A"); // cursor up over the three status lines and the STS line: redrawn in place
     expect(c.stdout()).toContain("Summary after");
     expect(c.stdout()).toContain("waited on STS (> 50 ms)");
     expect(c.stdout()).toMatch(SGR); // coloured on a TTY
