@@ -95,7 +95,8 @@ try {
   for (const b of blocks.filter((x) => x.run)) {
     const file = join(dir, fileOf(b).replace(/\.ts$/, ".mjs"));
     writeFileSync(file, `${b.code}\n`);
-    const env = { PATH: process.env.PATH, HOME: home, AWS_EC2_METADATA_DISABLED: "true", ...b.env };
+    const quiet = process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED; // set by .ci/newcomer
+    const env = { PATH: process.env.PATH, HOME: home, AWS_EC2_METADATA_DISABLED: "true", ...(quiet && { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: quiet }), ...b.env };
     const run = spawnSync(process.execPath, [file], { cwd: app, env, encoding: "utf8", timeout: 60_000 });
     if (run.status !== 0) {
       console.error(`README.md:${b.line}: the snippet failed as plain .mjs (exit ${run.status}${run.signal ? `, ${run.signal}` : ""}):\n${run.stdout}${run.stderr}`);
