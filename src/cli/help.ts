@@ -17,7 +17,7 @@ Options
 
 Exit codes
   0  success (doctor: credentials would resolve)
-  1  doctor: credentials would not resolve, or --resolve/--whoami failed; demo: requests failed
+  1  doctor: credentials would not resolve, or --resolve/--whoami failed; demo: requests of the awscreds side failed
   2  usage error (unknown command or option, bad value)
 `;
 
@@ -67,23 +67,27 @@ Examples
 export const DEMO_HELP = `awscreds demo — see what awscreds changes, without an AWS account
 
 Usage
-  awscreds demo [--duration <s>] [--sts-latency <ms>] [--rate <n>]
+  awscreds demo [--duration <s>] [--sts-latency <ms>] [--rate <n>] [--outage <s>]
 
 Starts the embedded fake AWS (STS, SQS on 127.0.0.1; see awscreds/testing) and runs the same small
-service twice, side by side, in deployed mode with web identity (IRSA):
-  - awscreds:    fromEnvGatedChain() wrapped in createRefresher(), consuming with consume()
-  - SDK default: fromTokenFile() behind the SQSClient's own credential cache
+service three times, side by side, in deployed mode with web identity (IRSA):
+  - awscreds:      fromEnvGatedChain() wrapped in createRefresher(), consuming with consume()
+  - fromTokenFile: the SDK's fromTokenFile() behind the SQSClient's own credential cache
+  - default chain: the SDK's default chain, fromNodeProviderChain() (a client with no credentials option)
 Each side sends SQS messages at a fixed rate and consumes them with a long-polling consumer. STS answers
 with realistic latency and credentials that the SDK must refresh every ~2 s (they live 302 s, just past
-its 5-minute refresh window); the awscreds refresher refreshes as often, in the background.
+its 5-minute refresh window); the awscreds refresher refreshes as often, in the background. For the last
+part of the run STS is down (every call answers 503) while the credentials in hand are still valid.
 
-A live status line shows refreshes, requests, requests that waited on STS and p99 latency; a summary
-table follows. Nothing contacts AWS: every endpoint is the local fake, and AWS_* variables are ignored.
+A live status line shows refreshes, requests, requests that waited on STS, p99 latency and failed STS
+calls; a summary table follows. Nothing contacts AWS: every endpoint is the local fake, and AWS_*
+variables are ignored.
 
 Options
   --duration <s>      How long to run, 1–600 seconds (default 20; e.g. 6 in CI)
   --sts-latency <ms>  Latency of every STS answer, 0–5000 ms (default 300)
   --rate <n>          SendMessage requests per second per side, 1–500 (default 25)
+  --outage <s>        STS is down for the last <s> seconds, 0 for none (default 40% of --duration)
   -h, --help          Show this help
 `;
 

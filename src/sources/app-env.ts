@@ -26,7 +26,8 @@ const normalize = (name: string): string => name.trim().toLowerCase();
  * Decides local or deployed. The `appEnv` option wins over `APP_ENV`; both are compared ignoring case and
  * surrounding whitespace; anything that is not a deployed environment is local.
  *
- * @throws CredentialsProviderError (never `tryNextLink`) when neither is set, naming `APP_ENV`.
+ * @throws CredentialsProviderError (never `tryNextLink`) when neither is set, naming `APP_ENV` (and saying
+ * whether it is unset or blank), or when `deployedEnvs` is given but holds no name.
  *
  * @example
  * ```ts
@@ -38,14 +39,26 @@ export function decideAppMode(input: { appEnv?: string; deployedEnvs?: readonly 
   const deployedEnvs = Object.freeze(
     [...new Set((input.deployedEnvs ?? DEFAULT_DEPLOYED_ENVS).map(normalize).filter((name) => name !== ""))],
   );
+  if (deployedEnvs.length === 0) {
+    // An empty list (often a config value split on commas) would silently make production local.
+    throw credentialsError(
+      `deployedEnvs is empty${input.deployedEnvs && input.deployedEnvs.length > 0 ? " (only blank names)" : ""}, so every ` +
+        `APP_ENV, production included, would mean local mode. Pass the names of the deployed environments ` +
+        `(e.g. ["production", "staging"]), or leave the option out for the defaults: ${DEFAULT_DEPLOYED_ENVS.join(", ")}.`,
+      { tryNextLink: false },
+    );
+  }
   const option = input.appEnv?.trim();
   const fromEnv = readVar(input.env, "APP_ENV");
   const appEnv = option || fromEnv;
   if (!appEnv) {
-    const deployedList = deployedEnvs.length > 0 ? deployedEnvs.join(", ") : "(none configured)";
+    const deployedList = deployedEnvs.join(", ");
     const emptyOption = input.appEnv !== undefined ? " The appEnv option was given but is empty." : "";
+    // Set to whitespace only (a templating accident) reads differently from unset: say which it is.
+    const raw = input.env.APP_ENV;
+    const state = raw === undefined ? "is not set" : raw === "" ? "is set but empty" : "is set but blank (only whitespace)";
     throw credentialsError(
-      `APP_ENV is not set, so awscreds cannot tell whether this process runs on a laptop or in a deployed ` +
+      `APP_ENV ${state}, so awscreds cannot tell whether this process runs on a laptop or in a deployed ` +
         `environment.${emptyOption} Set APP_ENV (or pass the appEnv option) to the environment's name: one of ` +
         `${deployedList} to use the workload's identity (web identity token, container endpoint, instance role), ` +
         `or any other name such as "local" to use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment.`,

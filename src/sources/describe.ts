@@ -2,6 +2,7 @@
  * What `describe()` of the env-gated chain reports: the mode, the chosen source and why every other
  * source was skipped. Plain data (JSON-safe, no secrets), plus a text rendering for logs and the CLI.
  */
+import { maskAccessKeyId } from "../shared/mask-access-key-id.js";
 import type { AppMode } from "./app-env.js";
 
 /** The sources, in chain order. */
@@ -47,7 +48,8 @@ export interface ChainDescription {
 }
 
 /**
- * A multi-line text rendering of a description.
+ * A multi-line text rendering of a description. An access key id in the details is masked (`AKIA…WXYZ`),
+ * as `awscreds doctor` shows it.
  *
  * @example
  * ```ts
@@ -60,7 +62,9 @@ export function formatDescription(description: ChainDescription): string {
   const marks: Record<SourceState, string> = { chosen: "✓", candidate: "→", failed: "✗", skipped: "-", unused: "·" };
   const lines = [`mode: ${description.mode} (${description.appEnvFrom}="${description.appEnv}")`];
   for (const source of description.sources) {
-    const details = source.details ? ` [${Object.entries(source.details).map(([k, v]) => `${k}=${v}`).join(", ")}]` : "";
+    const details = source.details
+      ? ` [${Object.entries(source.details).map(([k, v]) => `${k}=${k === "accessKeyId" ? maskAccessKeyId(v) : v}`).join(", ")}]`
+      : "";
     lines.push(`${marks[source.state]} ${source.source}: ${source.state}: ${source.reason}${details}`);
   }
   for (const note of description.notes) lines.push(`note: ${note}`);

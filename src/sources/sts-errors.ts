@@ -45,6 +45,27 @@ function advice(code: string | undefined, kind: StsFailureKind, c: StsFailureCon
   }
 }
 
+const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_FAIL"]);
+
+/** A DNS failure names the host and the likely cause: a region that makes a hostname that does not exist. */
+function dnsAdvice(error: unknown, c: StsFailureContext): string | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const e = error as { code?: unknown; hostname?: unknown };
+  if (typeof e.code !== "string" || !DNS_CODES.has(e.code)) return undefined;
+  // Node's own message names the host; a custom lookup (DNS cache, proxy agent) may not, so name it here.
+  let host = typeof e.hostname === "string" && e.hostname !== "" ? e.hostname : c.endpoint;
+  try {
+    if (host === c.endpoint) host = new URL(c.endpoint).hostname;
+  } catch {
+    // not a URL: keep it as given
+  }
+  return (
+    `The STS host ${host} did not resolve (${e.code}). Check the region "${c.region}": a misspelt or unknown region ` +
+    `(awscreds doctor warns about regions the AWS SDK does not know) makes a hostname that does not exist. ` +
+    `Otherwise check DNS from this host, and the VPC endpoint for STS if there is one.`
+  );
+}
+
 /**
  * The message for a failed fetch. The token itself never appears: should STS ever echo it, it is cut out.
  *
@@ -61,6 +82,6 @@ export function describeStsFailure(error: unknown, kind: StsFailureKind, context
   if (token) detail = detail.split(token).join("[token]");
   const label = code && !detail.startsWith(code) ? `${code}${status ? ` (HTTP ${status})` : ""}: ${detail}` : detail;
   const attempts = `${context.attempts} attempt${context.attempts === 1 ? "" : "s"}`;
-  const hint = advice(code, kind, context);
+  const hint = dnsAdvice(error, context) ?? advice(code, kind, context);
   return `AssumeRoleWithWebIdentity for ${context.roleArn} at ${context.endpoint} failed after ${attempts}: ${label}${hint ? ` ${hint}` : ""}`;
 }

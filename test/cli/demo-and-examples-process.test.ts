@@ -40,17 +40,26 @@ describe("awscreds demo", () => {
     );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/\[\s*\d+\.\d s\] awscreds\s+refreshes \d+ · requests \d+ · waited on STS \d+ · p99 /);
-    expect(r.stdout).toMatch(/\[\s*\d+\.\d s\] SDK default\s+refreshes \d+ · requests \d+ · waited on STS \d+ · p99 /);
+    // Three sides, each labelled with what it runs: awscreds, the SDK's fromTokenFile, the SDK's default chain.
+    for (const side of ["awscreds", "fromTokenFile", "default chain"]) {
+      expect(r.stdout).toMatch(new RegExp(`\\[\\s*\\d+\\.\\d s\\] ${side}\\s+refreshes \\d+ · requests \\d+ · waited on STS \\d+ · p99 `));
+    }
+    expect(r.stdout).not.toContain("SDK default");
+    expect(r.stdout).toMatch(/^ {2}fromTokenFile +the SDK's fromTokenFile\(\) behind the SQSClient's credential cache/m);
+    expect(r.stdout).toMatch(/^ {2}default chain +the SDK's default chain, fromNodeProviderChain\(\)/m);
+    expect(r.stdout).toContain("STS is down from here on: every call answers 503");
     expect(r.stdout).toContain("Summary after");
-    for (const row of ["STS calls: first fetch + refreshes", "SendMessage requests", "waited on STS (> 50 ms)", "credential wait p99 / max", "request p50 / p99", "messages consumed"]) {
+    for (const row of ["STS calls: first fetch + refreshes", "STS calls failed (STS down 2 s)", "SendMessage requests", "waited on STS (> 50 ms)", "credential wait p99 / max", "request p50 / p99", "messages consumed"]) {
       expect(r.stdout).toContain(row);
     }
-    // Requests went through on both sides (none failed), and credentials were fetched more than once.
-    expect(r.stdout).toMatch(/^\s+failed\s+0\s+0$/m);
-    const fetches = /STS calls: first fetch \+ refreshes\s+1 \+ (\d+)\s+1 \+ (\d+)/.exec(r.stdout);
-    expect(Number(fetches?.[1])).toBeGreaterThanOrEqual(1);
-    expect(Number(fetches?.[2])).toBeGreaterThanOrEqual(1);
+    // No awscreds request failed, not even while STS was down; fromTokenFile's inline refreshes did fail then.
+    const failed = /^\s+failed\s+(\d+)\s+(\d+)\s+(\d+)$/m.exec(r.stdout);
+    expect(failed?.[1]).toBe("0");
+    expect(Number(failed?.[2])).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(/awscreds: no request waited for STS across \d+ refresh(es)?; while STS was down, no request failed/);
+    // Credentials were fetched more than once on every side before the outage.
+    const fetches = /STS calls: first fetch \+ refreshes\s+1 \+ (\d+)\s+1 \+ (\d+)\s+1 \+ (\d+)/.exec(r.stdout);
+    for (const n of [fetches?.[1], fetches?.[2], fetches?.[3]]) expect(Number(n)).toBeGreaterThanOrEqual(1);
     expect(r.all).not.toMatch(ANSI);
     expect(r.all).not.toMatch(SECRET_SHAPE);
     expect(r.all).not.toContain("FakeSessionToken");

@@ -195,7 +195,7 @@ describe("demo, in-process on a TTY", () => {
     const before = { ...process.env };
     const c = capture({}, true);
     expect(await main(["demo", "--duration", "2", "--rate", "10", "--sts-latency", "100"], c.io)).toBe(0);
-    expect(c.stdout()).toContain("\u001b[2A"); // cursor up over the two status lines: redrawn in place
+    expect(c.stdout()).toContain("\u001b[4A"); // cursor up over the three status lines and the STS line: redrawn in place
     expect(c.stdout()).toContain("Summary after");
     expect(c.stdout()).toContain("waited on STS (> 50 ms)");
     expect(c.stdout()).toMatch(SGR); // coloured on a TTY
@@ -218,4 +218,61 @@ describe("demo, in-process on a TTY", () => {
     expect(c.stdout()).toContain("interrupted; stopping");
     expect(c.stdout()).toContain("Summary after");
   }, 30_000);
+});
+
+describe("doctor: what a newcomer types", () => {
+  it("APP_ENV set to spaces is reported as blank, not as unset", async () => {
+    const c = capture({ APP_ENV: "  " });
+    expect(await main(["doctor"], c.io)).toBe(1);
+    expect(c.stdout()).toMatch(/APP_ENV +blank \(set, but empty or only whitespace\)/);
+    expect(c.stdout()).toContain("APP_ENV is set but blank (only whitespace)");
+    expect(c.stdout()).not.toContain("not set");
+    const report = await collectDoctorReport({ APP_ENV: "  " });
+    expect(report.appEnv).toMatchObject({ value: "", from: "APP_ENV", mode: null });
+    expect((await collectDoctorReport({})).appEnv).toMatchObject({ value: null, from: null, mode: null });
+  });
+
+  it("--deployed-envs '' (or only commas) is refused with exit 2 instead of making production local", async () => {
+    for (const value of ["", " , "]) {
+      const c = capture({ APP_ENV: "production", AWS_REGION: "eu-west-1" });
+      expect(await main(["doctor", "--deployed-envs", value], c.io)).toBe(2);
+      expect(c.stderr()).toContain("--deployed-envs needs at least one environment name");
+      expect(c.stdout()).toBe("");
+    }
+  });
+
+  it("advice about an option names the doctor flag too", async () => {
+    const insecure = await collectDoctorReport(deployed(), { stsEndpoint: "http://sts.internal.example:4566" });
+    expect(insecure.verdict.reason).toContain("allowInsecureEndpoint: true (doctor: --allow-insecure-endpoint)");
+    // IMDS on: the fake's (the SDK's provider reads the endpoint from process.env, so set it there too).
+    const saved = process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT;
+    process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = fake.imds.endpoint;
+    let k8s: Awaited<ReturnType<typeof collectDoctorReport>>;
+    try {
+      k8s = await collectDoctorReport({
+        HOME: dir,
+        APP_ENV: "production",
+        AWS_REGION: fake.region,
+        KUBERNETES_SERVICE_HOST: "10.0.0.1",
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.imds.endpoint,
+      });
+    } finally {
+      if (saved === undefined) delete process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT;
+      else process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = saved;
+    }
+    const text = [k8s.verdict.reason, ...k8s.sources.map((s) => s.reason)].join("\n");
+    expect(text).toContain("allowInstanceRoleInKubernetes: true (doctor: --allow-instance-role-in-kubernetes)");
+    expect(text).toContain("sharedConfig option (doctor: --shared-config)");
+  });
+
+  it("a region the SDK does not know is a warning that names it; a known one is not", async () => {
+    const unknown = await collectDoctorReport({ APP_ENV: "local", AWS_REGION: "eu-west-99", AWS_ACCESS_KEY_ID: "AKIAEXAMPLEEXAMPLE01", AWS_SECRET_ACCESS_KEY: "x" });
+    const warning = unknown.warnings.find((w) => w.code === "unknown-region");
+    expect(warning?.message).toContain('AWS_REGION is "eu-west-99", which is not a region in the AWS SDK\'s partition data');
+    expect(warning?.message).toContain("https://sts.eu-west-99.amazonaws.com");
+    for (const region of ["eu-west-1", "cn-north-1", "us-gov-west-1"]) {
+      const known = await collectDoctorReport({ APP_ENV: "local", AWS_REGION: region, AWS_ACCESS_KEY_ID: "AKIAEXAMPLEEXAMPLE01", AWS_SECRET_ACCESS_KEY: "x" });
+      expect(known.warnings.map((w) => w.code), region).not.toContain("unknown-region");
+    }
+  });
 });

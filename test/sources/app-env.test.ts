@@ -30,7 +30,11 @@ describe("decideAppMode", () => {
   });
 
   it("fails, naming APP_ENV and what to set it to, when it is missing or blank", () => {
-    for (const env of [{}, { APP_ENV: "" }, { APP_ENV: "   " }]) {
+    for (const [env, state] of [
+      [{}, "APP_ENV is not set"],
+      [{ APP_ENV: "" }, "APP_ENV is set but empty"],
+      [{ APP_ENV: "   " }, "APP_ENV is set but blank (only whitespace)"],
+    ] as const) {
       let error: unknown;
       try {
         decideAppMode({ env });
@@ -41,10 +45,18 @@ describe("decideAppMode", () => {
       const e = error as Error & { tryNextLink: boolean };
       expect(e.name).toBe("CredentialsProviderError");
       expect(e.tryNextLink).toBe(false);
-      expect(e.message).toContain("APP_ENV is not set");
+      expect(e.message).toContain(state);
       expect(e.message).toContain("production, staging, integration");
       expect(e.message).toContain("AWS_ACCESS_KEY_ID");
       expect(e.message).toContain("appEnv option");
+    }
+  });
+
+  it("refuses an empty deployedEnvs, which would make production local", () => {
+    for (const deployedEnvs of [[], [""], [" ", ""]]) {
+      expect(() => decideAppMode({ deployedEnvs, env: { APP_ENV: "production" } })).toThrow(
+        /deployedEnvs is empty.*every APP_ENV, production included, would mean local mode.*production, staging, integration/,
+      );
     }
   });
 

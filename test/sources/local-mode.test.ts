@@ -115,6 +115,9 @@ describe("local mode", () => {
     expect(description.notes.join()).toContain("AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE, AWS_ROLE_ARN");
     expect(JSON.stringify(description)).not.toContain(keys.secretAccessKey);
     expect(formatDescription(description)).toContain("✓ env-keys: chosen");
+    // Masked as doctor masks it: enough to match CloudTrail, not the whole id.
+    expect(formatDescription(description)).toContain(`[accessKeyId=${keys.accessKeyId.slice(0, 4)}…${keys.accessKeyId.slice(-4)}]`);
+    expect(formatDescription(description)).not.toContain(keys.accessKeyId);
   });
 
   it("without keys: an error saying what to set, still no file opened and no fake contacted", async () => {

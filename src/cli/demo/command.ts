@@ -20,6 +20,7 @@ export async function runDemo(argv: readonly string[], io: CliIo): Promise<numbe
     duration: { type: "string" },
     "sts-latency": { type: "string" },
     rate: { type: "string" },
+    outage: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -29,6 +30,13 @@ export async function runDemo(argv: readonly string[], io: CliIo): Promise<numbe
   const durationSeconds = numberOption("demo", "--duration", values.duration, { fallback: 20, min: 1, max: 600, unit: "seconds" });
   const stsLatencyMs = numberOption("demo", "--sts-latency", values["sts-latency"], { fallback: 300, min: 0, max: 5_000, unit: "ms" });
   const ratePerSecond = numberOption("demo", "--rate", values.rate, { fallback: 25, min: 1, max: 500, unit: "per second" });
+  // Default: STS down for the last 40% of the run (8 s of the default 20 s).
+  const outageSeconds = numberOption("demo", "--outage", values.outage, {
+    fallback: Math.round(durationSeconds * 0.4),
+    min: 0,
+    max: durationSeconds,
+    unit: "seconds (at most --duration)",
+  });
   let scenario: typeof import("./run.js");
   try {
     scenario = await import("./run.js");
@@ -40,5 +48,5 @@ export async function runDemo(argv: readonly string[], io: CliIo): Promise<numbe
     }
     throw error;
   }
-  return scenario.runDemoScenario({ durationMs: Math.round(durationSeconds * 1000), stsLatencyMs, ratePerSecond }, io, styleFor(io.stdout, io.env));
+  return scenario.runDemoScenario({ durationMs: Math.round(durationSeconds * 1000), stsLatencyMs, ratePerSecond, outageMs: Math.round(outageSeconds * 1000) }, io, styleFor(io.stdout, io.env));
 }

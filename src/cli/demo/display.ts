@@ -20,9 +20,10 @@ import type { SideSnapshot } from "./side.js";
 export function statusLine(side: SideSnapshot, style: Style, nameWidth: number): string {
   const waited = side.waitedOnSts > 0 ? style.yellow(String(side.waitedOnSts)) : style.green("0");
   const failed = side.failed > 0 ? ` · ${style.red(`${side.failed} failed`)}` : "";
+  const stsErrors = side.stsFailedCalls > 0 ? ` · STS calls failed ${side.stsFailedCalls}` : "";
   return (
     `${style.bold(side.name.padEnd(nameWidth))}  refreshes ${Math.max(0, side.stsCalls - 1)} · requests ${side.requests} · ` +
-    `waited on STS ${waited} · p99 ${formatMs(side.requestP99Ms)} · consumed ${side.consumed}${failed}`
+    `waited on STS ${waited} · p99 ${formatMs(side.requestP99Ms)} · consumed ${side.consumed}${failed}${stsErrors}`
   );
 }
 
@@ -78,22 +79,26 @@ export interface SummaryContext {
   lifetimeSeconds: number;
   ratePerSecond: number;
   waitThresholdMs: number;
+  /** How long STS was down at the end of the run (0: no outage). */
+  outageMs: number;
 }
 
 /**
- * The closing table, awscreds and the SDK default side by side, and what it means in two sentences.
+ * The closing table, the sides in columns under their names, a legend saying what each side runs, and a
+ * verdict per side: what its requests waited for, and what it did while STS was down.
  *
  * @example
  * ```ts
- * io.stdout.write(renderSummary([awscreds.snapshot(), sdk.snapshot()], context, style));
+ * io.stdout.write(renderSummary([awscreds.snapshot(), tokenFile.snapshot(), chain.snapshot()], context, style));
  * ```
  */
 export function renderSummary(sides: readonly SideSnapshot[], context: SummaryContext, style: Style): string {
   const row = (label: string, value: (s: SideSnapshot) => string): string[] => [label, ...sides.map(value)];
+  const outage = context.outageMs > 0;
   const rows = [
     ["", ...sides.map((s) => style.bold(s.name))],
-    ["", ...sides.map((s) => style.dim(s.detail))],
     row("STS calls: first fetch + refreshes", (s) => (s.stsCalls > 0 ? `1 + ${s.stsCalls - 1}` : "0")),
+    ...(outage ? [row(`STS calls failed (STS down ${(context.outageMs / 1000).toFixed(0)} s)`, (s) => String(s.stsFailedCalls))] : []),
     row("SendMessage requests", (s) => String(s.requests)),
     row(`  waited on STS (> ${context.waitThresholdMs} ms)`, (s) => {
       const text = `${s.waitedOnSts} (${share(s.waitedOnSts, s.requests)})`;
@@ -104,25 +109,33 @@ export function renderSummary(sides: readonly SideSnapshot[], context: SummaryCo
     row("  failed", (s) => (s.failed > 0 ? style.red(String(s.failed)) : "0")),
     row("messages consumed", (s) => String(s.consumed)),
   ];
+  const nameWidth = Math.max(...sides.map((s) => s.name.length));
   const lines = [
     "",
     style.bold(
       `Summary after ${(context.durationMs / 1000).toFixed(1)} s — STS latency ${context.stsLatencyMs} ms, credentials live ` +
-        `${context.lifetimeSeconds} s, ${context.ratePerSecond} SendMessage/s per side`,
+        `${context.lifetimeSeconds} s, ${context.ratePerSecond} SendMessage/s per side` +
+        (outage ? `, STS down for the last ${(context.outageMs / 1000).toFixed(0)} s` : ""),
     ),
     "",
     formatColumns(rows, { indent: "  ", gap: 3 }),
     "",
+    ...sides.map((s) => `  ${style.bold(s.name.padEnd(nameWidth))}  ${style.dim(s.detail)}`),
+    "",
   ];
   for (const side of sides) {
-    const verdict =
+    const waits =
       side.waitedOnSts === 0
         ? style.green(`no request waited for STS across ${plural(Math.max(0, side.stsCalls - 1), "refresh", "refreshes")}`)
         : style.yellow(
             `${side.waitedOnSts} of ${side.requests} requests (${share(side.waitedOnSts, side.requests)}) waited for STS, ` +
               `up to ${formatMs(side.credentialWaitMaxMs)} each`,
           );
-    lines.push(`  ${style.bold(side.name)}: ${verdict}.`);
+    const down = outage
+      ? `; while STS was down, ${side.failed > 0 ? style.red(plural(side.failed, "request failed", "requests failed")) : "no request failed"} ` +
+        `and it called STS ${plural(side.stsFailedCalls, "time", "times")}`
+      : "";
+    lines.push(`  ${style.bold(side.name)}: ${waits}${down}.`);
     if (side.lastError) lines.push(`  ${style.dim(`${side.name} last error: ${side.lastError}`)}`);
   }
   return `${lines.join("\n")}\n`;

@@ -33,6 +33,8 @@ export interface SideSnapshot {
   detail: string;
   /** Successful AssumeRoleWithWebIdentity calls for this side's role: the first fetch, then one per refresh. */
   stsCalls: number;
+  /** AssumeRoleWithWebIdentity calls for this side's role that STS failed (during the outage). */
+  stsFailedCalls: number;
   /** SendMessage requests completed (succeeded or failed). */
   requests: number;
   failed: number;
@@ -132,13 +134,13 @@ export class DemoSide {
 
   snapshot(): SideSnapshot {
     const { fake, roleArn } = this.#init;
-    const stsCalls = fake.sts.calls.filter(
-      (c) => c.action === "AssumeRoleWithWebIdentity" && c.status === 200 && c.details.roleArn === roleArn,
-    ).length;
+    const calls = fake.sts.calls.filter((c) => c.action === "AssumeRoleWithWebIdentity" && c.details.roleArn === roleArn);
+    const stsCalls = calls.filter((c) => c.status === 200).length;
     return {
       name: this.#init.name,
       detail: this.#init.detail,
       stsCalls,
+      stsFailedCalls: calls.length - stsCalls,
       requests: this.#latencies.length + this.#failed,
       failed: this.#failed,
       waitedOnSts: this.#credentialWaits.filter((ms) => ms > this.#init.waitThresholdMs).length,

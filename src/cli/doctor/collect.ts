@@ -19,6 +19,8 @@ import { packageVersion } from "../version.js";
 import { probeImds } from "./imds-probe.js";
 import { maskAccessKeyId } from "./mask.js";
 import { DOCTOR_SCHEMA_VERSION, type DoctorReport, type ImdsReport, type ResolveReport, type SourceEntry, type StsEndpointReport, type TokenReport, type Verdict, type WhoamiReport } from "./report.js";
+import { nameDoctorFlags } from "./flag-names.js";
+import { unknownRegionWarning } from "./region-check.js";
 import { findSharedFiles, type SharedFilesFound } from "./shared-files.js";
 import { stsEndpointReport } from "./sts-endpoint.js";
 import { inspectTokenFile } from "./token-file.js";
@@ -89,7 +91,9 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
   } catch (error) {
     // APP_ENV missing: the chain refuses to start, and so would the service.
     report.verdict.reason = messageOf(error);
-    return report;
+    // Set but blank is not unset: `value: ""` says which (the schema keeps null for unset).
+    if (env.APP_ENV !== undefined && readVar(env, "APP_ENV") === undefined) report.appEnv = { ...report.appEnv, value: "", from: "APP_ENV" };
+    return nameDoctorFlags(report);
   }
 
   const description = chain.describe();
@@ -147,7 +151,9 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
     deployedEnvs: description.deployedEnvs,
     appEnv: description.appEnv,
   });
-  return report;
+  const regionWarning = region.ok ? await unknownRegionWarning(region) : undefined;
+  if (regionWarning) report.warnings.push(regionWarning);
+  return nameDoctorFlags(report);
 }
 
 function predictLocal(env: EnvVars, appEnv: string, deployedEnvs: readonly string[]): Verdict {

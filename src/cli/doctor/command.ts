@@ -7,7 +7,7 @@ import { DOCTOR_HELP } from "../help.js";
 import type { CliIo } from "../io.js";
 import { outputWidth } from "../layout.js";
 import { styleFor } from "../style.js";
-import { EXIT } from "../usage-error.js";
+import { EXIT, UsageError } from "../usage-error.js";
 import { collectDoctorReport } from "./collect.js";
 import { renderDoctorReport } from "./render.js";
 
@@ -35,12 +35,20 @@ export async function runDoctor(argv: readonly string[], io: CliIo): Promise<num
     io.stdout.write(DOCTOR_HELP);
     return EXIT.OK;
   }
+  const deployedEnvs = listOption(values["deployed-envs"]);
+  if (deployedEnvs !== undefined && deployedEnvs.length === 0) {
+    // An empty list would make every APP_ENV, production included, local: a diagnosis of the wrong thing.
+    throw new UsageError(
+      `--deployed-envs needs at least one environment name, got "${values["deployed-envs"]}"; leave it out for the defaults (production, staging, integration)`,
+      "doctor",
+    );
+  }
   const report = await collectDoctorReport(io.env, {
     resolve: values.resolve === true,
     whoami: values.whoami === true,
     stsEndpoint: values["sts-endpoint"],
     allowInsecureEndpoint: values["allow-insecure-endpoint"] === true,
-    deployedEnvs: listOption(values["deployed-envs"]),
+    deployedEnvs,
     allowInstanceRoleInKubernetes: values["allow-instance-role-in-kubernetes"] === true,
     sharedConfig: values["shared-config"] === true,
   });

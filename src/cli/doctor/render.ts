@@ -38,7 +38,7 @@ export function renderDoctorReport(report: DoctorReport, options: RenderOptions)
   out.push("");
   const app = report.appEnv;
   if (app.mode === null) {
-    field("APP_ENV", s.red("not set"));
+    field("APP_ENV", s.red(app.value === "" ? "blank (set, but empty or only whitespace)" : "not set"));
   } else {
     const mode = app.mode === "deployed" ? s.cyan("deployed mode") : s.cyan("local mode");
     field("APP_ENV", `"${app.value}" (${app.from}) → ${mode} ${s.dim(`(deployed: ${app.deployedEnvs.join(", ") || "none"})`)}`);

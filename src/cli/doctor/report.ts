@@ -50,7 +50,7 @@ export interface Verdict {
 }
 
 export interface AppEnvReport {
-  /** The APP_ENV value (trimmed); null when unset. */
+  /** The APP_ENV value (trimmed); `""` when set but blank; null when unset. */
   value: string | null;
   /** `APP_ENV`; null when unset. */
   from: string | null;

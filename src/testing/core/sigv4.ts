@@ -28,6 +28,12 @@ const FIFTEEN_MINUTES = 15 * 60 * 1000;
 // The messages are AWS's own wording, so that test output reads like production logs. None of them
 // ever quotes a secret key or a session token.
 const INVALID_TOKEN = "The security token included in the request is invalid.";
+// AWS's words plus what to do: a test signing with its own keys (local mode, `test`/`test`) meets this first.
+const UNKNOWN_KEY =
+  `${INVALID_TOKEN} (awscreds fake: this access key id is unknown to the fakes. They accept credentials issued by ` +
+  "their STS, IMDS and container endpoint, and static keys registered with fake.registerStaticKeys(): call " +
+  "fake.registerStaticKeys({ accessKeyId, secretAccessKey }) with the keys your code signs with, e.g. local mode's " +
+  "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use the keys it returns.)";
 const EXPIRED_TOKEN = "The security token included in the request is expired";
 const SIGNATURE_MISMATCH =
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
@@ -155,7 +161,7 @@ export function verifySigV4(request: FakeRequest, store: CredentialStore, expect
   }
 
   const known = store.get(auth.accessKeyId);
-  if (known === undefined) throw denied("InvalidClientTokenId", INVALID_TOKEN);
+  if (known === undefined) throw denied("InvalidClientTokenId", UNKNOWN_KEY);
   if ((known.sessionToken ?? undefined) !== (token ?? undefined)) throw denied("InvalidClientTokenId", INVALID_TOKEN);
 
   const now = request.now();
