@@ -81,6 +81,7 @@ export class StsCallFailure extends Error {
 
 export interface StsTransport {
   readonly region: string;
+  readonly useFipsEndpoint: boolean;
   /** The endpoint calls go to: the custom one at once, the regional one once resolved (first call). */
   endpoint(): string | undefined;
   /**
@@ -195,6 +196,7 @@ export function createStsTransport(options: StsTransportOptions): StsTransport {
 
   return {
     region: options.region,
+    useFipsEndpoint: options.useFipsEndpoint,
     endpoint: () => endpoint,
     call,
     destroy(): void {

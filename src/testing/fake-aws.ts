@@ -118,11 +118,13 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
       env: Object.freeze(withMaskedInspect(env, ["AWS_CONTAINER_AUTHORIZATION_TOKEN"])),
       registerStaticKeys(init = {}) {
         const accessKeyId = init.accessKeyId ?? `AKIA${crypto.randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase()}`;
+        const arn = init.arn ?? `arn:aws:iam::${context.accountId}:user/fake-user`;
         return context.store.add({
           accessKeyId,
           secretAccessKey: init.secretAccessKey ?? crypto.randomUUID(),
-          arn: init.arn ?? `arn:aws:iam::${context.accountId}:user/fake-user`,
-          account: context.accountId,
+          arn,
+          // The account of the ARN given (keys of another account, e.g. a SaaS provider's), else the fake's.
+          account: /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1] ?? context.accountId,
           issuer: "static",
         });
       },
