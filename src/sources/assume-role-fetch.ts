@@ -4,6 +4,7 @@
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { Logger } from "../shared/logger.js";
+import { redactText } from "../shared/redact-error.js";
 import { toSafeCredentials, type SafeCredentials } from "../shared/safe-credentials.js";
 import { describeStsFailure } from "../sts/failure.js";
 import { chainedDuration, STS_ASSUME_ROLE_LIMITS } from "../sts/limits.js";
@@ -84,11 +85,13 @@ export async function fetchAssumedRole(init: AssumeRoleFetchInit): Promise<SafeC
     const context = { operation: "AssumeRole", roleArn: request.role.arn, endpoint: failure.endpoint, region: transport.region, attempts: failure.attempts };
     const sent = chainedDuration(request.durationSeconds, chaining).durationSeconds;
     const advice = assumeRoleAdvice({ roleArn: request.role.arn, externalId: request.externalId, durationSeconds: sent, roleChaining: chaining });
-    throw credentialsError(describeStsFailure(failure.error, failure.kind, context, advice), {
+    // Should STS ever echo the signing secrets, they are cut out of the message as out of the cause.
+    const secrets = [signer?.secretAccessKey, signer?.sessionToken];
+    throw credentialsError(redactText(describeStsFailure(failure.error, failure.kind, context, advice), secrets), {
       tryNextLink: false,
       logger,
       cause: failure.error,
-      secrets: [signer?.secretAccessKey, signer?.sessionToken],
+      secrets,
     });
   }
   const c = output.Credentials;
