@@ -55,4 +55,10 @@ export const scenarios: readonly ScenarioEntry[] = [
     // Owned by the awscreds/sqs work (bench/sqs/, bench/sqs-consumer.bench.ts); called as is.
     load: async () => (await import("../sqs/throughput.js")).sqsThroughputScenario,
   },
+  {
+    id: 8,
+    key: "tenants",
+    title: "Tenants: many cross-account roles under STS's rate limit",
+    load: async () => (await import("./tenants.js")).tenantsScenario,
+  },
 ];
