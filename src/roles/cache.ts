@@ -108,7 +108,6 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
   const budget = new RateBudget(settings.bucket, now, random);
   const entries = new Map<string, RoleEntry>();
   const providers = new WeakMap<RoleEntry, CachedRoleProvider>();
-  const touchedAt = new WeakMap<RoleEntry, number>();
   const counters: RoleCacheCounters = { hits: 0, misses: 0, coalesced: 0, negativeHits: 0, backoffHits: 0, evictions: 0, stsCalls: 0, throttled: 0, failures: 0 };
   const clampsLogged = new Set<string>();
   let stopped = false;
@@ -168,6 +167,7 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
   function stored(entry: RoleEntry, credentials: SafeCredentials): void {
     const t = now();
     entry.credentials = credentials;
+    entry.resolved = Promise.resolve(credentials);
     entry.expiresAt = credentials.expiration?.getTime();
     entry.lastRefreshAt = t;
     entry.usedSinceRefresh = false;
@@ -249,6 +249,7 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     if (entries.get(entry.key) === entry) entries.delete(entry.key);
     entry.evicted = true;
     entry.credentials = undefined;
+    entry.resolved = undefined;
     entry.expiresAt = undefined;
     counters.evictions += 1;
   }
@@ -262,20 +263,44 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     }
   }
 
+  /** The slow paths of a call: anything but a hit. */
+  function serveSlow(entry: RoleEntry, t: number): Promise<AwsCredentialIdentity> {
+    if (stopped) return Promise.reject(stoppedError(entry));
+    if (entry.evicted) {
+      const current = entries.get(entry.key);
+      if (current !== undefined && current !== entry) return providers.get(current)!();
+      // An evicted role asked for again: back in, as new.
+      Object.assign(entry, newEntry(entry.key, entry.request, t), { generation: entry.generation + 1 });
+      insert(entry);
+    }
+    switch (serveDecision(entry, t)) {
+      case "hit":
+        counters.hits += 1;
+        return entry.resolved!;
+      case "negative":
+        counters.negativeHits += 1;
+        return Promise.reject(entry.lastError!);
+      case "coalesced":
+        counters.coalesced += 1;
+        entry.waiting += 1;
+        return entry.inFlight!;
+      case "backoff":
+        counters.backoffHits += 1;
+        return Promise.reject(entry.lastError!);
+      case "miss":
+        counters.misses += 1;
+        entry.waiting = 1;
+        return start(entry, "demand");
+    }
+  }
+
   function makeProvider(entry: RoleEntry): CachedRoleProvider {
-    const provider = markForSdk(async (): Promise<AwsCredentialIdentity> => {
-      if (stopped) throw stoppedError(entry);
-      if (entry.evicted) {
-        const current = entries.get(entry.key);
-        if (current !== undefined && current !== entry) return providers.get(current)!();
-        // An evicted role asked for again: back in, as new.
-        Object.assign(entry, newEntry(entry.key, entry.request, now()), { generation: entry.generation + 1 });
-        insert(entry);
-      }
-      const t = now();
+    // Not async: a hit hands out one already-settled promise per fetch (no promise built per call).
+    const provider = markForSdk((): Promise<AwsCredentialIdentity> => {
+      const t = Date.now();
       entry.lastUsedAt = t;
-      if ((touchedAt.get(entry) ?? -Infinity) + LRU_TOUCH_MS <= t) {
-        touchedAt.set(entry, t);
+      if (entry.touchedAt + LRU_TOUCH_MS <= t && !entry.evicted) {
+        entry.touchedAt = t;
         entries.delete(entry.key);
         entries.set(entry.key, entry);
       }
@@ -283,25 +308,12 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
         entry.usedSinceRefresh = true;
         if (entry.nextRefreshAt !== undefined) timer.arm(Math.max(entry.nextRefreshAt, entry.retryAt ?? 0));
       }
-      switch (serveDecision(entry, t)) {
-        case "hit":
-          counters.hits += 1;
-          return entry.credentials!;
-        case "negative":
-          counters.negativeHits += 1;
-          throw entry.lastError!;
-        case "coalesced":
-          counters.coalesced += 1;
-          entry.waiting += 1;
-          return entry.inFlight!;
-        case "backoff":
-          counters.backoffHits += 1;
-          throw entry.lastError!;
-        case "miss":
-          counters.misses += 1;
-          entry.waiting = 1;
-          return start(entry, "demand");
+      const hit = !stopped && !entry.evicted && entry.resolved !== undefined && (entry.negativeUntil === undefined || t >= entry.negativeUntil) && (entry.expiresAt === undefined || t < entry.expiresAt);
+      if (hit) {
+        counters.hits += 1;
+        return entry.resolved!;
       }
+      return serveSlow(entry, t);
     }) as unknown as CachedRoleProvider;
     provider.describe = () => ({ ...describeAssumeRole(entry.request, transport, entry.roleChaining), state: entryStateOf(entry) });
     return provider;
@@ -328,6 +340,7 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     for (const entry of entries.values()) {
       entry.evicted = true;
       entry.credentials = undefined;
+      entry.resolved = undefined;
     }
     entries.clear();
     transport.destroy();
@@ -370,6 +383,7 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
       for (const entry of targets) {
         entry.generation += 1;
         entry.credentials = undefined;
+        entry.resolved = undefined;
         entry.expiresAt = undefined;
         entry.nextRefreshAt = undefined;
         entry.negativeUntil = undefined;

@@ -9,10 +9,14 @@ export interface RoleEntry {
   readonly key: string;
   readonly request: AssumeRoleRequest;
   credentials: SafeCredentials | undefined;
+  /** `credentials` as a settled promise, handed to every hit (one per fetch, not one per call). */
+  resolved: Promise<SafeCredentials> | undefined;
   /** Epoch ms; undefined: no credentials, or they do not expire. */
   expiresAt: number | undefined;
   lastRefreshAt: number | undefined;
   lastUsedAt: number;
+  /** When the entry last moved to the most-recent end of the LRU order. */
+  touchedAt: number;
   /** Called since the last successful fetch: only such entries are refreshed ahead of expiry. */
   usedSinceRefresh: boolean;
   /** When the background refresh is due (epoch ms). */
@@ -39,9 +43,11 @@ export function newEntry(key: string, request: AssumeRoleRequest, now: number): 
     key,
     request,
     credentials: undefined,
+    resolved: undefined,
     expiresAt: undefined,
     lastRefreshAt: undefined,
     lastUsedAt: now,
+    touchedAt: now,
     usedSinceRefresh: true,
     nextRefreshAt: undefined,
     inFlight: undefined,
