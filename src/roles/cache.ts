@@ -1,31 +1,27 @@
 /**
  * `createAssumeRoleCache`: many roles (one per tenant) on one STS transport, one scheduler and one rate
- * budget. The decisions are pure functions (`entry.ts`, `token-bucket.ts`, `negative.ts`); this file is
- * the shell that holds the entries and runs the fetches.
+ * budget. The decisions are pure functions (`entry.ts`, `token-bucket.ts`, `negative.ts`, `outcome.ts`); a
+ * fetch is `budgeted-fetch.ts`; this file is the shell that holds the entries, the scheduler and the counters.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
-import { backoffDelay } from "../refresh/backoff.js";
 import { RefresherStoppedError } from "../refresh/errors.js";
-import { planNextRefresh } from "../refresh/schedule.js";
 import { markForSdk, type SdkProviderMarks } from "../refresh/sdk-marking.js";
 import { silentLogger } from "../shared/logger.js";
 import type { SafeCredentials } from "../shared/safe-credentials.js";
 import { resolveAssumeRoleRequest, resolveAssumeRoleTransport } from "../sources/assume-role-config.js";
 import { describeAssumeRole } from "../sources/assume-role-describe.js";
-import { clampMessage, fetchAssumedRole } from "../sources/assume-role-fetch.js";
 import type { AssumeRoleDescription } from "../sources/assume-role-options.js";
 import { resolveEnv } from "../sources/env.js";
-import { credentialsError } from "../sources/errors.js";
 import { parseRoleArn } from "../sources/role-arn.js";
 import { attributedSessionName } from "../sources/session-name.js";
-import { classifyStsFailure, DEFAULT_RETRY_POLICY } from "../sts/retry.js";
+import { DEFAULT_RETRY_POLICY } from "../sts/retry.js";
 import { createStsTransport } from "../sts/transport.js";
-import { hasValidCredentials, idle, newEntry, nextWake, refreshDue, serveDecision, type RoleEntry, type RoleEntryState } from "./entry.js";
+import { fetchThroughBudget, type BudgetedFetchDeps } from "./budgeted-fetch.js";
+import { idle, newEntry, nextWake, refreshDue, serveDecision, type RoleEntry, type RoleEntryState } from "./entry.js";
 import { roleCacheKey } from "./key.js";
-import { isThrottling, negativeCode } from "./negative.js";
 import { OneTimer } from "./one-timer.js";
 import { resolveRoleCacheOptions, type AssumeRoleCacheOptions, type CachedRoleSpec } from "./options.js";
+import { recordFailure, recordSuccess } from "./outcome.js";
 import { RateBudget, type Priority } from "./rate-budget.js";
 import { entryStatus, type AssumeRoleCacheStatus, type RoleCacheCounters } from "./status.js";
 
@@ -69,8 +65,6 @@ export interface AssumeRoleCache {
 }
 
 const WHO = "createAssumeRoleCache";
-/** Throttled attempts of one fetch before its caller sees the Throttling (each waits for the budget first). */
-const MAX_THROTTLED_ATTEMPTS = 8;
 /** Hits closer together than this do not move an entry in the LRU order (saves a Map delete/set per call). */
 const LRU_TOUCH_MS = 1_000;
 
@@ -109,9 +103,7 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
   const entries = new Map<string, RoleEntry>();
   const providers = new WeakMap<RoleEntry, CachedRoleProvider>();
   const counters: RoleCacheCounters = { hits: 0, misses: 0, coalesced: 0, negativeHits: 0, backoffHits: 0, evictions: 0, stsCalls: 0, throttled: 0, failures: 0 };
-  const clampsLogged = new Set<string>();
   let stopped = false;
-  let lastThrottleLogAt = -Infinity;
 
   const timer = new OneTimer(tick, now, 100);
 
@@ -120,93 +112,42 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     return new RefresherStoppedError(`${WHO} (role cache)`, held);
   }
 
-  /** One fetch for `entry`: every STS attempt waits for the budget; Throttling shrinks it and tries again. */
-  async function fetchThroughBudget(entry: RoleEntry, priority: Priority): Promise<SafeCredentials> {
-    let throttled = 0;
-    for (let attempt = 1; ; attempt++) {
-      await budget.acquire(priority, () => entry.waiting);
-      if (stopped) throw stoppedError(entry);
-      try {
-        const credentials = await fetchAssumedRole({
-          transport,
-          request: entry.request,
-          source: options.source,
-          logger,
-          retryable: () => false, // Every retry goes through the budget, here.
-          onRoleChaining(chaining, clampedFrom) {
-            counters.stsCalls += 1;
-            entry.roleChaining = chaining;
-            if (clampedFrom !== undefined && !clampsLogged.has(entry.key)) {
-              clampsLogged.add(entry.key);
-              logger.warn(clampMessage(entry.request.role.arn, clampedFrom));
-            }
-          },
-        });
-        budget.accepted();
-        return credentials;
-      } catch (error) {
-        if (isThrottling(error)) {
-          counters.throttled += 1;
-          budget.throttled();
-          throttled += 1;
-          if (Date.now() - lastThrottleLogAt > 10_000) {
-            lastThrottleLogAt = Date.now();
-            const rate = budget.status();
-            logger.warn(`awscreds: STS throttled AssumeRole; the role cache slows to ${rate.currentPerSecond}/s (of ${rate.targetPerSecond}/s) and pauses${rate.pausedUntil ? ` until ${rate.pausedUntil.toISOString()}` : ""}`);
-          }
-          if (throttled < MAX_THROTTLED_ATTEMPTS && !stopped) continue;
-          throw error;
-        }
-        const kind = classifyStsFailure((error as { cause?: unknown }).cause);
-        if (kind === "fatal" || kind === "invalid-token" || attempt >= retry.maxAttempts || stopped) throw error;
-        await sleep(Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)) * random(), undefined, { ref: false });
-      }
-    }
-  }
+  const fetchDeps: BudgetedFetchDeps = {
+    transport,
+    source: options.source,
+    budget,
+    retry,
+    logger,
+    counters,
+    random,
+    stopped: () => stopped,
+    stoppedError: () => stoppedError(),
+    clampsLogged: new Set<string>(),
+    throttleLog: { at: -Infinity },
+  };
 
   function stored(entry: RoleEntry, credentials: SafeCredentials): void {
-    const t = now();
-    entry.credentials = credentials;
-    entry.resolved = Promise.resolve(credentials);
-    entry.expiresAt = credentials.expiration?.getTime();
-    entry.lastRefreshAt = t;
-    entry.usedSinceRefresh = false;
-    entry.failures = 0;
-    entry.retryAt = undefined;
-    entry.negativeUntil = undefined;
-    entry.nextRefreshAt = planNextRefresh(entry.expiresAt, t, settings.schedule, random);
+    recordSuccess(entry, credentials, now(), settings.schedule, random);
     timer.arm(nextWake(entry, settings.idleTtlMs));
   }
 
   function failed(entry: RoleEntry, error: unknown): Error {
-    const t = now();
     counters.failures += 1;
-    entry.lastErrorAt = t;
-    const code = negativeCode(error);
-    if (code !== undefined && settings.negativeTtlMs > 0) {
-      entry.negativeUntil = t + settings.negativeTtlMs;
-      const until = new Date(entry.negativeUntil).toISOString();
-      const message =
-        `${(error as Error).message} This refusal is cached until ${until} (negativeTtlMs ${settings.negativeTtlMs} ms): ` +
-        "calls for this role get it without asking STS again; cache.invalidate(role) asks again at once.";
-      entry.lastError = credentialsError(message, { tryNextLink: false, logger, cause: (error as { cause?: unknown }).cause });
-      logger.warn(`awscreds: ${message}`);
-    } else {
-      entry.failures += 1;
-      entry.retryAt = t + backoffDelay(entry.failures, settings.backoff, random);
-      entry.lastError = error instanceof Error ? error : new Error(String(error));
-      if (hasValidCredentials(entry, t)) {
-        entry.nextRefreshAt = entry.retryAt;
-        logger.warn(`awscreds: refreshing ${entry.request.role.arn} failed; serving its credentials until ${new Date(entry.expiresAt ?? t).toISOString()} and retrying at ${new Date(entry.retryAt).toISOString()}: ${entry.lastError.message}`);
-      }
+    const outcome = recordFailure(entry, error, now(), { negativeTtlMs: settings.negativeTtlMs, backoff: settings.backoff, random });
+    if (outcome.negative) logger.warn(`awscreds: ${outcome.error.message}`);
+    else if (outcome.serving) {
+      logger.warn(
+        `awscreds: refreshing ${entry.request.role.arn} failed; serving its credentials until ${new Date(entry.expiresAt ?? 0).toISOString()} ` +
+          `and retrying at ${new Date(entry.retryAt ?? 0).toISOString()}: ${outcome.error.message}`,
+      );
     }
     timer.arm(nextWake(entry, settings.idleTtlMs));
-    return entry.lastError;
+    return outcome.error;
   }
 
   function start(entry: RoleEntry, priority: Priority): Promise<SafeCredentials> {
     const generation = entry.generation;
-    const current = (entry.inFlight = fetchThroughBudget(entry, priority)
+    const current = (entry.inFlight = fetchThroughBudget(entry, priority, fetchDeps)
       .then(
         (credentials) => {
           if (generation === entry.generation && !entry.evicted) stored(entry, credentials);

@@ -7,6 +7,8 @@ import { RateBudget } from "../../src/roles/rate-budget.js";
 import { initialBucket, onAccepted, onThrottled, takeToken, type TokenBucketPolicy } from "../../src/roles/token-bucket.js";
 import { entryState, idle, newEntry, nextWake, refreshDue, serveDecision, type RoleEntry } from "../../src/roles/entry.js";
 import { roleCacheKey } from "../../src/roles/key.js";
+import { recordFailure, recordSuccess } from "../../src/roles/outcome.js";
+import { DEFAULT_SCHEDULE_POLICY } from "../../src/refresh/schedule.js";
 import { toSafeCredentials } from "../../src/shared/safe-credentials.js";
 import { parseRoleArn } from "../../src/sources/role-arn.js";
 
@@ -152,5 +154,40 @@ describe("keys", () => {
     expect(roleCacheKey(base, "n")).not.toBe(roleCacheKey(base, "m"));
     expect(roleCacheKey(base, "n")).not.toBe(roleCacheKey({ ...base, transitiveTagKeys: ["a"] }, "n"));
     expect(roleCacheKey(base, "n")).not.toBe(roleCacheKey({ ...base, policyArns: [{ arn: "arn:aws:iam::aws:policy/X" }] }, "n"));
+  });
+});
+
+describe("outcomes", () => {
+  const role = parseRoleArn("arn:aws:iam::210987654321:role/saas")!;
+  const make = (patch: Partial<RoleEntry> = {}): RoleEntry => Object.assign(newEntry("k", { role, roleSessionName: "svc@t" }, 0), patch);
+  const creds = toSafeCredentials({ accessKeyId: "ASIAX", secretAccessKey: "s", sessionToken: "t", expiration: new Date(3_600_000) });
+  const backoff = { initialDelayMs: 1000, maxDelayMs: 60_000, multiplier: 2, jitter: "none" as const };
+  const providerError = (code: string) => Object.assign(new Error(`AssumeRole failed: ${code}`), { cause: Object.assign(new Error(code), { name: code }) });
+
+  it("success: credentials served as one settled promise, next refresh 45-50 min ahead, failures cleared", async () => {
+    const e = make({ failures: 3, retryAt: 5, negativeUntil: 5 });
+    recordSuccess(e, creds, 0, DEFAULT_SCHEDULE_POLICY, () => 0.5);
+    expect(await e.resolved).toBe(creds);
+    expect(e).toMatchObject({ failures: 0, retryAt: undefined, negativeUntil: undefined, usedSinceRefresh: false, expiresAt: 3_600_000 });
+    expect(e.nextRefreshAt).toBe(3_600_000 - 12.5 * 60_000);
+  });
+
+  it("a refusal is cached for negativeTtlMs, with the time in the message; no backoff", () => {
+    const e = make();
+    const out = recordFailure(e, providerError("AccessDenied"), 1000, { negativeTtlMs: 60_000, backoff, random: () => 0 });
+    expect(out).toMatchObject({ negative: true, serving: false });
+    expect(out.error.message).toContain("AssumeRole failed: AccessDenied This refusal is cached until 1970-01-01T00:01:01.000Z");
+    expect(e).toMatchObject({ negativeUntil: 61_000, failures: 0, retryAt: undefined });
+    expect(recordFailure(make(), providerError("AccessDenied"), 0, { negativeTtlMs: 0, backoff, random: () => 0 }).negative).toBe(false);
+  });
+
+  it("a transient failure backs off; with valid credentials, they are served and the retry is the next refresh", () => {
+    const e = make({ credentials: creds, expiresAt: 3_600_000 });
+    const first = recordFailure(e, providerError("ServiceUnavailable"), 1000, { negativeTtlMs: 60_000, backoff, random: () => 0 });
+    expect(first).toMatchObject({ negative: false, serving: true });
+    expect(e).toMatchObject({ failures: 1, retryAt: 2000, nextRefreshAt: 2000 });
+    recordFailure(e, providerError("ServiceUnavailable"), 2000, { negativeTtlMs: 60_000, backoff, random: () => 0 });
+    expect(e).toMatchObject({ failures: 2, retryAt: 4000 });
+    expect(recordFailure(make(), providerError("ServiceUnavailable"), 0, { negativeTtlMs: 1, backoff, random: () => 0 }).serving).toBe(false);
   });
 });
