@@ -62,7 +62,7 @@ export interface RegionalAssumeRoleOptions extends AssumeRoleSpec, AssumeRoleTra
   source: AwsCredentialIdentityProvider;
 }
 
-/** What an assume-role provider is set up with. No secrets (the ExternalId is not one: AWS documents it as an identifier). */
+/** What an assume-role provider is set up with. No secrets (the ExternalId is shown: AWS describes it as an identifier, against the confused deputy). */
 export interface AssumeRoleDescription {
   roleArn: string;
   /** The account the role, and so the credentials, belong to. */
