@@ -57,6 +57,12 @@ export const scenarios: readonly ScenarioEntry[] = [
   },
   {
     id: 8,
+    key: "tenants",
+    title: "Tenants: many cross-account roles under STS's rate limit",
+    load: async () => (await import("./tenants.js")).tenantsScenario,
+  },
+  {
+    id: 9,
     key: "telemetry",
     title: "Telemetry on the hot path: off vs on",
     load: async () => (await import("./telemetry-hot-path.js")).telemetryHotPathScenario,

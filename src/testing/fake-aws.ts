@@ -117,11 +117,14 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
       accountId: context.accountId,
       env: Object.freeze(withMaskedInspect(env, ["AWS_CONTAINER_AUTHORIZATION_TOKEN"])),
       registerStaticKeys(init = {}) {
+        const arn = init.arn ?? `arn:aws:iam::${context.accountId}:user/fake-user`;
+        // The account of the ARN given (keys of another account, e.g. a SaaS provider's), else the fake's.
+        const account = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1] ?? context.accountId;
         return context.store.add({
-          accessKeyId: init.accessKeyId ?? makeAccessKeyId("AKIA", context.accountId),
+          accessKeyId: init.accessKeyId ?? makeAccessKeyId("AKIA", account),
           secretAccessKey: init.secretAccessKey ?? makeSecretAccessKey(),
-          arn: init.arn ?? `arn:aws:iam::${context.accountId}:user/fake-user`,
-          account: context.accountId,
+          arn,
+          account,
           issuer: "static",
         });
       },

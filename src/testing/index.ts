@@ -14,6 +14,8 @@ export type { KnownCredentials } from "./core/credential-store.js";
 export type { FakeTokenClaims } from "./core/jwt.js";
 export { makeFakeWebIdentityToken } from "./core/jwt.js";
 export type { FakeStsHandle, FakeStsOptions, IssuedStsCredentials } from "./sts/service.js";
+export type { FakeRoleSettings } from "./sts/roles.js";
+export type { FakeStsRateLimit } from "./sts/rate-limit.js";
 export type { FakeSqsHandle, FakeSqsOptions, FakeQueueCounts, FakeQueueMessage, FakeMessageAttributeValue } from "./sqs/service.js";
 export type { BatchEntryFault, SqsBatchAction } from "./sqs/entry-faults.js";
 export type { FakeImdsHandle, FakeImdsOptions } from "./imds/service.js";

@@ -24,6 +24,8 @@ export async function runDoctor(argv: readonly string[], io: CliIo): Promise<num
     json: { type: "boolean" },
     resolve: { type: "boolean" },
     whoami: { type: "boolean" },
+    "assume-role": { type: "string" },
+    "external-id": { type: "string" },
     "sts-endpoint": { type: "string" },
     "allow-insecure-endpoint": { type: "boolean" },
     "deployed-envs": { type: "string" },
@@ -43,9 +45,14 @@ export async function runDoctor(argv: readonly string[], io: CliIo): Promise<num
       "doctor",
     );
   }
+  if (values["external-id"] !== undefined && values["assume-role"] === undefined) {
+    throw new UsageError("--external-id goes with --assume-role <role ARN>", "doctor");
+  }
   const report = await collectDoctorReport(io.env, {
     resolve: values.resolve === true,
     whoami: values.whoami === true,
+    ...(values["assume-role"] !== undefined && { assumeRole: values["assume-role"] }),
+    ...(values["external-id"] !== undefined && { externalId: values["external-id"] }),
     stsEndpoint: values["sts-endpoint"],
     allowInsecureEndpoint: values["allow-insecure-endpoint"] === true,
     deployedEnvs,

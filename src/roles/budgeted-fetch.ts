@@ -1,0 +1,91 @@
+/**
+ * One fetch of a cached role, every STS attempt through the rate budget: Throttling shrinks the budget and
+ * the attempt waits for it again; 5xx and network failures are retried with backoff; refusals are not.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import type { Logger } from "../shared/logger.js";
+import type { SafeCredentials } from "../shared/safe-credentials.js";
+import { clampMessage, fetchAssumedRole } from "../sources/assume-role-fetch.js";
+import { classifyStsFailure, type RetryPolicy } from "../sts/retry.js";
+import type { StsTransport } from "../sts/transport.js";
+import type { RoleEntry } from "./entry.js";
+import { isThrottling } from "./negative.js";
+import type { Priority, RateBudget } from "./rate-budget.js";
+import type { RoleCacheCounters } from "./status.js";
+
+/** Throttled attempts of one fetch before its caller sees the Throttling (each waits for the budget first). */
+const MAX_THROTTLED_ATTEMPTS = 8;
+/** At most one "throttled" log line per this interval, however many calls STS throttles. */
+const THROTTLE_LOG_INTERVAL_MS = 10_000;
+
+export interface BudgetedFetchDeps {
+  transport: StsTransport;
+  source: AwsCredentialIdentityProvider;
+  budget: RateBudget;
+  retry: RetryPolicy;
+  logger: Logger;
+  counters: RoleCacheCounters;
+  random: () => number;
+  /** Whether the cache was stopped meanwhile. */
+  stopped: () => boolean;
+  stoppedError: () => Error;
+  /** Role keys whose role-chaining clamp was logged already. */
+  clampsLogged: Set<string>;
+  /** Shared by every fetch of one cache. */
+  throttleLog: { at: number };
+}
+
+/**
+ * @example
+ * ```ts
+ * const credentials = await fetchThroughBudget(entry, "demand", deps);
+ * ```
+ */
+export async function fetchThroughBudget(entry: RoleEntry, priority: Priority, deps: BudgetedFetchDeps): Promise<SafeCredentials> {
+  const { budget, counters, logger } = deps;
+  let throttled = 0;
+  for (let attempt = 1; ; attempt++) {
+    await budget.acquire(priority, () => entry.waiting);
+    if (deps.stopped()) throw deps.stoppedError();
+    try {
+      const credentials = await fetchAssumedRole({
+        transport: deps.transport,
+        request: entry.request,
+        source: deps.source,
+        logger,
+        retryable: () => false, // Every retry goes through the budget, here.
+        onRoleChaining(chaining, clampedFrom) {
+          counters.stsCalls += 1;
+          entry.roleChaining = chaining;
+          if (clampedFrom !== undefined && !deps.clampsLogged.has(entry.key)) {
+            deps.clampsLogged.add(entry.key);
+            logger.warn(clampMessage(entry.request.role.arn, clampedFrom));
+          }
+        },
+      });
+      budget.accepted();
+      return credentials;
+    } catch (error) {
+      if (isThrottling(error)) {
+        counters.throttled += 1;
+        budget.throttled();
+        throttled += 1;
+        if (Date.now() - deps.throttleLog.at > THROTTLE_LOG_INTERVAL_MS) {
+          deps.throttleLog.at = Date.now();
+          const rate = budget.status();
+          logger.warn(
+            `awscreds: STS throttled AssumeRole; the role cache slows to ${rate.currentPerSecond}/s (of ${rate.targetPerSecond}/s)` +
+              (rate.pausedUntil ? ` and pauses until ${rate.pausedUntil.toISOString()}` : ""),
+          );
+        }
+        if (throttled < MAX_THROTTLED_ATTEMPTS && !deps.stopped()) continue;
+        throw error;
+      }
+      const kind = classifyStsFailure((error as { cause?: unknown }).cause);
+      if (kind === "fatal" || kind === "invalid-token" || attempt >= deps.retry.maxAttempts || deps.stopped()) throw error;
+      const ceiling = Math.min(deps.retry.maxDelayMs, deps.retry.baseDelayMs * 2 ** (attempt - 1));
+      await sleep(ceiling * deps.random(), undefined, { ref: false });
+    }
+  }
+}
