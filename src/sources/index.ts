@@ -12,4 +12,4 @@ export type { AppMode } from "./app-env.js";
 export type { EnvVars } from "./env.js";
 export type { ContainerSourceOptions } from "./container.js";
 export type { InstanceMetadataSourceOptions } from "./instance-metadata.js";
-export type { RetryPolicy } from "./sts-retry.js";
+export type { RetryPolicy } from "../sts/retry.js";

@@ -2,13 +2,12 @@
  * What a regional web identity provider is configured with: options first, then the environment
  * variables the SDK uses. Pure (the host name and randomness come in as arguments).
  */
-import { checkCustomEndpoint } from "./custom-endpoint.js";
+import { checkCustomEndpoint } from "../sts/custom-endpoint.js";
+import { resolveStsRegion } from "../sts/region.js";
 import { firstSet, readBoolVar, type EnvVars } from "./env.js";
-import { resolveStsRegion } from "./region.js";
 import { parseRoleArn, type RoleArn } from "./role-arn.js";
 import { defaultSessionName, sessionNameProblem } from "./session-name.js";
-// Type only: web-identity.ts imports this module's values, this one only its options' shape.
-import type { RegionalWebIdentityOptions } from "./web-identity.js";
+import type { RegionalWebIdentityOptions } from "./web-identity-options.js";
 
 /** The options this module reads (documented on `RegionalWebIdentityOptions`). */
 export type WebIdentityConfigInput = Pick<

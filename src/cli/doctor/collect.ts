@@ -13,7 +13,7 @@ import { localKeysErrorMessage, readLocalKeys } from "../../sources/env-keys.js"
 import { readBoolVar, readVar, type EnvVars } from "../../sources/env.js";
 import { messageOf } from "../../sources/errors.js";
 import { imdsEndpointLabel } from "../../sources/instance-metadata.js";
-import { resolveStsRegion } from "../../sources/region.js";
+import { resolveStsRegion } from "../../sts/region.js";
 import { fromRegionalWebIdentity, type WebIdentityDescription } from "../../sources/web-identity.js";
 import { packageVersion } from "../version.js";
 import { probeImds } from "./imds-probe.js";

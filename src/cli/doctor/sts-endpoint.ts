@@ -2,11 +2,11 @@
  * Which STS endpoint would be called, and why — decided by the sources' own pure rules (custom endpoint
  * check, region resolution, partition table), only phrased for the report.
  */
-import { checkCustomEndpoint } from "../../sources/custom-endpoint.js";
+import { checkCustomEndpoint } from "../../sts/custom-endpoint.js";
 import { readBoolVar, readVar, type EnvVars } from "../../sources/env.js";
-import { loadSdkPartitions } from "../../sources/partitions.js";
-import { resolveStsRegion } from "../../sources/region.js";
-import { regionalStsEndpoint } from "../../sources/sts-endpoint.js";
+import { loadSdkPartitions } from "../../sts/partitions.js";
+import { resolveStsRegion } from "../../sts/region.js";
+import { regionalStsEndpoint } from "../../sts/endpoint.js";
 import type { StsEndpointReport } from "./report.js";
 
 export interface StsEndpointInput {

@@ -9,7 +9,7 @@
  *   into an image or host is a trap: the SDK's default chain reads it *before* the web identity token.
  */
 import type { AppMode } from "../../sources/app-env.js";
-import { isLoopbackHost } from "../../sources/custom-endpoint.js";
+import { isLoopbackHost } from "../../sts/custom-endpoint.js";
 import { readVar, type EnvVars } from "../../sources/env.js";
 import type { SharedFilesFound } from "./shared-files.js";
 import type { ImdsReport, TokenReport, Warning } from "./report.js";

@@ -1,5 +1,5 @@
 /**
- * Which AssumeRoleWithWebIdentity failures are worth another attempt, and how long to wait. Pure.
+ * Which STS failures are worth another attempt, and how long to wait. Pure.
  * AWS documents IDPCommunicationError as retryable, and InvalidIdentityToken as worth one retry (the
  * identity provider's keys may be mid-rotation, or the kubelet mid-write); throttling, 5xx and network
  * failures are transient everywhere.
@@ -36,7 +36,7 @@ export function stsErrorCode(error: unknown): string | undefined {
 }
 
 /**
- * Classifies a failed AssumeRoleWithWebIdentity call.
+ * Classifies a failed STS call (AssumeRoleWithWebIdentity, AssumeRole).
  *
  * @example
  * ```ts

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { partition } from "@aws-sdk/core/client";
 import { STSClient } from "@aws-sdk/client-sts";
-import { checkCustomEndpoint, isLoopbackHost } from "../../src/sources/custom-endpoint.js";
-import { loadSdkPartitions } from "../../src/sources/partitions.js";
-import { resolveStsRegion } from "../../src/sources/region.js";
-import { regionalStsEndpoint, type PartitionLookup } from "../../src/sources/sts-endpoint.js";
+import { checkCustomEndpoint, isLoopbackHost } from "../../src/sts/custom-endpoint.js";
+import { loadSdkPartitions } from "../../src/sts/partitions.js";
+import { resolveStsRegion } from "../../src/sts/region.js";
+import { regionalStsEndpoint, type PartitionLookup } from "../../src/sts/endpoint.js";
 
 const REGIONS = [
   "us-east-1",

@@ -1,6 +1,7 @@
 /**
- * Checks of a custom STS endpoint (VPC endpoint, LocalStack, a test fake). Pure. The web identity token
- * is a bearer credential: it goes over plain HTTP only to this machine, or when explicitly allowed.
+ * Checks of a custom STS endpoint (VPC endpoint, LocalStack, a test fake). Pure. What goes there (a web
+ * identity token, or a signed AssumeRole) and what comes back (credentials) are secrets: plain HTTP only to
+ * this machine, or when explicitly allowed.
  */
 
 export type CustomEndpointResult = { ok: true; endpoint: string } | { ok: false; problem: string };
@@ -42,7 +43,7 @@ export function checkCustomEndpoint(raw: string, init: { allowInsecureEndpoint?:
   return {
     ok: false,
     problem:
-      `the endpoint option "${url.href}" is plain http to another host, which would send the web identity token ` +
+      `the endpoint option "${url.href}" is plain http to another host, which would send tokens and credentials ` +
       `unencrypted. Use https://, or pass allowInsecureEndpoint: true if this is a trusted test network (e.g. LocalStack in docker compose)`,
   };
 }

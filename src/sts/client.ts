@@ -1,13 +1,13 @@
 /**
- * The one STS client a web identity provider uses. Built on first use (importing awscreds never loads
- * the STS client), then reused so its keep-alive sockets are too.
+ * One STS client for one endpoint. Built on first use (importing awscreds never loads the STS client),
+ * then reused so its keep-alive sockets are too.
  */
 import type * as Http from "node:http";
 import type * as Https from "node:https";
 import type * as Sts from "@aws-sdk/client-sts";
 import type { STSClient, STSClientConfig } from "@aws-sdk/client-sts";
 import type * as NodeHttp from "@smithy/node-http-handler";
-import type { NodeHttpHandlerOptions } from "@smithy/types";
+import type { AwsCredentialIdentityProvider, NodeHttpHandlerOptions } from "@smithy/types";
 import { lazyRequire, requireOrImport } from "../shared/lazy-require.js";
 import type { Logger } from "../shared/logger.js";
 
@@ -24,11 +24,17 @@ export interface StsClientInit {
   logger: Logger;
   /** Extra client configuration (e.g. `requestHandler` with a custom agent in tests). */
   clientConfig?: Partial<STSClientConfig>;
+  /**
+   * Signs calls that need it (AssumeRole). Unsigned operations (AssumeRoleWithWebIdentity) never call it;
+   * without it, a signed call fails rather than fall back to the SDK's default chain.
+   */
+  credentials?: AwsCredentialIdentityProvider;
 }
 
 export interface LoadedSts {
   client: STSClient;
   AssumeRoleWithWebIdentityCommand: typeof Sts.AssumeRoleWithWebIdentityCommand;
+  AssumeRoleCommand: typeof Sts.AssumeRoleCommand;
 }
 
 const isHandler = (value: unknown): boolean =>
@@ -44,7 +50,7 @@ const isHandler = (value: unknown): boolean =>
  * packages cost the first fetch 30–40 ms more), so importing awscreds loads none of them.
  */
 export async function createStsClient(init: StsClientInit): Promise<LoadedSts> {
-  const [{ STSClient, AssumeRoleWithWebIdentityCommand }, { NodeHttpHandler }] = await Promise.all([
+  const [{ STSClient, AssumeRoleWithWebIdentityCommand, AssumeRoleCommand }, { NodeHttpHandler }] = await Promise.all([
     requireOrImport<typeof Sts>("@aws-sdk/client-sts", () => import("@aws-sdk/client-sts")),
     requireOrImport<typeof NodeHttp>("@smithy/node-http-handler", () => import("@smithy/node-http-handler")),
   ]);
@@ -79,10 +85,12 @@ export async function createStsClient(init: StsClientInit): Promise<LoadedSts> {
     ignoreConfiguredEndpointUrls: true,
     maxAttempts: 1,
     requestHandler,
-    // AssumeRoleWithWebIdentity is unsigned; this makes sure the SDK's default chain is never consulted.
-    credentials: async () => {
-      throw new Error("awscreds: the web identity STS client does not sign requests");
-    },
+    // Given explicitly either way, so the SDK's default chain is never consulted.
+    credentials:
+      init.credentials ??
+      (async () => {
+        throw new Error("awscreds: this STS client does not sign requests");
+      }),
   });
-  return { client, AssumeRoleWithWebIdentityCommand };
+  return { client, AssumeRoleWithWebIdentityCommand, AssumeRoleCommand };
 }

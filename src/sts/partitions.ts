@@ -4,7 +4,7 @@
  */
 import type * as SdkCoreClient from "@aws-sdk/core/client";
 import { requireOrImport } from "../shared/lazy-require.js";
-import type { PartitionLookup } from "./sts-endpoint.js";
+import type { PartitionLookup } from "./endpoint.js";
 
 /**
  * The SDK's region → partition matcher (`partition()` of `@aws-sdk/core/client`).

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { describeStsFailure } from "../../src/sources/sts-errors.js";
+import { webIdentityAdvice } from "../../src/sources/web-identity-advice.js";
+import { describeStsFailure } from "../../src/sts/failure.js";
 import {
   backoffDelayMs,
   classifyStsFailure,
   DEFAULT_RETRY_POLICY,
   shouldRetry,
   stsErrorCode,
-} from "../../src/sources/sts-retry.js";
+} from "../../src/sts/retry.js";
 
 const sdkError = (name: string, status?: number, message = name): Error =>
   Object.assign(new Error(message), { name, ...(status !== undefined && { $metadata: { httpStatusCode: status } }) });
@@ -68,15 +69,17 @@ describe("backoffDelayMs", () => {
 
 describe("describeStsFailure", () => {
   const context = {
+    operation: "AssumeRoleWithWebIdentity",
     roleArn: "arn:aws:iam::123456789012:role/app",
     endpoint: "https://sts.eu-west-1.amazonaws.com",
     region: "eu-west-1",
-    tokenFile: "/var/run/secrets/token",
     attempts: 2,
   };
+  const advice = webIdentityAdvice({ roleArn: context.roleArn, tokenFile: "/var/run/secrets/token" });
+  const mask = (value: string | undefined) => ({ value, label: "[token]" });
 
   it("says what failed, where, how often, and what to check", () => {
-    const message = describeStsFailure(sdkError("InvalidIdentityTokenException", 400, "No OpenIDConnect provider found"), "invalid-token", context, "tok");
+    const message = describeStsFailure(sdkError("InvalidIdentityTokenException", 400, "No OpenIDConnect provider found"), "invalid-token", context, advice, mask("tok"));
     expect(message).toContain("AssumeRoleWithWebIdentity for arn:aws:iam::123456789012:role/app at https://sts.eu-west-1.amazonaws.com failed after 2 attempts");
     expect(message).toContain("InvalidIdentityToken (HTTP 400): No OpenIDConnect provider found");
     expect(message).toContain("/var/run/secrets/token");
@@ -84,14 +87,14 @@ describe("describeStsFailure", () => {
   });
 
   it("gives advice for trust policy, region and network problems", () => {
-    expect(describeStsFailure(sdkError("AccessDenied", 403), "fatal", context, undefined)).toContain("trust policy");
-    expect(describeStsFailure(sdkError("RegionDisabledException", 403), "fatal", context, undefined)).toContain("STS is not activated in eu-west-1");
-    expect(describeStsFailure(sdkError("TimeoutError"), "network", context, undefined)).toContain("Check DNS, security groups");
+    expect(describeStsFailure(sdkError("AccessDenied", 403), "fatal", context, advice, mask(undefined))).toContain("trust policy");
+    expect(describeStsFailure(sdkError("RegionDisabledException", 403), "fatal", context, advice, mask(undefined))).toContain("STS is not activated in eu-west-1");
+    expect(describeStsFailure(sdkError("TimeoutError"), "network", context, advice, mask(undefined))).toContain("Check DNS, security groups");
   });
 
   it("never repeats the token, even if the service echoes it", () => {
     const token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
-    const message = describeStsFailure(sdkError("ValidationError", 400, `bad token ${token}`), "fatal", context, token);
+    const message = describeStsFailure(sdkError("ValidationError", 400, `bad token ${token}`), "fatal", context, advice, mask(token));
     expect(message).not.toContain(token);
     expect(message).toContain("[token]");
   });
