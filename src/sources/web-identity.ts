@@ -8,6 +8,7 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import { silentLogger } from "../shared/logger.js";
 import { toSafeCredentials } from "../shared/safe-credentials.js";
 import { describeStsFailure } from "../sts/failure.js";
+import { resolveFailover, type ResolvedFailover } from "../sts/failover-config.js";
 import { createStsTransport, StsCallFailure, type StsTransport } from "../sts/transport.js";
 import { credentialsError, messageOf } from "./errors.js";
 import { readVar, resolveEnv } from "./env.js";
@@ -63,6 +64,8 @@ export function fromRegionalWebIdentity(options: RegionalWebIdentityOptions = {}
     random: randomBytes(4).readUInt32BE(0).toString(36).padStart(6, "0").slice(-6),
   });
   const ignoredEndpointVar = options.endpoint === undefined && readVar(env, "AWS_ENDPOINT_URL_STS") !== undefined;
+  // Checked now, so a wrong list fails at startup, not in the outage it is meant for.
+  const failover: ResolvedFailover | undefined = resolved.ok ? resolveFailover(options, env, resolved.config.region, "Web identity") : undefined;
   let transport: StsTransport | undefined;
 
   function stsFor(config: WebIdentityConfig): StsTransport {
@@ -77,6 +80,7 @@ export function fromRegionalWebIdentity(options: RegionalWebIdentityOptions = {}
       logger,
       label: "Web identity",
       ignoredEndpointVar,
+      failover,
     });
     return transport;
   }
@@ -154,10 +158,15 @@ export function fromRegionalWebIdentity(options: RegionalWebIdentityOptions = {}
       useFipsEndpoint: c.useFipsEndpoint,
       from: { roleArn: c.roleArnFrom, webIdentityTokenFile: c.tokenFileFrom, roleSessionName: c.sessionNameFrom, region: c.regionFrom },
     };
-    const endpoint = transport?.endpoint() ?? c.customEndpoint;
-    if (endpoint !== undefined) description.endpoint = endpoint;
+    const sts = stsFor(c).status();
+    if (sts.endpointInUse !== undefined) description.endpoint = sts.endpointInUse;
+    description.failoverRegions = failover?.regions ?? [];
+    if (failover?.from !== undefined) description.from!.failoverRegions = failover.from;
+    description.failedOver = sts.failedOver;
+    description.endpoints = sts.endpoints;
     return description;
   };
+  provider.stsStatus = () => (resolved.ok ? stsFor(resolved.config).status() : undefined);
   provider.destroy = (): void => {
     transport?.destroy();
   };

@@ -2,7 +2,7 @@
  * The custom endpoint of each region from the `endpoint` option. Pure: a URL applies to the primary only;
  * a function is asked once per region, and `undefined` from it means the regional endpoint.
  */
-import { checkCustomEndpoint } from "../sources/custom-endpoint.js";
+import { checkCustomEndpoint } from "./custom-endpoint.js";
 import type { StsEndpointOption } from "./failover-options.js";
 
 export type CustomEndpointsResult = { ok: true; custom: (string | undefined)[] } | { ok: false; problem: string };

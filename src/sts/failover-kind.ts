@@ -6,7 +6,7 @@
  * validation errors and the like are the same answer in every region: failing over would only repeat them.
  */
 import { httpStatusOf } from "../shared/error-fields.js";
-import { classifyStsFailure, stsErrorCode } from "../sources/sts-retry.js";
+import { classifyStsFailure, stsErrorCode } from "./retry.js";
 
 /**
  * - `endpoint-failed`: the endpoint is in trouble; try the next region, and count it against the breaker.

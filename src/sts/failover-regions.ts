@@ -3,8 +3,8 @@
  * checked to be region names of the primary's partition. Pure (the partition table comes in).
  */
 import { readVar, type EnvVars } from "../sources/env.js";
-import { checkRegionName } from "../sources/region.js";
-import type { PartitionLookup } from "../sources/sts-endpoint.js";
+import { checkRegionName } from "./region.js";
+import type { PartitionLookup } from "./endpoint.js";
 
 /** The variable a deployment sets to turn failover on without code: `eu-central-1,eu-north-1`. */
 export const FAILOVER_REGIONS_VAR = "AWSCREDS_STS_FAILOVER_REGIONS";

@@ -4,7 +4,7 @@
  * functions of `breaker.ts` and `failover-route.ts`; this holds their state between calls.
  */
 import type { Logger } from "../shared/logger.js";
-import { stsErrorCode } from "../sources/sts-retry.js";
+import { stsErrorCode } from "./retry.js";
 import { breakerPhase, closedBreaker, recordFailure, recordNeutral, recordSuccess, reopensAt, type BreakerPhase, type BreakerPolicy, type BreakerState } from "./breaker.js";
 import type { FailoverOutcome } from "./failover-kind.js";
 import { chooseRegion } from "./failover-route.js";

@@ -4,8 +4,8 @@
  * endpoint of each region, the cool-down.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadSdkPartitions } from "../../src/sources/partitions.js";
-import type { PartitionLookup } from "../../src/sources/sts-endpoint.js";
+import { loadSdkPartitions } from "../../src/sts/partitions.js";
+import type { PartitionLookup } from "../../src/sts/endpoint.js";
 import { customEndpoints } from "../../src/sts/endpoint-option.js";
 import { failoverOutcome } from "../../src/sts/failover-kind.js";
 import { failoverCooldown } from "../../src/sts/failover-options.js";

@@ -1,0 +1,73 @@
+/**
+ * A provider's failover settings, resolved once at construction: the regions (option or
+ * `AWSCREDS_STS_FAILOVER_REGIONS`), each region's custom endpoint, the cool-down, and the same-partition
+ * check. A mistake is an error now, when the service starts, not during the outage it was meant for.
+ */
+import type * as SdkCoreClient from "@aws-sdk/core/client";
+import { canRequire, lazyRequire } from "../shared/lazy-require.js";
+import type { EnvVars } from "../sources/env.js";
+import type { PartitionLookup } from "./endpoint.js";
+import { customEndpoints } from "./endpoint-option.js";
+import { failoverCooldown, type StsEndpointOption, type StsFailoverOptions } from "./failover-options.js";
+import { crossPartitionProblem, resolveFailoverRegions } from "./failover-regions.js";
+
+/** What the transport needs to fail over. */
+export interface ResolvedFailover {
+  /** Failover regions in order (the primary excluded). */
+  regions: string[];
+  /** Custom endpoint of each failover region (`undefined`: its regional endpoint). */
+  customEndpoints: (string | undefined)[];
+  cooldownMs: number;
+  /** `the failoverRegions option` or `AWSCREDS_STS_FAILOVER_REGIONS`, for messages. */
+  from: string | undefined;
+  /** Whether the same-partition check is still to be done (the partition table could not be loaded synchronously). */
+  partitionCheckPending: boolean;
+}
+
+/** The SDK's partition table, if it can be loaded synchronously (it can, unless awscreds was bundled without it). */
+function partitionsNow(): PartitionLookup | undefined {
+  if (!canRequire("@aws-sdk/core/client")) return undefined;
+  const { partition } = lazyRequire<typeof SdkCoreClient>("@aws-sdk/core/client");
+  return (region) => {
+    const found = partition(region);
+    return { name: found.name, dnsSuffix: found.dnsSuffix, supportsFIPS: found.supportsFIPS };
+  };
+}
+
+/**
+ * Resolves and checks the failover settings of a provider whose primary region is `primary`. Throws an
+ * `Error` that names the setting and says what to do. The partition table is loaded only when there are
+ * failover regions, so a service without failover pays nothing for it at startup.
+ *
+ * @example
+ * ```ts
+ * resolveFailover({ failoverRegions: ["eu-central-1"] }, process.env, "eu-west-1", "Web identity");
+ * // { regions: ["eu-central-1"], customEndpoints: [undefined], cooldownMs: 30000, from: "the failoverRegions option", partitionCheckPending: false }
+ * ```
+ */
+export function resolveFailover(
+  options: StsFailoverOptions & { endpoint?: StsEndpointOption; allowInsecureEndpoint?: boolean },
+  env: EnvVars,
+  primary: string,
+  label: string,
+): ResolvedFailover {
+  const cooldownMs = failoverCooldown(options);
+  const regions = resolveFailoverRegions({ option: options.failoverRegions, env, primary });
+  if (!regions.ok) throw new Error(`awscreds: ${label}: ${regions.problem}.`);
+  // A URL is the primary's only (checked with the rest of its configuration); a function is asked per failover region here.
+  const custom =
+    typeof options.endpoint === "function"
+      ? customEndpoints(options.endpoint, regions.regions, { allowInsecureEndpoint: options.allowInsecureEndpoint })
+      : { ok: true as const, custom: regions.regions.map(() => undefined) };
+  if (!custom.ok) throw new Error(`awscreds: ${label}: ${custom.problem}.`);
+  let partitionCheckPending = false;
+  if (regions.regions.length > 0) {
+    const partitionOf = partitionsNow();
+    if (partitionOf === undefined) partitionCheckPending = true;
+    else {
+      const problem = crossPartitionProblem(primary, regions.regions, partitionOf, regions.from ?? "failoverRegions");
+      if (problem !== undefined) throw new Error(`awscreds: ${label}: ${problem}.`);
+    }
+  }
+  return { regions: regions.regions, customEndpoints: custom.custom, cooldownMs, from: regions.from, partitionCheckPending };
+}
