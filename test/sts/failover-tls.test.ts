@@ -95,7 +95,7 @@ function webIdentity(options: Partial<RegionalWebIdentityOptions> = {}): Regiona
 }
 
 function refresher(source: RegionalWebIdentityProvider, logger: Captured["logger"]): Refresher {
-  const r = createRefresher(source, { logger, backoff: { baseMs: 100, maxMs: 400 } });
+  const r = createRefresher(source, { logger, backoff: { initialDelayMs: 100, maxDelayMs: 400 } });
   cleanups.push(() => r.stop());
   return r;
 }

@@ -21,6 +21,7 @@ import { maskAccessKeyId } from "./mask.js";
 import { DOCTOR_SCHEMA_VERSION, type DoctorReport, type ImdsReport, type ResolveReport, type SourceEntry, type StsEndpointReport, type TokenReport, type Verdict, type WhoamiReport } from "./report.js";
 import { findSharedFiles, type SharedFilesFound } from "./shared-files.js";
 import { stsEndpointReport } from "./sts-endpoint.js";
+import { formatBreakers } from "../../sts/failover-format.js";
 import { inspectTokenFile } from "./token-file.js";
 import { findTraps } from "./traps.js";
 import { callerIdentity } from "./whoami.js";
@@ -94,7 +95,13 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
 
   const description = chain.describe();
   report.appEnv = { value: description.appEnv, from: description.appEnvFrom, mode: description.mode, deployedEnvs: [...description.deployedEnvs] };
-  const webIdentity = fromRegionalWebIdentity({ env, endpoint: options.stsEndpoint, allowInsecureEndpoint: options.allowInsecureEndpoint }).describe();
+  let webIdentity: WebIdentityDescription;
+  try {
+    webIdentity = fromRegionalWebIdentity({ env, endpoint: options.stsEndpoint, allowInsecureEndpoint: options.allowInsecureEndpoint }).describe();
+  } catch (error) {
+    // A failover list the provider refuses (e.g. another partition's region): local mode never builds it.
+    webIdentity = { configured: true, problem: messageOf(error) };
+  }
   let sharedFiles: SharedFilesFound | undefined;
 
   if (description.mode === "local") {
@@ -111,6 +118,7 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
         allowInsecureEndpoint: options.allowInsecureEndpoint === true,
         ...(webIdentity.region !== undefined && { region: { region: webIdentity.region, from: webIdentity.from?.region ?? "AWS_REGION" } }),
         ...(webIdentity.useFipsEndpoint !== undefined && { useFipsEndpoint: webIdentity.useFipsEndpoint }),
+        ...(webIdentity.failoverRegions?.length && { failover: { regions: webIdentity.failoverRegions, from: webIdentity.from?.failoverRegions ?? "failoverRegions" } }),
       });
     }
     sharedFiles = await findSharedFiles(env);
@@ -124,6 +132,8 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
   if (options.resolve || options.whoami) {
     const { resolve, credentials } = await resolveThroughChain(chain);
     report.resolve = resolve;
+    const sts = chain.stsStatus();
+    if (sts !== undefined && report.stsEndpoint !== null) report.stsEndpoint.inUse = { url: sts.endpointInUse ?? null, breakers: formatBreakers(sts.endpoints) };
     if (options.whoami) report.whoami = await whoami(env, options, webIdentity, credentials);
     report.verdict = verifiedVerdict(resolve, report.whoami);
   }
