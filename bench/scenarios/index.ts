@@ -55,4 +55,10 @@ export const scenarios: readonly ScenarioEntry[] = [
     // Owned by the awscreds/sqs work (bench/sqs/, bench/sqs-consumer.bench.ts); called as is.
     load: async () => (await import("../sqs/throughput.js")).sqsThroughputScenario,
   },
+  {
+    id: 8,
+    key: "regional",
+    title: "Regional outage: the primary STS down for 3 credential lifetimes",
+    load: async () => (await import("./regional-outage.js")).regionalOutageScenario,
+  },
 ];
