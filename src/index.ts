@@ -6,6 +6,7 @@
  */
 // Where credentials come from.
 export { fromEnvGatedChain, fromRegionalWebIdentity, formatDescription, DEFAULT_DEPLOYED_ENVS } from "./sources/index.js";
+export { fromRegionalAssumeRole, STS_ASSUME_ROLE_LIMITS } from "./sources/index.js";
 export type {
   EnvGatedChainOptions,
   EnvGatedChainProvider,
@@ -21,7 +22,27 @@ export type {
   ContainerSourceOptions,
   InstanceMetadataSourceOptions,
   RetryPolicy,
+  AssumeRoleDescription,
+  AssumeRoleSpec,
+  AssumeRoleTransportOptions,
+  RegionalAssumeRoleOptions,
+  RegionalAssumeRoleProvider,
 } from "./sources/index.js";
+
+// Many roles at once (one per tenant).
+export { createAssumeRoleCache, DEFAULT_ROLE_CACHE_OPTIONS, STS_REQUESTS_PER_SECOND_QUOTA } from "./roles/index.js";
+export type {
+  AssumeRoleCache,
+  AssumeRoleCacheDescription,
+  AssumeRoleCacheOptions,
+  AssumeRoleCacheStatus,
+  CachedRoleProvider,
+  CachedRoleSpec,
+  RateBudgetStatus,
+  RoleCacheCounters,
+  RoleEntryState,
+  RoleEntryStatus,
+} from "./roles/index.js";
 
 export type { Logger } from "./shared/logger.js";
 export { SafeCredentials, toSafeCredentials, redactCredentials } from "./shared/safe-credentials.js";

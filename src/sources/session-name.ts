@@ -35,3 +35,21 @@ export function sessionNameProblem(name: string): string | undefined {
   if (name.length < 2 || name.length > MAX) return `it is ${name.length} characters long; STS accepts 2 to 64`;
   return "it contains characters STS rejects; use letters, digits and + = , . @ _ - only";
 }
+
+/**
+ * A session name CloudTrail can attribute: `<service>@<tenant>` (e.g. `billing-api@acme`), with anything STS
+ * rejects replaced and the service shortened first so the tenant always fits in STS's 64 characters.
+ * Deterministic, so one tenant's role keeps one session name.
+ *
+ * @example
+ * ```ts
+ * attributedSessionName("billing-api", "tenant 42"); // "billing-api@tenant-42"
+ * ```
+ */
+export function attributedSessionName(service: string, tenant: string): string {
+  const clean = (text: string): string => text.replace(/[^\w+=,.@-]+/g, "-").replace(/^-+|-+$/g, "");
+  const who = clean(tenant).slice(0, MAX - 3) || "tenant";
+  const svc = clean(service).replace(/@/g, "-").slice(0, MAX - who.length - 1) || "awscreds";
+  const name = `${svc}@${who}`;
+  return name.length >= 2 ? name : `${name}-x`;
+}

@@ -93,6 +93,7 @@ export class StsCallFailure extends Error {
 
 export interface StsTransport {
   readonly region: string;
+  readonly useFipsEndpoint: boolean;
   /**
    * The endpoint calls go to now: the primary's (custom at once, regional once resolved on the first call),
    * or the failover endpoint that answered last.
@@ -263,6 +264,7 @@ export function createStsTransport(options: StsTransportOptions): StsTransport {
 
   return {
     region: options.region,
+    useFipsEndpoint: options.useFipsEndpoint,
     endpoint: () => failover.status().endpointInUse ?? failover.endpoint(0),
     status: () => failover.status(),
     call,

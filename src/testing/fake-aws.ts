@@ -3,20 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { CredentialStore, type KnownCredentials } from "./core/credential-store.js";
+import type { FakeContext } from "./core/context.js";
 import type { FakeServiceHandle } from "./core/fake-service.js";
 import { makeFakeWebIdentityToken, type FakeTokenClaims } from "./core/jwt.js";
 import { startFakeSts, type FakeStsHandle, type FakeStsOptions } from "./sts/service.js";
 import { startFakeSqs, type FakeSqsHandle, type FakeSqsOptions } from "./sqs/service.js";
 import { startFakeImds, type FakeImdsHandle, type FakeImdsOptions } from "./imds/service.js";
 import { startFakeContainer, type FakeContainerHandle, type FakeContainerOptions } from "./container/service.js";
-
-/** Shared by the fake services of one `startFakeAws()` call. */
-export interface FakeContext {
-  readonly store: CredentialStore;
-  readonly region: string;
-  readonly accountId: string;
-  now(): number;
-}
 
 export interface StartFakeAwsOptions {
   /** Region the fakes claim to be in (SQS queue URLs, `AWS_REGION` in `env`). Default `us-east-1`. */
@@ -118,11 +111,13 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
       env: Object.freeze(withMaskedInspect(env, ["AWS_CONTAINER_AUTHORIZATION_TOKEN"])),
       registerStaticKeys(init = {}) {
         const accessKeyId = init.accessKeyId ?? `AKIA${crypto.randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase()}`;
+        const arn = init.arn ?? `arn:aws:iam::${context.accountId}:user/fake-user`;
         return context.store.add({
           accessKeyId,
           secretAccessKey: init.secretAccessKey ?? crypto.randomUUID(),
-          arn: init.arn ?? `arn:aws:iam::${context.accountId}:user/fake-user`,
-          account: context.accountId,
+          arn,
+          // The account of the ARN given (keys of another account, e.g. a SaaS provider's), else the fake's.
+          account: /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1] ?? context.accountId,
           issuer: "static",
         });
       },

@@ -9,8 +9,11 @@ import { extendHandle, FakeAwsError, startFakeService, type FakeRequest, type Fa
 import type { FaultError } from "../core/faults.js";
 import { verifySigV4 } from "../core/sigv4.js";
 import { claimedAccessKeyId } from "../core/sigv4-parse.js";
-import type { FakeContext } from "../fake-aws.js";
+import type { FakeContext } from "../core/context.js";
 import { callerUserId, checkLifetime, issueRoleCredentials, type IssuedRoleCredentials } from "./identity.js";
+import { AccountRateLimiter, type FakeStsRateLimit } from "./rate-limit.js";
+import { FakeRoleRegistry, type FakeRoleSettings } from "./roles.js";
+import { checkSessionParams, checkSessionSemantics, readSessionParams } from "./session-params.js";
 import { ConstraintViolations, readRoleParams, validateRoleRequest, type RoleRequest } from "./validate.js";
 import { checkWebIdentityToken } from "./web-identity.js";
 import { renderError, renderResult, type XmlValue } from "./xml.js";
@@ -31,6 +34,10 @@ export interface FakeStsOptions {
    * `sts.us-east-1.amazonaws.com` from a test CA, to prove which hostname a client asks for via SNI/Host).
    */
   tls?: { key: string; cert: string };
+  /** Roles with their trust and session settings (same as `registerRole` for each). */
+  roles?: readonly FakeRoleSettings[];
+  /** STS's request-rate quota per account (same as `setRateLimit`). Default: none. */
+  rateLimit?: FakeStsRateLimit;
 }
 
 /** Credentials the fake STS issued (no secrets: look them up in the shared store if a test needs them). */
@@ -45,6 +52,16 @@ export interface IssuedStsCredentials {
   readonly assumedRoleArn: string;
   /** Epoch ms when they were issued. */
   readonly issuedAt: number;
+  /** AssumeRole: the ARN of the credentials that signed the call. */
+  readonly callerArn?: string;
+  /** AssumeRole: the ExternalId sent. */
+  readonly externalId?: string;
+  /** The DurationSeconds sent. */
+  readonly durationSeconds?: number;
+  /** AssumeRole: the session tags sent. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** AssumeRole: the SourceIdentity sent. */
+  readonly sourceIdentity?: string;
 }
 
 /** The fake STS as tests see it. */
@@ -55,6 +72,20 @@ export interface FakeStsHandle extends FakeServiceHandle {
   readonly credentialLifetimeSeconds: number;
   /** Changes the lifetime of credentials issued from now on. */
   setCredentialLifetime(seconds: number): void;
+  /**
+   * Registers a role's trust policy and maximum session duration: AssumeRole from a principal it does not
+   * trust, or without its ExternalId, is `AccessDenied`; a `DurationSeconds` over its maximum (or over 3600
+   * when the caller is itself a role session) is `ValidationError` — each in STS's words. Registering the same
+   * ARN again replaces its settings.
+   */
+  registerRole(settings: FakeRoleSettings): void;
+  /**
+   * Sets (or, with `undefined`, removes) STS's request-rate quota: AssumeRole and GetCallerIdentity of one
+   * account share a token bucket; a call over the rate gets `Throttling` ("Rate exceeded", HTTP 400).
+   */
+  setRateLimit(limit: FakeStsRateLimit | undefined): void;
+  /** Calls answered with `Throttling` by the rate limit so far. */
+  readonly throttled: number;
 }
 
 type Params = URLSearchParams;
@@ -99,9 +130,13 @@ function roleDetails(params: Params): Record<string, unknown> {
 export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {}): Promise<FakeStsHandle & { close(): Promise<void> }> {
   let lifetimeSeconds = checkLifetime(options.credentialLifetimeSeconds ?? 3600);
   const issued: IssuedStsCredentials[] = [];
+  const roles = new FakeRoleRegistry();
+  for (const role of options.roles ?? []) roles.register(role);
+  const limiter = new AccountRateLimiter();
+  limiter.set(options.rateLimit);
 
   /** Issues credentials for a validated role request and records them. */
-  function issueFor(action: IssuedStsCredentials["action"], req: RoleRequest): IssuedRoleCredentials {
+  function issueFor(action: IssuedStsCredentials["action"], req: RoleRequest, extra: Partial<IssuedStsCredentials> = {}): IssuedRoleCredentials {
     // The configured lifetime plays the role's MaxSessionDuration; DurationSeconds may only shorten it.
     const seconds = Math.min(lifetimeSeconds, req.durationSeconds ?? 3600);
     const out = issueRoleCredentials(ctx, { role: req.role, sessionName: req.sessionName, lifetimeSeconds: seconds, issuer: "sts" });
@@ -113,6 +148,8 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
       roleSessionName: req.sessionName,
       assumedRoleArn: out.identity.arn,
       issuedAt: ctx.now(),
+      ...(req.durationSeconds !== undefined && { durationSeconds: req.durationSeconds }),
+      ...extra,
     });
     return out;
   }
@@ -155,12 +192,31 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
     },
     AssumeRole: {
       signed: true,
-      details: (params) => ({ ...roleDetails(params), externalId: params.get("ExternalId") ?? undefined }),
-      run(params) {
+      details: (params) => {
+        const session = readSessionParams(params);
+        return {
+          ...roleDetails(params),
+          externalId: params.get("ExternalId") ?? undefined,
+          tags: session.tags.length > 0 ? Object.fromEntries(session.tags.map((t) => [t.key, t.value])) : undefined,
+          transitiveTagKeys: session.transitiveTagKeys.length > 0 ? session.transitiveTagKeys : undefined,
+          sourceIdentity: session.sourceIdentity,
+        };
+      },
+      run(params, _request, caller) {
         const violations = new ConstraintViolations();
-        violations.check("externalId", params.get("ExternalId") ?? undefined, { min: 2, max: 1224, pattern: /[\w+=,.@:/-]*/ });
+        const externalId = params.get("ExternalId") ?? undefined;
+        violations.check("externalId", externalId, { min: 2, max: 1224, pattern: /[\w+=,.@:/-]*/ });
+        const session = readSessionParams(params);
+        checkSessionParams(session, violations);
         const req = validateRoleRequest(readRoleParams(params), violations);
-        const out = issueFor("AssumeRole", req);
+        checkSessionSemantics(session);
+        roles.check({ roleArn: req.roleArn, caller: caller!, externalId, durationSeconds: req.durationSeconds });
+        const out = issueFor("AssumeRole", req, {
+          callerArn: caller!.arn,
+          ...(externalId !== undefined && { externalId }),
+          ...(session.tags.length > 0 && { tags: Object.fromEntries(session.tags.map((t) => [t.key, t.value])) }),
+          ...(session.sourceIdentity !== undefined && { sourceIdentity: session.sourceIdentity }),
+        });
         return {
           Credentials: credentialsXml(out),
           AssumedRoleUser: { AssumedRoleId: out.identity.assumedRoleId, Arn: out.identity.arn },
@@ -204,6 +260,7 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
               throw new FakeAwsError(400, "InvalidAction", `Could not find operation ${action} for version ${version}`);
             }
             const caller = spec.signed ? verifySigV4(request, ctx.store, { service: "sts", region: ctx.region }) : undefined;
+            if (caller !== undefined) limiter.take(caller.account, ctx.now());
             const requestId = randomUUID();
             return xmlReply(200, renderResult(action, spec.run(params, request, caller), requestId), requestId);
           },
@@ -237,6 +294,15 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
     },
     setCredentialLifetime(seconds) {
       lifetimeSeconds = checkLifetime(seconds);
+    },
+    registerRole(settings) {
+      roles.register(settings);
+    },
+    setRateLimit(limit) {
+      limiter.set(limit);
+    },
+    get throttled() {
+      return limiter.throttled;
     },
   });
 }

@@ -54,7 +54,7 @@ export class ConstraintViolations {
     if (rules.max !== undefined && value.length > rules.max) {
       this.#messages.push(`${quoted} at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${rules.max}`);
     }
-    if (rules.pattern !== undefined && !new RegExp(`^(?:${rules.pattern.source})$`).test(value)) {
+    if (rules.pattern !== undefined && !new RegExp(`^(?:${rules.pattern.source})$`, rules.pattern.flags).test(value)) {
       this.#messages.push(`${quoted} at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${rules.pattern.source}`);
     }
   }

@@ -1,0 +1,380 @@
+/**
+ * `createAssumeRoleCache`: many roles (one per tenant) on one STS transport, one scheduler and one rate
+ * budget. The decisions are pure functions (`entry.ts`, `token-bucket.ts`, `negative.ts`); this file is
+ * the shell that holds the entries and runs the fetches.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { backoffDelay } from "../refresh/backoff.js";
+import { RefresherStoppedError } from "../refresh/errors.js";
+import { planNextRefresh } from "../refresh/schedule.js";
+import { markForSdk, type SdkProviderMarks } from "../refresh/sdk-marking.js";
+import { silentLogger } from "../shared/logger.js";
+import type { SafeCredentials } from "../shared/safe-credentials.js";
+import { resolveAssumeRoleRequest, resolveAssumeRoleTransport } from "../sources/assume-role-config.js";
+import { describeAssumeRole } from "../sources/assume-role-describe.js";
+import { clampMessage, fetchAssumedRole } from "../sources/assume-role-fetch.js";
+import type { AssumeRoleDescription } from "../sources/assume-role-options.js";
+import { resolveEnv } from "../sources/env.js";
+import { credentialsError } from "../sources/errors.js";
+import { parseRoleArn } from "../sources/role-arn.js";
+import { attributedSessionName } from "../sources/session-name.js";
+import { classifyStsFailure, DEFAULT_RETRY_POLICY } from "../sts/retry.js";
+import { createStsTransport } from "../sts/transport.js";
+import { hasValidCredentials, idle, newEntry, nextWake, refreshDue, serveDecision, type RoleEntry, type RoleEntryState } from "./entry.js";
+import { roleCacheKey } from "./key.js";
+import { isThrottling, negativeCode } from "./negative.js";
+import { OneTimer } from "./one-timer.js";
+import { resolveRoleCacheOptions, type AssumeRoleCacheOptions, type CachedRoleSpec } from "./options.js";
+import { RateBudget, type Priority } from "./rate-budget.js";
+import { entryStatus, type AssumeRoleCacheStatus, type RoleCacheCounters } from "./status.js";
+
+/** A cached role's provider: hand it to any SDK v3 client as `credentials`. */
+export type CachedRoleProvider = AwsCredentialIdentityProvider &
+  SdkProviderMarks & {
+    /** The role, the session parameters and the entry's state, without secrets. */
+    describe(): AssumeRoleDescription & { state: RoleEntryState };
+  };
+
+/** What `describe()` of a cache shows: its settings. */
+export interface AssumeRoleCacheDescription {
+  region: string;
+  endpoint?: string;
+  serviceName: string;
+  maxEntries: number;
+  idleTtlMs: number;
+  negativeTtlMs: number;
+  stsRequestsPerSecond: number;
+  stsBurst: number;
+}
+
+export interface AssumeRoleCache {
+  /**
+   * The provider of one role. The same role spec (same key: role ARN, ExternalId, session name, duration,
+   * policy, tags, source identity) gives the same provider object while its entry lives. Throws at once
+   * (RangeError naming STS's limit) when the spec is invalid.
+   */
+  provider(role: CachedRoleSpec): CachedRoleProvider;
+  /** Counters, the rate budget and (unless `{ entries: false }`) each entry's state. No secrets. */
+  status(options?: { entries?: boolean }): AssumeRoleCacheStatus;
+  describe(): AssumeRoleCacheDescription;
+  /**
+   * Forgets the credentials, cached refusal and backoff of one role (or of all): the next call asks STS.
+   * Returns whether an entry was found.
+   */
+  invalidate(role?: CachedRoleSpec): boolean;
+  /** Stops the scheduler, drops every entry, closes the STS client; later calls fail with `RefresherStoppedError`. */
+  stop(): void;
+  [Symbol.dispose](): void;
+}
+
+const WHO = "createAssumeRoleCache";
+/** Throttled attempts of one fetch before its caller sees the Throttling (each waits for the budget first). */
+const MAX_THROTTLED_ATTEMPTS = 8;
+/** Hits closer together than this do not move an entry in the LRU order (saves a Map delete/set per call). */
+const LRU_TOUCH_MS = 1_000;
+
+/**
+ * Serves temporary credentials for many roles, typically one per tenant of a SaaS service (cross-account,
+ * with an ExternalId each):
+ * - the same provider object for the same role, and one AssumeRole however many callers ask at once;
+ * - roles in use are refreshed ahead of expiry (the refresher's jittered schedule) by one scheduler for
+ *   the whole cache, never a timer per entry; idle ones are evicted, and the least recently used past
+ *   `maxEntries`;
+ * - every STS call waits for one token bucket (`stsRequestsPerSecond`), callers without credentials ahead
+ *   of background refreshes; `Throttling` halves the rate and pauses, then the rate grows back;
+ * - while a role's refresh fails, its callers keep the valid credentials (stale-while-failing);
+ * - AccessDenied (how STS answers a wrong ExternalId too), ValidationError and policy errors are cached for
+ *   `negativeTtlMs` with an explanation of what to check, so a broken tenant cannot burn the budget.
+ *
+ * @example
+ * ```ts
+ * import { S3Client } from "@aws-sdk/client-s3";
+ * import { createAssumeRoleCache, createRefresher, fromEnvGatedChain } from "awscreds";
+ *
+ * const roles = createAssumeRoleCache({ source: createRefresher(fromEnvGatedChain()), serviceName: "billing-api" });
+ * const s3ForTenant = (t: { roleArn: string; externalId: string; id: string }) =>
+ *   new S3Client({ credentials: roles.provider({ roleArn: t.roleArn, externalId: t.externalId, tenant: t.id }) });
+ * ```
+ */
+export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRoleCache {
+  const env = resolveEnv(options.env);
+  const settings = resolveRoleCacheOptions(options, env);
+  const logger = options.logger ?? silentLogger;
+  const transport = createStsTransport({ ...resolveAssumeRoleTransport(options, env, WHO), logger, label: "Assume role" });
+  const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const random = settings.random;
+  const now = (): number => Date.now();
+  const budget = new RateBudget(settings.bucket, now, random);
+  const entries = new Map<string, RoleEntry>();
+  const providers = new WeakMap<RoleEntry, CachedRoleProvider>();
+  const touchedAt = new WeakMap<RoleEntry, number>();
+  const counters: RoleCacheCounters = { hits: 0, misses: 0, coalesced: 0, negativeHits: 0, backoffHits: 0, evictions: 0, stsCalls: 0, throttled: 0, failures: 0 };
+  const clampsLogged = new Set<string>();
+  let stopped = false;
+  let lastThrottleLogAt = -Infinity;
+
+  const timer = new OneTimer(tick, now, 100);
+
+  function stoppedError(e?: RoleEntry): RefresherStoppedError {
+    const held = e?.expiresAt === undefined ? undefined : new Date(e.expiresAt);
+    return new RefresherStoppedError(`${WHO} (role cache)`, held);
+  }
+
+  /** One fetch for `entry`: every STS attempt waits for the budget; Throttling shrinks it and tries again. */
+  async function fetchThroughBudget(entry: RoleEntry, priority: Priority): Promise<SafeCredentials> {
+    let throttled = 0;
+    for (let attempt = 1; ; attempt++) {
+      await budget.acquire(priority);
+      if (stopped) throw stoppedError(entry);
+      try {
+        const credentials = await fetchAssumedRole({
+          transport,
+          request: entry.request,
+          source: options.source,
+          logger,
+          retryable: () => false, // Every retry goes through the budget, here.
+          onRoleChaining(chaining, clampedFrom) {
+            counters.stsCalls += 1;
+            entry.roleChaining = chaining;
+            if (clampedFrom !== undefined && !clampsLogged.has(entry.key)) {
+              clampsLogged.add(entry.key);
+              logger.warn(clampMessage(entry.request.role.arn, clampedFrom));
+            }
+          },
+        });
+        budget.accepted();
+        return credentials;
+      } catch (error) {
+        if (isThrottling(error)) {
+          counters.throttled += 1;
+          budget.throttled();
+          throttled += 1;
+          if (Date.now() - lastThrottleLogAt > 10_000) {
+            lastThrottleLogAt = Date.now();
+            const rate = budget.status();
+            logger.warn(`awscreds: STS throttled AssumeRole; the role cache slows to ${rate.currentPerSecond}/s (of ${rate.targetPerSecond}/s) and pauses${rate.pausedUntil ? ` until ${rate.pausedUntil.toISOString()}` : ""}`);
+          }
+          if (throttled < MAX_THROTTLED_ATTEMPTS && !stopped) continue;
+          throw error;
+        }
+        const kind = classifyStsFailure((error as { cause?: unknown }).cause);
+        if (kind === "fatal" || kind === "invalid-token" || attempt >= retry.maxAttempts || stopped) throw error;
+        await sleep(Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)) * random(), undefined, { ref: false });
+      }
+    }
+  }
+
+  function stored(entry: RoleEntry, credentials: SafeCredentials): void {
+    const t = now();
+    entry.credentials = credentials;
+    entry.expiresAt = credentials.expiration?.getTime();
+    entry.lastRefreshAt = t;
+    entry.usedSinceRefresh = false;
+    entry.failures = 0;
+    entry.retryAt = undefined;
+    entry.negativeUntil = undefined;
+    entry.nextRefreshAt = planNextRefresh(entry.expiresAt, t, settings.schedule, random);
+    timer.arm(nextWake(entry, settings.idleTtlMs));
+  }
+
+  function failed(entry: RoleEntry, error: unknown): Error {
+    const t = now();
+    counters.failures += 1;
+    entry.lastErrorAt = t;
+    const code = negativeCode(error);
+    if (code !== undefined && settings.negativeTtlMs > 0) {
+      entry.negativeUntil = t + settings.negativeTtlMs;
+      const until = new Date(entry.negativeUntil).toISOString();
+      const message =
+        `${(error as Error).message} This refusal is cached until ${until} (negativeTtlMs ${settings.negativeTtlMs} ms): ` +
+        "calls for this role get it without asking STS again; cache.invalidate(role) asks again at once.";
+      entry.lastError = credentialsError(message, { tryNextLink: false, logger, cause: (error as { cause?: unknown }).cause });
+      logger.warn(`awscreds: ${message}`);
+    } else {
+      entry.failures += 1;
+      entry.retryAt = t + backoffDelay(entry.failures, settings.backoff, random);
+      entry.lastError = error instanceof Error ? error : new Error(String(error));
+      if (hasValidCredentials(entry, t)) {
+        entry.nextRefreshAt = entry.retryAt;
+        logger.warn(`awscreds: refreshing ${entry.request.role.arn} failed; serving its credentials until ${new Date(entry.expiresAt ?? t).toISOString()} and retrying at ${new Date(entry.retryAt).toISOString()}: ${entry.lastError.message}`);
+      }
+    }
+    timer.arm(nextWake(entry, settings.idleTtlMs));
+    return entry.lastError;
+  }
+
+  function start(entry: RoleEntry, priority: Priority): Promise<SafeCredentials> {
+    const generation = entry.generation;
+    const current = (entry.inFlight = fetchThroughBudget(entry, priority)
+      .then(
+        (credentials) => {
+          if (generation === entry.generation && !entry.evicted) stored(entry, credentials);
+          return credentials;
+        },
+        (error: unknown) => {
+          if (generation !== entry.generation || entry.evicted || stopped) throw error;
+          throw failed(entry, error);
+        },
+      )
+      .finally(() => {
+        if (entry.inFlight === current) entry.inFlight = undefined;
+      }));
+    return current;
+  }
+
+  /** The scheduler's tick: refresh what is due and in use, evict what is idle, sleep until the next thing. */
+  function tick(): void {
+    if (stopped) return;
+    const t = now();
+    let next = Infinity;
+    for (const entry of entries.values()) {
+      if (idle(entry, t, settings.idleTtlMs)) {
+        evict(entry);
+        continue;
+      }
+      if (refreshDue(entry, t)) {
+        start(entry, "background").catch(() => undefined); // Recorded on the entry; callers keep valid credentials.
+        continue;
+      }
+      next = Math.min(next, nextWake(entry, settings.idleTtlMs));
+    }
+    timer.arm(next);
+  }
+
+  function evict(entry: RoleEntry): void {
+    if (entries.get(entry.key) === entry) entries.delete(entry.key);
+    entry.evicted = true;
+    entry.credentials = undefined;
+    entry.expiresAt = undefined;
+    counters.evictions += 1;
+  }
+
+  function insert(entry: RoleEntry): void {
+    entries.set(entry.key, entry);
+    if (entries.size <= settings.maxEntries) return;
+    for (const oldest of entries.values()) {
+      if (entries.size <= settings.maxEntries) break;
+      if (oldest !== entry && oldest.inFlight === undefined) evict(oldest);
+    }
+  }
+
+  function makeProvider(entry: RoleEntry): CachedRoleProvider {
+    const provider = markForSdk(async (): Promise<AwsCredentialIdentity> => {
+      if (stopped) throw stoppedError(entry);
+      if (entry.evicted) {
+        const current = entries.get(entry.key);
+        if (current !== undefined && current !== entry) return providers.get(current)!();
+        // An evicted role asked for again: back in, as new.
+        Object.assign(entry, newEntry(entry.key, entry.request, now()), { generation: entry.generation + 1 });
+        insert(entry);
+      }
+      const t = now();
+      entry.lastUsedAt = t;
+      if ((touchedAt.get(entry) ?? -Infinity) + LRU_TOUCH_MS <= t) {
+        touchedAt.set(entry, t);
+        entries.delete(entry.key);
+        entries.set(entry.key, entry);
+      }
+      if (!entry.usedSinceRefresh) {
+        entry.usedSinceRefresh = true;
+        if (entry.nextRefreshAt !== undefined) timer.arm(Math.max(entry.nextRefreshAt, entry.retryAt ?? 0));
+      }
+      switch (serveDecision(entry, t)) {
+        case "hit":
+          counters.hits += 1;
+          return entry.credentials!;
+        case "negative":
+          counters.negativeHits += 1;
+          throw entry.lastError!;
+        case "coalesced":
+          counters.coalesced += 1;
+          return entry.inFlight!;
+        case "backoff":
+          counters.backoffHits += 1;
+          throw entry.lastError!;
+        case "miss":
+          counters.misses += 1;
+          return start(entry, "demand");
+      }
+    }) as unknown as CachedRoleProvider;
+    provider.describe = () => ({ ...describeAssumeRole(entry.request, transport, entry.roleChaining), state: entryStateOf(entry) });
+    return provider;
+  }
+
+  const entryStateOf = (entry: RoleEntry): RoleEntryState => entryStatus(entry, now()).state;
+
+  function sessionNameFor(role: CachedRoleSpec): string {
+    if (role.roleSessionName !== undefined) return role.roleSessionName;
+    const tenant = role.tenant ?? parseRoleArn(role.roleArn)?.accountId ?? "tenant";
+    return attributedSessionName(settings.serviceName, tenant);
+  }
+
+  function lookup(role: CachedRoleSpec): RoleEntry | undefined {
+    if (typeof role !== "object" || role === null) throw new TypeError(`${WHO}: provider() takes an object with roleArn`);
+    return entries.get(roleCacheKey(role, sessionNameFor(role)));
+  }
+
+  function stop(): void {
+    if (stopped) return;
+    stopped = true;
+    timer.stop();
+    budget.stop(stoppedError());
+    for (const entry of entries.values()) {
+      entry.evicted = true;
+      entry.credentials = undefined;
+    }
+    entries.clear();
+    transport.destroy();
+  }
+
+  return {
+    provider(role) {
+      if (stopped) throw stoppedError();
+      const found = lookup(role);
+      if (found) return providers.get(found)!;
+      const name = sessionNameFor(role);
+      const request = resolveAssumeRoleRequest({ ...role, roleSessionName: name }, () => name, `${WHO}: provider()`);
+      const entry = newEntry(roleCacheKey(role, name), request, now());
+      providers.set(entry, makeProvider(entry));
+      insert(entry);
+      return providers.get(entry)!;
+    },
+    status(statusOptions) {
+      const t = now();
+      const status: AssumeRoleCacheStatus = { size: entries.size, maxEntries: settings.maxEntries, ...counters, rate: budget.status(), stopped };
+      if (statusOptions?.entries !== false) status.entries = [...entries.values()].map((e) => entryStatus(e, t));
+      return status;
+    },
+    describe() {
+      const d: AssumeRoleCacheDescription = {
+        region: transport.region,
+        serviceName: settings.serviceName,
+        maxEntries: settings.maxEntries,
+        idleTtlMs: settings.idleTtlMs,
+        negativeTtlMs: settings.negativeTtlMs,
+        stsRequestsPerSecond: settings.bucket.targetRate,
+        stsBurst: settings.bucket.burst,
+      };
+      const endpoint = transport.endpoint();
+      if (endpoint !== undefined) d.endpoint = endpoint;
+      return d;
+    },
+    invalidate(role) {
+      const targets = role === undefined ? [...entries.values()] : [lookup(role)].filter((e): e is RoleEntry => e !== undefined);
+      for (const entry of targets) {
+        entry.generation += 1;
+        entry.credentials = undefined;
+        entry.expiresAt = undefined;
+        entry.nextRefreshAt = undefined;
+        entry.negativeUntil = undefined;
+        entry.retryAt = undefined;
+        entry.failures = 0;
+        entry.inFlight = undefined;
+      }
+      return targets.length > 0;
+    },
+    stop,
+    [Symbol.dispose]: stop,
+  };
+}

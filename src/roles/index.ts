@@ -1,0 +1,10 @@
+/**
+ * Many roles at once: the assume-role cache.
+ */
+export { createAssumeRoleCache } from "./cache.js";
+export type { AssumeRoleCache, AssumeRoleCacheDescription, CachedRoleProvider } from "./cache.js";
+export { DEFAULT_ROLE_CACHE_OPTIONS, STS_REQUESTS_PER_SECOND_QUOTA } from "./options.js";
+export type { AssumeRoleCacheOptions, CachedRoleSpec } from "./options.js";
+export type { AssumeRoleCacheStatus, RoleCacheCounters, RoleEntryStatus } from "./status.js";
+export type { RoleEntryState } from "./entry.js";
+export type { RateBudgetStatus } from "./rate-budget.js";

@@ -1,0 +1,75 @@
+/**
+ * What `status()` of a role cache reports: counters, the rate budget, and each entry's state. Plain data,
+ * JSON-safe, no secrets (no key, token or session; the ExternalId is an identifier, not a secret).
+ */
+import type { ErrorSummary } from "../refresh/errors.js";
+import { summarizeError } from "../refresh/errors.js";
+import { entryState, type RoleEntry, type RoleEntryState } from "./entry.js";
+import type { RateBudgetStatus } from "./rate-budget.js";
+
+export interface RoleEntryStatus {
+  roleArn: string;
+  externalId?: string;
+  roleSessionName: string;
+  state: RoleEntryState;
+  expiration?: Date;
+  lastUsedAt: Date;
+  lastRefreshAt?: Date;
+  nextRefreshAt?: Date;
+  /** Failed attempts since the last success. */
+  failures: number;
+  lastError?: ErrorSummary;
+  /** Until when a refusal is answered from the cache. */
+  negativeUntil?: Date;
+  roleChaining?: boolean;
+}
+
+export interface RoleCacheCounters {
+  /** Calls answered from cached credentials. */
+  hits: number;
+  /** Calls that started a fetch. */
+  misses: number;
+  /** Calls that joined a fetch already running. */
+  coalesced: number;
+  /** Calls answered with a cached refusal. */
+  negativeHits: number;
+  /** Calls answered with the last error during an entry's backoff (no STS call). */
+  backoffHits: number;
+  /** Entries dropped (idle, or least recently used past maxEntries). */
+  evictions: number;
+  /** AssumeRole calls sent to STS. */
+  stsCalls: number;
+  /** Of those, answered with Throttling. */
+  throttled: number;
+  /** Failed fetches (after retries), refusals included. */
+  failures: number;
+}
+
+export interface AssumeRoleCacheStatus extends RoleCacheCounters {
+  size: number;
+  maxEntries: number;
+  rate: RateBudgetStatus;
+  stopped: boolean;
+  /** Per entry, most recently used last. Left out with `status({ entries: false })`. */
+  entries?: RoleEntryStatus[];
+}
+
+const date = (ms: number | undefined): Date | undefined => (ms === undefined ? undefined : new Date(ms));
+
+export function entryStatus(e: RoleEntry, now: number): RoleEntryStatus {
+  const s: RoleEntryStatus = {
+    roleArn: e.request.role.arn,
+    roleSessionName: e.request.roleSessionName,
+    state: entryState(e, now),
+    lastUsedAt: new Date(e.lastUsedAt),
+    failures: e.failures,
+  };
+  if (e.request.externalId !== undefined) s.externalId = e.request.externalId;
+  if (e.expiresAt !== undefined) s.expiration = new Date(e.expiresAt);
+  if (e.lastRefreshAt !== undefined) s.lastRefreshAt = date(e.lastRefreshAt)!;
+  if (e.nextRefreshAt !== undefined && e.usedSinceRefresh && e.inFlight === undefined) s.nextRefreshAt = date(e.nextRefreshAt)!;
+  if (e.lastError !== undefined) s.lastError = summarizeError(e.lastError, e.credentials);
+  if (e.negativeUntil !== undefined && now < e.negativeUntil) s.negativeUntil = date(e.negativeUntil)!;
+  if (e.roleChaining !== undefined) s.roleChaining = e.roleChaining;
+  return s;
+}

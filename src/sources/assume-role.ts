@@ -1,0 +1,85 @@
+/**
+ * `fromRegionalAssumeRole`: AssumeRole (cross-account, with an ExternalId) on the regional STS transport
+ * web identity uses, signed with any source provider.
+ */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { silentLogger } from "../shared/logger.js";
+import { createStsTransport } from "../sts/transport.js";
+import { resolveAssumeRoleRequest, resolveAssumeRoleTransport } from "./assume-role-config.js";
+import { describeAssumeRole } from "./assume-role-describe.js";
+import { clampMessage, fetchAssumedRole } from "./assume-role-fetch.js";
+import type { RegionalAssumeRoleOptions, RegionalAssumeRoleProvider } from "./assume-role-options.js";
+import { resolveEnv } from "./env.js";
+import { defaultSessionName } from "./session-name.js";
+
+export type { AssumeRoleDescription, AssumeRoleSpec, AssumeRoleTransportOptions, RegionalAssumeRoleOptions, RegionalAssumeRoleProvider } from "./assume-role-options.js";
+
+const WHO = "fromRegionalAssumeRole";
+
+/**
+ * Credentials from STS AssumeRole, always against `https://sts.<region>.<partition DNS suffix>` (or the
+ * given endpoint), signed with `source`. Every input is checked against STS's limits here, at
+ * construction, and a bad one throws naming the limit. One STS client (keep-alive, short timeouts) is
+ * built on first use; throttling, 5xx and network failures are retried with backoff, AccessDenied and
+ * ValidationError never, and their errors say what to check in the trust policy.
+ *
+ * When the source credentials are themselves a role session (role chaining), STS allows at most 3600 s:
+ * a longer `durationSeconds` is sent as 3600 and the log says so once.
+ *
+ * The provider fetches on every call: put it behind `createRefresher` (one role) or use
+ * `createAssumeRoleCache` (many roles).
+ *
+ * @example
+ * ```ts
+ * import { S3Client } from "@aws-sdk/client-s3";
+ * import { createRefresher, fromEnvGatedChain, fromRegionalAssumeRole } from "awscreds";
+ *
+ * const own = createRefresher(fromEnvGatedChain());
+ * const customer = createRefresher(
+ *   fromRegionalAssumeRole({ roleArn: "arn:aws:iam::210987654321:role/saas-access", externalId: "acme-7f3k9", source: own }),
+ * );
+ * const s3 = new S3Client({ credentials: customer });
+ * ```
+ */
+export function fromRegionalAssumeRole(options: RegionalAssumeRoleOptions): RegionalAssumeRoleProvider {
+  if (typeof options !== "object" || options === null) throw new TypeError(`${WHO}: options must be an object with roleArn and source`);
+  if (typeof options.source !== "function") throw new TypeError(`${WHO}: source must be a credential provider (the credentials that sign AssumeRole)`);
+  const logger = options.logger ?? silentLogger;
+  const env = resolveEnv(options.env);
+  const request = resolveAssumeRoleRequest(
+    options,
+    () => defaultSessionName({ hostname: safeHostname(), random: randomBytes(4).readUInt32BE(0).toString(36).padStart(6, "0").slice(-6) }),
+    WHO,
+  );
+  const transport = createStsTransport({ ...resolveAssumeRoleTransport(options, env, WHO), logger, label: "Assume role" });
+  let roleChaining: boolean | undefined;
+  let clampLogged = false;
+
+  const provider = (() =>
+    fetchAssumedRole({
+      transport,
+      request,
+      source: options.source,
+      logger,
+      onRoleChaining(chaining, clampedFrom) {
+        roleChaining = chaining;
+        if (clampedFrom !== undefined && !clampLogged) {
+          clampLogged = true;
+          logger.warn(clampMessage(request.role.arn, clampedFrom));
+        }
+      },
+    })) as unknown as RegionalAssumeRoleProvider;
+  provider.describe = () => describeAssumeRole(request, transport, roleChaining);
+  provider.destroy = (): void => transport.destroy();
+  provider[Symbol.dispose] = provider.destroy;
+  return provider;
+}
+
+function safeHostname(): string | undefined {
+  try {
+    return hostname();
+  } catch {
+    return undefined;
+  }
+}
