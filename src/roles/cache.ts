@@ -12,7 +12,7 @@ import { markForSdk, type SdkProviderMarks } from "../refresh/sdk-marking.js";
 import { silentLogger } from "../shared/logger.js";
 import type { SafeCredentials } from "../shared/safe-credentials.js";
 import { resolveAssumeRoleRequest, resolveAssumeRoleTransport } from "../sources/assume-role-config.js";
-import { describeAssumeRole } from "../sources/assume-role-describe.js";
+import { describeAssumeRole, failoverDescription } from "../sources/assume-role-describe.js";
 import { clampMessage, fetchAssumedRole } from "../sources/assume-role-fetch.js";
 import type { AssumeRoleDescription } from "../sources/assume-role-options.js";
 import { resolveEnv } from "../sources/env.js";
@@ -20,6 +20,7 @@ import { credentialsError } from "../sources/errors.js";
 import { parseRoleArn } from "../sources/role-arn.js";
 import { attributedSessionName } from "../sources/session-name.js";
 import { classifyStsFailure, DEFAULT_RETRY_POLICY } from "../sts/retry.js";
+import type { StsEndpointStatus } from "../sts/failover.js";
 import { createStsTransport } from "../sts/transport.js";
 import { hasValidCredentials, idle, newEntry, nextWake, refreshDue, serveDecision, type RoleEntry, type RoleEntryState } from "./entry.js";
 import { roleCacheKey } from "./key.js";
@@ -39,7 +40,14 @@ export type CachedRoleProvider = AwsCredentialIdentityProvider &
 /** What `describe()` of a cache shows: its settings. */
 export interface AssumeRoleCacheDescription {
   region: string;
+  /** The STS endpoint in use (the primary's, or the failover endpoint that answered last). */
   endpoint?: string;
+  /** Failover regions, in order (empty: no failover). */
+  failoverRegions: string[];
+  /** Whether a failover region is serving the calls now. */
+  failedOver: boolean;
+  /** Each regional endpoint (primary first) and the state of its circuit breaker. */
+  endpoints: StsEndpointStatus[];
   serviceName: string;
   maxEntries: number;
   idleTtlMs: number;
@@ -342,13 +350,14 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     },
     status(statusOptions) {
       const t = now();
-      const status: AssumeRoleCacheStatus = { size: entries.size, maxEntries: settings.maxEntries, ...counters, rate: budget.status(), stopped };
+      const status: AssumeRoleCacheStatus = { size: entries.size, maxEntries: settings.maxEntries, ...counters, rate: budget.status(), sts: transport.status(), stopped };
       if (statusOptions?.entries !== false) status.entries = [...entries.values()].map((e) => entryStatus(e, t));
       return status;
     },
     describe() {
       const d: AssumeRoleCacheDescription = {
         region: transport.region,
+        ...failoverDescription(transport),
         serviceName: settings.serviceName,
         maxEntries: settings.maxEntries,
         idleTtlMs: settings.idleTtlMs,

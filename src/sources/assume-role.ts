@@ -71,6 +71,7 @@ export function fromRegionalAssumeRole(options: RegionalAssumeRoleOptions): Regi
       },
     })) as unknown as RegionalAssumeRoleProvider;
   provider.describe = () => describeAssumeRole(request, transport, roleChaining);
+  provider.stsStatus = () => transport.status();
   provider.destroy = (): void => transport.destroy();
   provider[Symbol.dispose] = provider.destroy;
   return provider;

@@ -65,7 +65,7 @@ export function fromRegionalWebIdentity(options: RegionalWebIdentityOptions = {}
   });
   const ignoredEndpointVar = options.endpoint === undefined && readVar(env, "AWS_ENDPOINT_URL_STS") !== undefined;
   // Checked now, so a wrong list fails at startup, not in the outage it is meant for.
-  const failover: ResolvedFailover | undefined = resolved.ok ? resolveFailover(options, env, resolved.config.region, "Web identity") : undefined;
+  const failover: ResolvedFailover | undefined = resolved.ok ? resolveFailover(options, env, resolved.config.region, "awscreds: Web identity") : undefined;
   let transport: StsTransport | undefined;
 
   function stsFor(config: WebIdentityConfig): StsTransport {

@@ -35,13 +35,14 @@ function partitionsNow(): PartitionLookup | undefined {
 }
 
 /**
- * Resolves and checks the failover settings of a provider whose primary region is `primary`. Throws an
- * `Error` that names the setting and says what to do. The partition table is loaded only when there are
+ * Resolves and checks the failover settings of a provider whose primary region is `primary`. Throws a
+ * `TypeError` (`RangeError` for the cool-down) that starts with `prefix`, names the setting and says what
+ * to do. The partition table is loaded only when there are
  * failover regions, so a service without failover pays nothing for it at startup.
  *
  * @example
  * ```ts
- * resolveFailover({ failoverRegions: ["eu-central-1"] }, process.env, "eu-west-1", "Web identity");
+ * resolveFailover({ failoverRegions: ["eu-central-1"] }, process.env, "eu-west-1", "awscreds: Web identity");
  * // { regions: ["eu-central-1"], customEndpoints: [undefined], cooldownMs: 30000, from: "the failoverRegions option", partitionCheckPending: false }
  * ```
  */
@@ -49,24 +50,29 @@ export function resolveFailover(
   options: StsFailoverOptions & { endpoint?: StsEndpointOption; allowInsecureEndpoint?: boolean },
   env: EnvVars,
   primary: string,
-  label: string,
+  prefix: string,
 ): ResolvedFailover {
-  const cooldownMs = failoverCooldown(options);
+  let cooldownMs: number;
+  try {
+    cooldownMs = failoverCooldown(options);
+  } catch (error) {
+    throw new RangeError(`${prefix}: ${(error as Error).message}`);
+  }
   const regions = resolveFailoverRegions({ option: options.failoverRegions, env, primary });
-  if (!regions.ok) throw new Error(`awscreds: ${label}: ${regions.problem}.`);
+  if (!regions.ok) throw new TypeError(`${prefix}: ${regions.problem}.`);
   // A URL is the primary's only (checked with the rest of its configuration); a function is asked per failover region here.
   const custom =
     typeof options.endpoint === "function"
       ? customEndpoints(options.endpoint, regions.regions, { allowInsecureEndpoint: options.allowInsecureEndpoint })
       : { ok: true as const, custom: regions.regions.map(() => undefined) };
-  if (!custom.ok) throw new Error(`awscreds: ${label}: ${custom.problem}.`);
+  if (!custom.ok) throw new TypeError(`${prefix}: ${custom.problem}.`);
   let partitionCheckPending = false;
   if (regions.regions.length > 0) {
     const partitionOf = partitionsNow();
     if (partitionOf === undefined) partitionCheckPending = true;
     else {
       const problem = crossPartitionProblem(primary, regions.regions, partitionOf, regions.from ?? "failoverRegions");
-      if (problem !== undefined) throw new Error(`awscreds: ${label}: ${problem}.`);
+      if (problem !== undefined) throw new TypeError(`${prefix}: ${problem}.`);
     }
   }
   return { regions: regions.regions, customEndpoints: custom.custom, cooldownMs, from: regions.from, partitionCheckPending };

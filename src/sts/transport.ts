@@ -68,7 +68,10 @@ export interface StsAttempt<O extends StsOperation> {
 }
 
 export interface StsCallOptions {
-  /** Whether a failure of this kind may be retried here (default: all the retry policy allows). */
+  /**
+   * Whether a failure of this kind may be retried here (default: all the retry policy allows). Moving on to
+   * the next failover region after a retryable failure is not a retry: it happens whatever this says.
+   */
   retryable?: (kind: StsFailureKind) => boolean;
 }
 
@@ -239,7 +242,8 @@ export function createStsTransport(options: StsTransportOptions): StsTransport {
         const outcome = failoverOutcome(error);
         failover.settle(routed, outcome, error);
         const allowed = callOptions?.retryable?.(kind) ?? true;
-        if (allowed && outcome === "endpoint-failed") {
+        // Moving on to the next region is not a retry of this endpoint: it happens whatever `retryable` says.
+        if (outcome === "endpoint-failed") {
           tried.add(routed.index);
           const next = failover.choose(tried);
           if (next !== undefined) {

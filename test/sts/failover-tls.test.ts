@@ -5,79 +5,55 @@
  * The primary (eu-west-1) then answers 503, hangs, or refuses connections for longer than the credentials
  * live, while a refresher serves callers.
  */
-import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createRefresher, type Refresher } from "../../src/refresh/index.js";
 import { fromEnvGatedChain } from "../../src/sources/chain.js";
 import { fromRegionalWebIdentity, type RegionalWebIdentityOptions, type RegionalWebIdentityProvider } from "../../src/sources/web-identity.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import type { FakeAws } from "../../src/testing/index.js";
 import { resolveUnderLoad, sleep, waitFor } from "../refresh/e2e-helpers.js";
 import { isolateEnv, rejection } from "../sources/support/env.js";
-import { makeTestPki, routingAgent, type RoutingAgent, type TestPki } from "../sources/support/tls.js";
+import type { RoutingAgent } from "../sources/support/tls.js";
+import { captureLog, PRIMARY_HOST as PRIMARY, SECONDARY_HOST as SECONDARY, startTwoRegions, type TwoRegions } from "./support/two-regions.js";
 
-const PRIMARY = "sts.eu-west-1.amazonaws.com";
-const SECONDARY = "sts.eu-central-1.amazonaws.com";
 const LIFETIME_S = 3;
 const ROLE = "arn:aws:iam::123456789012:role/orders";
 
-let pki: TestPki;
+let regions: TwoRegions;
 let primary: FakeAws;
 let secondary: FakeAws;
-let closedPort: number;
 let tokenFile: string;
 let routing: RoutingAgent;
-let refusing = false;
 let restoreEnv: () => void;
 const cleanups: (() => void)[] = [];
 
 beforeAll(async () => {
-  pki = await makeTestPki([PRIMARY, SECONDARY]);
-  const tls = { key: pki.key, cert: pki.cert };
-  primary = await startFakeAws({ region: "eu-west-1", sts: { tls, credentialLifetimeSeconds: LIFETIME_S } });
-  secondary = await startFakeAws({ region: "eu-central-1", sts: { tls, credentialLifetimeSeconds: LIFETIME_S } });
+  regions = await startTwoRegions({ credentialLifetimeSeconds: LIFETIME_S });
+  ({ primary, secondary } = regions);
   tokenFile = await primary.writeWebIdentityToken();
-  // A port nothing listens on: connecting to it is refused, as with a regional endpoint that is down.
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  closedPort = (probe.address() as { port: number }).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
 });
 
 afterAll(async () => {
-  await Promise.all([primary.close(), secondary.close()]);
+  await regions.close();
 });
 
 beforeEach(() => {
   restoreEnv = isolateEnv();
-  refusing = false;
-  primary.sts.faults.restore();
+  regions.endOutage();
   secondary.sts.faults.restore();
   primary.sts.clearCalls();
   secondary.sts.clearCalls();
-  const portOf = (fake: FakeAws): number => Number(new URL(fake.sts.endpoint).port);
-  routing = routingAgent({
-    caCert: pki.caCert,
-    port: 0,
-    portFor: (host) => (host === PRIMARY ? (refusing ? closedPort : portOf(primary)) : host === SECONDARY ? portOf(secondary) : closedPort),
-  });
+  routing = regions.routing();
 });
 
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
-  primary.sts.faults.restore();
+  regions.endOutage();
   routing.agent.destroy();
   restoreEnv();
 });
 
-interface Captured {
-  logger: RegionalWebIdentityOptions["logger"] & object;
-  lines: string[];
-}
-function capture(): Captured {
-  const lines: string[] = [];
-  const push = (level: string) => (message: unknown) => lines.push(`${level} ${String(message)}`);
-  return { lines, logger: { debug: () => undefined, info: push("info"), warn: push("warn"), error: push("error") } };
-}
+type Captured = ReturnType<typeof captureLog>;
+const capture = captureLog;
 
 function webIdentity(options: Partial<RegionalWebIdentityOptions> = {}): RegionalWebIdentityProvider {
   const p = fromRegionalWebIdentity({
@@ -103,21 +79,8 @@ function refresher(source: RegionalWebIdentityProvider, logger: Captured["logger
 const callsTo = (fake: FakeAws, from: number, to = Number.POSITIVE_INFINITY): number =>
   fake.sts.calls.filter((c) => c.action === "AssumeRoleWithWebIdentity" && c.time >= from && c.time < to).length;
 
-type Outage = "503" | "hang" | "refuse";
-
-function startOutage(kind: Outage): void {
-  if (kind === "503") primary.sts.faults.failNext(Number.POSITIVE_INFINITY, { status: 503, code: "ServiceUnavailable", message: "Service is unavailable (test outage)" });
-  else if (kind === "hang") primary.sts.faults.hangNext(Number.POSITIVE_INFINITY);
-  else {
-    refusing = true;
-    // Down means the open keep-alive connections go too, not only new ones.
-    routing.agent.destroy();
-  }
-}
-function endOutage(): void {
-  refusing = false;
-  primary.sts.faults.restore();
-}
+const startOutage = (kind: "503" | "hang" | "refuse"): void => regions.startOutage(kind);
+const endOutage = (): void => regions.endOutage();
 
 describe("primary regional STS down for longer than the credentials live", () => {
   for (const kind of ["503", "hang", "refuse"] as const) {
