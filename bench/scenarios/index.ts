@@ -57,6 +57,12 @@ export const scenarios: readonly ScenarioEntry[] = [
   },
   {
     id: 8,
+    key: "tenants",
+    title: "Tenants: many cross-account roles under STS's rate limit",
+    load: async () => (await import("./tenants.js")).tenantsScenario,
+  },
+  {
+    id: 9,
     key: "regional",
     title: "Regional outage: the primary STS down for 3 credential lifetimes",
     load: async () => (await import("./regional-outage.js")).regionalOutageScenario,

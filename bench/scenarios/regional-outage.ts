@@ -1,5 +1,5 @@
 /**
- * Scenario 8: the primary regional STS goes down for three credential lifetimes. Two regional fake STS
+ * Scenario 9: the primary regional STS goes down for three credential lifetimes. Two regional fake STS
  * (eu-west-1, eu-central-1). The SDK's `fromTokenFile` calls the regional endpoint of eu-west-1 only (no SDK
  * fails over); awscreds' refresher over `fromRegionalWebIdentity` has `failoverRegions: ["eu-central-1"]`.
  * Two kinds of outage: 503 answered at once, and calls that hang.

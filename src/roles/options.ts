@@ -109,7 +109,7 @@ export function resolveRoleCacheOptions(options: AssumeRoleCacheOptions, env: Re
     bucket: {
       targetRate: rate,
       burst,
-      minRate: Math.min(rate, 1),
+      minRate: Math.min(rate, Math.max(1, rate / 20)),
       decrease: 0.5,
       recoveryPerSecond: 0.1,
       basePauseMs: 500,

@@ -61,9 +61,13 @@ export function takeToken(state: TokenBucketState, policy: TokenBucketPolicy, no
   return { state: filled, granted: false, waitMs: Math.ceil(((1 - filled.tokens) / filled.rate) * 1000) };
 }
 
-/** STS said `Throttling`: shrink the rate, empty the bucket, pause with backoff. */
+/**
+ * STS said `Throttling`: shrink the rate, empty the bucket, pause with backoff. Answers that arrive while a
+ * pause is on belong to calls sent before it (one burst), so they shrink nothing more.
+ */
 export function onThrottled(state: TokenBucketState, policy: TokenBucketPolicy, now: number, random: number): TokenBucketState {
   const filled = refill(state, policy, now);
+  if (now < filled.pausedUntil) return { ...filled, tokens: 0 };
   const streak = filled.streak + 1;
   const ceiling = Math.min(policy.maxPauseMs, policy.basePauseMs * 2 ** (streak - 1));
   const pause = Math.round(ceiling / 2 + (ceiling / 2) * Math.min(Math.max(random, 0), 1));

@@ -58,5 +58,6 @@ export function describeStsFailure(error: unknown, kind: StsFailureKind, context
   const label = code && !detail.startsWith(code) ? `${code}${status ? ` (HTTP ${status})` : ""}: ${detail}` : detail;
   const attempts = `${context.attempts} attempt${context.attempts === 1 ? "" : "s"}`;
   const hint = advice(code, kind) ?? sharedAdvice(code, kind, context);
-  return `${context.operation} for ${context.roleArn} at ${context.endpoint} failed after ${attempts}: ${label}${hint ? ` ${hint}` : ""}`;
+  const joined = hint ? `${label}${/[.!?]$/.test(label) ? "" : "."} ${hint}` : label;
+  return `${context.operation} for ${context.roleArn} at ${context.endpoint} failed after ${attempts}: ${joined}`;
 }

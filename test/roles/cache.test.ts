@@ -110,7 +110,10 @@ describe("refusals are cached and explained", () => {
     const logger = recordingLogger();
     const roles = cache({ negativeTtlMs: 60_000, logger });
     const provider = roles.provider({ ...tenantRole(7), externalId: "ext-wrong" });
-    const first = await provider().catch((e: unknown) => e as Error & { tryNextLink?: boolean });
+    const first = (await provider().then(
+      () => expect.unreachable(),
+      (e: unknown) => e,
+    )) as Error & { tryNextLink?: boolean };
     expect(first.message).toContain(`AssumeRole for ${tenantRole(7).roleArn}`);
     expect(first.message).toContain("AccessDenied");
     expect(first.message).toContain('its sts:ExternalId condition equals "ext-wrong"');

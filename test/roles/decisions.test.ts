@@ -1,0 +1,142 @@
+/**
+ * The role cache's pure rules (token bucket, entry decisions, keys) and its rate budget's order, with
+ * fake timers where time matters.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { RateBudget } from "../../src/roles/rate-budget.js";
+import { initialBucket, onAccepted, onThrottled, takeToken, type TokenBucketPolicy } from "../../src/roles/token-bucket.js";
+import { entryState, idle, newEntry, nextWake, refreshDue, serveDecision, type RoleEntry } from "../../src/roles/entry.js";
+import { roleCacheKey } from "../../src/roles/key.js";
+import { toSafeCredentials } from "../../src/shared/safe-credentials.js";
+import { parseRoleArn } from "../../src/sources/role-arn.js";
+
+const policy: TokenBucketPolicy = { targetRate: 10, burst: 2, minRate: 1, decrease: 0.5, recoveryPerSecond: 0.1, basePauseMs: 500, maxPauseMs: 20_000 };
+
+describe("token bucket", () => {
+  it("spends the burst, then one token per 1/rate", () => {
+    let s = initialBucket(policy, 0);
+    for (let i = 0; i < 2; i++) {
+      const r = takeToken(s, policy, 0);
+      expect(r.granted).toBe(true);
+      s = r.state;
+    }
+    const denied = takeToken(s, policy, 0);
+    expect(denied).toMatchObject({ granted: false, waitMs: 100 });
+    expect(takeToken(denied.state, policy, 100).granted).toBe(true);
+  });
+
+  it("Throttling halves the rate and pauses with growing backoff; a burst of answers counts once", () => {
+    let s = onThrottled(initialBucket(policy, 0), policy, 0, 0);
+    expect(s).toMatchObject({ rate: 5, tokens: 0, pausedUntil: 250, streak: 1 });
+    expect(takeToken(s, policy, 100)).toMatchObject({ granted: false, waitMs: 150 });
+    s = onThrottled(s, policy, 200, 0); // still paused: from the same burst
+    expect(s).toMatchObject({ rate: 5, streak: 1 });
+    s = onThrottled(s, policy, 300, 1);
+    expect(s).toMatchObject({ rate: 2.5, streak: 2, pausedUntil: 1300 });
+    for (let i = 0; i < 10; i++) s = onThrottled(s, policy, s.pausedUntil, 1);
+    expect(s.rate).toBe(1); // the floor
+    expect(s.pausedUntil - s.at).toBeLessThanOrEqual(20_000);
+  });
+
+  it("grows back to the target once calls go through", () => {
+    let s = onThrottled(initialBucket(policy, 0), policy, 0, 0);
+    s = takeToken(s, policy, 5_000).state; // still in the streak: no growth
+    expect(s.rate).toBe(5);
+    s = onAccepted(s);
+    s = takeToken(s, policy, 6_000).state;
+    expect(s.rate).toBe(6);
+    s = takeToken(s, policy, 60_000).state;
+    expect(s.rate).toBe(10);
+  });
+});
+
+describe("rate budget", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("serves callers that need credentials now before background refreshes", async () => {
+    vi.useFakeTimers();
+    const budget = new RateBudget({ ...policy, burst: 1, targetRate: 1 }, Date.now, () => 0.5);
+    const order: string[] = [];
+    await budget.acquire("background");
+    const waiting = [
+      budget.acquire("background").then(() => order.push("background 1")),
+      budget.acquire("background").then(() => order.push("background 2")),
+      budget.acquire("demand").then(() => order.push("demand")),
+    ];
+    expect(budget.status()).toMatchObject({ waitingDemand: 1, waitingBackground: 2 });
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(order).toEqual(["demand"]);
+    await vi.advanceTimersByTimeAsync(2000);
+    await Promise.all(waiting);
+    expect(order).toEqual(["demand", "background 1", "background 2"]);
+  });
+
+  it("stop() rejects the waiting and later calls", async () => {
+    vi.useFakeTimers();
+    const budget = new RateBudget({ ...policy, burst: 1 }, Date.now, () => 0.5);
+    await budget.acquire("demand");
+    const waiting = budget.acquire("demand");
+    budget.stop(new Error("stopped"));
+    await expect(waiting).rejects.toThrow("stopped");
+    await expect(budget.acquire("demand")).rejects.toThrow("stopped");
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe("entry decisions", () => {
+  const role = parseRoleArn("arn:aws:iam::210987654321:role/saas")!;
+  const make = (patch: Partial<RoleEntry> = {}): RoleEntry => Object.assign(newEntry("k", { role, roleSessionName: "svc@t" }, 0), patch);
+  const creds = toSafeCredentials({ accessKeyId: "ASIAX", secretAccessKey: "s", sessionToken: "t", expiration: new Date(10_000) });
+  const inFlight = Promise.resolve(creds);
+
+  it("what a caller gets", () => {
+    expect(serveDecision(make(), 0)).toBe("miss");
+    expect(serveDecision(make({ credentials: creds, expiresAt: 10_000 }), 9_999)).toBe("hit");
+    expect(serveDecision(make({ credentials: creds, expiresAt: 10_000 }), 10_000)).toBe("miss");
+    expect(serveDecision(make({ credentials: creds, expiresAt: 10_000, inFlight }), 5_000)).toBe("hit");
+    expect(serveDecision(make({ inFlight }), 0)).toBe("coalesced");
+    expect(serveDecision(make({ negativeUntil: 100, credentials: creds, expiresAt: 10_000 }), 50)).toBe("negative");
+    expect(serveDecision(make({ negativeUntil: 100 }), 100)).toBe("miss");
+    expect(serveDecision(make({ retryAt: 100, lastError: new Error("x") }), 50)).toBe("backoff");
+    expect(serveDecision(make({ retryAt: 100, lastError: new Error("x") }), 100)).toBe("miss");
+  });
+
+  it("refreshes only entries used since their last refresh, when due, with nothing running", () => {
+    const due = { credentials: creds, expiresAt: 10_000, nextRefreshAt: 5_000, usedSinceRefresh: true };
+    expect(refreshDue(make(due), 5_000)).toBe(true);
+    expect(refreshDue(make(due), 4_999)).toBe(false);
+    expect(refreshDue(make({ ...due, usedSinceRefresh: false }), 6_000)).toBe(false);
+    expect(refreshDue(make({ ...due, inFlight }), 6_000)).toBe(false);
+    expect(refreshDue(make({ ...due, retryAt: 7_000 }), 6_000)).toBe(false);
+    expect(refreshDue(make({ ...due, negativeUntil: 7_000 }), 6_000)).toBe(false);
+  });
+
+  it("idle eviction and the next wake-up", () => {
+    expect(idle(make({ lastUsedAt: 0 }), 60_000, 60_000)).toBe(true);
+    expect(idle(make({ lastUsedAt: 0, inFlight }), 60_000, 60_000)).toBe(false);
+    expect(idle(make({ lastUsedAt: 1 }), 60_000, 60_000)).toBe(false);
+    expect(nextWake(make({ lastUsedAt: 0, usedSinceRefresh: true, nextRefreshAt: 5_000 }), 60_000)).toBe(5_000);
+    expect(nextWake(make({ lastUsedAt: 0, usedSinceRefresh: false, nextRefreshAt: 5_000 }), 60_000)).toBe(60_000);
+    expect(nextWake(make({ lastUsedAt: 0, usedSinceRefresh: true, nextRefreshAt: 5_000, retryAt: 8_000 }), 60_000)).toBe(8_000);
+  });
+
+  it("states", () => {
+    expect(entryState(make(), 0)).toBe("idle");
+    expect(entryState(make({ inFlight }), 0)).toBe("pending");
+    expect(entryState(make({ credentials: creds, expiresAt: 10_000 }), 0)).toBe("fresh");
+    expect(entryState(make({ credentials: creds, expiresAt: 10_000, failures: 1 }), 0)).toBe("degraded");
+    expect(entryState(make({ credentials: creds, expiresAt: 10_000 }), 10_000)).toBe("expired");
+    expect(entryState(make({ lastError: new Error("x") }), 0)).toBe("failed");
+  });
+});
+
+describe("keys", () => {
+  it("tag order does not matter; every session parameter does", () => {
+    const base = { roleArn: "arn:aws:iam::210987654321:role/saas", externalId: "e1", tags: { a: "1", b: "2" } };
+    expect(roleCacheKey(base, "n")).toBe(roleCacheKey({ ...base, tags: { b: "2", a: "1" } }, "n"));
+    expect(roleCacheKey(base, "n")).not.toBe(roleCacheKey(base, "m"));
+    expect(roleCacheKey(base, "n")).not.toBe(roleCacheKey({ ...base, transitiveTagKeys: ["a"] }, "n"));
+    expect(roleCacheKey(base, "n")).not.toBe(roleCacheKey({ ...base, policyArns: [{ arn: "arn:aws:iam::aws:policy/X" }] }, "n"));
+  });
+});
