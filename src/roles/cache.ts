@@ -93,7 +93,9 @@ const LRU_TOUCH_MS = 1_000;
  *   of background refreshes; `Throttling` halves the rate and pauses, then the rate grows back;
  * - while a role's refresh fails, its callers keep the valid credentials (stale-while-failing);
  * - AccessDenied (how STS answers a wrong ExternalId too), ValidationError and policy errors are cached for
- *   `negativeTtlMs` with an explanation of what to check, so a broken tenant cannot burn the budget.
+ *   `negativeTtlMs` with an explanation of what to check, so a broken tenant cannot burn the budget;
+ * - with `failoverRegions` (or `AWSCREDS_STS_FAILOVER_REGIONS`), calls move to another region's STS while
+ *   the primary's fails with retryable errors; `status().sts` shows where they go and each breaker.
  *
  * @example
  * ```ts

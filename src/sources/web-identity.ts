@@ -43,16 +43,24 @@ function checkOptions(options: RegionalWebIdentityOptions): void {
  * one STS client (keep-alive, short timeouts) is built on first use and reused. IDPCommunicationError,
  * throttling, 5xx and network failures are retried with backoff, InvalidIdentityToken once.
  *
+ * With `failoverRegions` (or `AWSCREDS_STS_FAILOVER_REGIONS`), a retryable failure of the region's STS
+ * (5xx, throttling, network, timeout) moves the call to the next region's, behind a circuit breaker per
+ * endpoint, and calls return to the primary once it answers again; the list must stay in the primary's
+ * partition (checked here, at construction: a wrong list throws a `TypeError` that says why).
+ *
  * Configuration is read when the provider is created (create a new one to re-read it). Not configured at
  * all: the error has `tryNextLink: true`; configured but failing: `tryNextLink: false`.
  *
  * @example
  * ```ts
  * import { SQSClient } from "@aws-sdk/client-sqs";
- * import { fromRegionalWebIdentity } from "awscreds";
+ * import { createRefresher, fromRegionalWebIdentity } from "awscreds";
  *
  * // On EKS with IRSA: AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE and AWS_REGION are set by the platform.
  * const sqs = new SQSClient({ credentials: fromRegionalWebIdentity() });
+ *
+ * // With regional failover, behind a refresher; status().sts shows the endpoint in use and each breaker.
+ * const credentials = createRefresher(fromRegionalWebIdentity({ failoverRegions: ["eu-central-1"] }));
  * ```
  */
 export function fromRegionalWebIdentity(options: RegionalWebIdentityOptions = {}): RegionalWebIdentityProvider {
