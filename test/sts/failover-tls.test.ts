@@ -97,6 +97,11 @@ describe("primary regional STS down for longer than the credentials live", () =>
       startOutage(kind);
       const during = await resolveUnderLoad([() => credentials()], outageMs, 4, 20);
       const statusDuring = credentials.status();
+      // The breaker is what keeps a dead primary quiet: 10 more fetches skip it (at most one probes it).
+      const primaryAttemptsNow = (): number => (kind === "refuse" ? routing.servernames.filter((h) => h === PRIMARY).length : callsTo(primary, from));
+      const beforeDirect = primaryAttemptsNow();
+      for (let i = 0; i < 10; i++) await source();
+      expect(primaryAttemptsNow() - beforeDirect).toBeLessThanOrEqual(1);
       endOutage();
       const to = Date.now();
 
