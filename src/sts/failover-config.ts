@@ -3,13 +3,11 @@
  * `AWSCREDS_STS_FAILOVER_REGIONS`), each region's custom endpoint, the cool-down, and the same-partition
  * check. A mistake is an error now, when the service starts, not during the outage it was meant for.
  */
-import type * as SdkCoreClient from "@aws-sdk/core/client";
-import { canRequire, lazyRequire } from "../shared/lazy-require.js";
 import type { EnvVars } from "../sources/env.js";
-import type { PartitionLookup } from "./endpoint.js";
 import { customEndpoints } from "./endpoint-option.js";
 import { failoverCooldown, type StsEndpointOption, type StsFailoverOptions } from "./failover-options.js";
 import { crossPartitionProblem, resolveFailoverRegions } from "./failover-regions.js";
+import { sdkPartitionsNow } from "./partitions.js";
 
 /** What the transport needs to fail over. */
 export interface ResolvedFailover {
@@ -22,16 +20,6 @@ export interface ResolvedFailover {
   from: string | undefined;
   /** Whether the same-partition check is still to be done (the partition table could not be loaded synchronously). */
   partitionCheckPending: boolean;
-}
-
-/** The SDK's partition table, if it can be loaded synchronously (it can, unless awscreds was bundled without it). */
-function partitionsNow(): PartitionLookup | undefined {
-  if (!canRequire("@aws-sdk/core/client")) return undefined;
-  const { partition } = lazyRequire<typeof SdkCoreClient>("@aws-sdk/core/client");
-  return (region) => {
-    const found = partition(region);
-    return { name: found.name, dnsSuffix: found.dnsSuffix, supportsFIPS: found.supportsFIPS };
-  };
 }
 
 /**
@@ -68,7 +56,7 @@ export function resolveFailover(
   if (!custom.ok) throw new TypeError(`${prefix}: ${custom.problem}.`);
   let partitionCheckPending = false;
   if (regions.regions.length > 0) {
-    const partitionOf = partitionsNow();
+    const partitionOf = sdkPartitionsNow();
     if (partitionOf === undefined) partitionCheckPending = true;
     else {
       const problem = crossPartitionProblem(primary, regions.regions, partitionOf, regions.from ?? "failoverRegions");

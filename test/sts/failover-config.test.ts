@@ -160,3 +160,30 @@ describe("failoverCooldown", () => {
     }
   });
 });
+
+describe("the same-partition check when the partition table cannot be loaded at construction (a bundle)", () => {
+  it("is made on the first call instead, before any request, with the same message", async () => {
+    const { createStsTransport } = await import("../../src/sts/transport.js");
+    const transport = createStsTransport({
+      region: "eu-west-1",
+      useFipsEndpoint: false,
+      customEndpoint: "http://127.0.0.1:9/",
+      logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+      label: "Web identity",
+      failover: { regions: ["cn-north-1"], customEndpoints: [undefined], cooldownMs: 1_000, from: "AWSCREDS_STS_FAILOVER_REGIONS", partitionCheckPending: true },
+    });
+    let prepared = 0;
+    const error = await transport
+      .call("AssumeRoleWithWebIdentity", async () => {
+        prepared += 1;
+        return { input: { RoleArn: "arn:aws:iam::123456789012:role/x", RoleSessionName: "s", WebIdentityToken: "t" } };
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+    expect(error?.message).toMatch(/^Web identity: AWSCREDS_STS_FAILOVER_REGIONS lists cn-north-1, which is in partition aws-cn, but the primary region eu-west-1 is in aws/);
+    expect(prepared).toBe(0);
+    expect(transport.status().endpoints[0]).toMatchObject({ breaker: "closed", consecutiveFailures: 0 });
+  });
+});
