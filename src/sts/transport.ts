@@ -222,12 +222,15 @@ export function createStsTransport(options: StsTransportOptions): StsTransport {
     /** Attempts that moved on to another region at once: they do not use up the retry budget. */
     let hops = 0;
     const tried = new Set<number>();
+    /** Endpoints this call went to, for the error should it fail. */
+    const everyTarget = new Set<string>();
     let routed = failover.choose(tried)!; // Defined: with nothing tried, some region is always chosen.
     for (let attempt = 1; ; attempt++) {
       let target: string;
       let prepared: StsAttempt<O>;
       try {
         target = await endpointOf(routed.index);
+        everyTarget.add(target);
         prepared = await prepare(attempt);
       } catch (error) {
         failover.settle(routed, "unknown");
@@ -254,7 +257,8 @@ export function createStsTransport(options: StsTransportOptions): StsTransport {
           }
         }
         if (!allowed || !shouldRetry(kind, attempt - hops, invalidTokenRetries, policy)) {
-          throw new StsCallFailure(operation, target, kind, attempt, error);
+          const others = [...new Set([...everyTarget].filter((t) => t !== target))];
+          throw new StsCallFailure(operation, others.length > 0 ? `${target} (also tried ${others.join(", ")})` : target, kind, attempt, error);
         }
         if (kind === "invalid-token") invalidTokenRetries += 1;
         const delay = backoffDelayMs(attempt - hops, kind, policy, Math.random());

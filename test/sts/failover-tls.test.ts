@@ -154,6 +154,21 @@ describe("primary regional STS down for longer than the credentials live", () =>
   }, 30_000);
 });
 
+describe("every region down", () => {
+  it("the error names every endpoint tried, and each region got one try per round", async () => {
+    startOutage("503");
+    secondary.sts.faults.failNext(Number.POSITIVE_INFINITY, { status: 500, code: "InternalFailure" });
+    try {
+      const error = await rejection(() => webIdentity({ retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 } })());
+      expect(error.message).toContain(`AssumeRoleWithWebIdentity for ${ROLE} at https://${SECONDARY} (also tried https://${PRIMARY}) failed after 4 attempts: InternalFailure`);
+      expect(primary.sts.count("AssumeRoleWithWebIdentity")).toBe(2);
+      expect(secondary.sts.count("AssumeRoleWithWebIdentity")).toBe(2);
+    } finally {
+      secondary.sts.faults.restore();
+    }
+  });
+});
+
 describe("what does not fail over", () => {
   it("AccessDenied from the primary is the answer: no call to the failover region, and the error says so", async () => {
     primary.sts.faults.failNext(Number.POSITIVE_INFINITY, { status: 403, code: "AccessDenied", message: "Not authorized to perform sts:AssumeRoleWithWebIdentity" });
