@@ -6,7 +6,7 @@
  * live, while a refresher serves callers.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createRefresher, type Refresher } from "../../src/refresh/index.js";
+import { createRefresher, createSwapper, type Refresher } from "../../src/refresh/index.js";
 import { fromEnvGatedChain } from "../../src/sources/chain.js";
 import { fromRegionalWebIdentity, type RegionalWebIdentityOptions, type RegionalWebIdentityProvider } from "../../src/sources/web-identity.js";
 import type { FakeAws } from "../../src/testing/index.js";
@@ -265,6 +265,19 @@ describe("configuration", () => {
       { region: "eu-central-1", endpoint: undefined, role: "failover", breaker: "closed", consecutiveFailures: 0 },
     ]);
     expect(JSON.parse(JSON.stringify(d))).toMatchObject({ failedOver: false });
+  });
+});
+
+describe("status() of the refreshing faces", () => {
+  it("a swapper's status().sts is its current provider's; a source without STS adds none", async () => {
+    const swapper = createSwapper(() => webIdentity());
+    cleanups.push(() => swapper.stop());
+    await swapper.ready;
+    expect(swapper.status().sts).toMatchObject({ regionInUse: "eu-west-1", failedOver: false, endpoints: [{ region: "eu-west-1" }, { region: "eu-central-1" }] });
+    const plain = createRefresher(async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "not-a-real-secret" }));
+    cleanups.push(() => plain.stop());
+    await plain.ready;
+    expect(plain.status()).not.toHaveProperty("sts");
   });
 });
 
