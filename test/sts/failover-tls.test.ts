@@ -13,7 +13,7 @@ import type { FakeAws } from "../../src/testing/index.js";
 import { resolveUnderLoad, sleep, waitFor } from "../refresh/e2e-helpers.js";
 import { isolateEnv, rejection } from "../sources/support/env.js";
 import type { RoutingAgent } from "../sources/support/tls.js";
-import { captureLog, PRIMARY_HOST as PRIMARY, SECONDARY_HOST as SECONDARY, startTwoRegions, type TwoRegions } from "./support/two-regions.js";
+import { captureLog, FIPS_PRIMARY_HOST, FIPS_SECONDARY_HOST, PRIMARY_HOST as PRIMARY, SECONDARY_HOST as SECONDARY, startTwoRegions, type TwoRegions } from "./support/two-regions.js";
 
 const LIFETIME_S = 3;
 const ROLE = "arn:aws:iam::123456789012:role/orders";
@@ -253,6 +253,14 @@ describe("configuration", () => {
     expect(asked).toEqual(["eu-west-1", "eu-central-1"]);
     expect(p.describe()).toMatchObject({ endpoint: `https://${SECONDARY}/`, failedOver: true, failoverRegions: ["eu-central-1"] });
     expect(p.describe().endpoints!.map((e) => e.endpoint)).toEqual([`https://${PRIMARY}`, `https://${SECONDARY}/`]);
+  });
+
+  it("FIPS applies to every region: the failover goes to sts-fips.eu-central-1.amazonaws.com", async () => {
+    const p = webIdentity({ useFipsEndpoint: true });
+    startOutage("503");
+    await p();
+    expect(routing.servernames).toEqual([FIPS_PRIMARY_HOST, FIPS_SECONDARY_HOST]);
+    expect(p.describe().endpoints!.map((e) => e.endpoint)).toEqual([`https://${FIPS_PRIMARY_HOST}`, `https://${FIPS_SECONDARY_HOST}`]);
   });
 
   it("describe() before any call lists the endpoints and their breakers; the regional URLs appear once resolved", () => {

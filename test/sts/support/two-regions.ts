@@ -1,6 +1,6 @@
 /**
  * Two regional fake STS over real TLS with the real hostnames: `sts.eu-west-1.amazonaws.com` (the primary)
- * and `sts.eu-central-1.amazonaws.com`, each a `startFakeAws()` serving a certificate from a test CA. The
+ * and `sts.eu-central-1.amazonaws.com` (and their `sts-fips.` names), each a `startFakeAws()` serving a certificate from a test CA. The
  * routing agent resolves each hostname to 127.0.0.1 (custom `lookup`) and connects to that region's fake,
  * or, while the primary "refuses connections", to a port nothing listens on.
  */
@@ -11,6 +11,8 @@ import { makeTestPki, routingAgent, type RoutingAgent } from "../../sources/supp
 
 export const PRIMARY_HOST = "sts.eu-west-1.amazonaws.com";
 export const SECONDARY_HOST = "sts.eu-central-1.amazonaws.com";
+export const FIPS_PRIMARY_HOST = "sts-fips.eu-west-1.amazonaws.com";
+export const FIPS_SECONDARY_HOST = "sts-fips.eu-central-1.amazonaws.com";
 
 export type Outage = "503" | "hang" | "refuse";
 
@@ -35,7 +37,7 @@ async function closedPort(): Promise<number> {
 
 /** Starts both fakes (same STS options) on loopback. */
 export async function startTwoRegions(sts: Omit<NonNullable<StartFakeAwsOptions["sts"]>, "tls"> = {}): Promise<TwoRegions> {
-  const pki = await makeTestPki([PRIMARY_HOST, SECONDARY_HOST]);
+  const pki = await makeTestPki([PRIMARY_HOST, SECONDARY_HOST, FIPS_PRIMARY_HOST, FIPS_SECONDARY_HOST]);
   const tls = { key: pki.key, cert: pki.cert };
   const [primary, secondary] = await Promise.all([
     startFakeAws({ region: "eu-west-1", sts: { ...sts, tls } }),
@@ -52,7 +54,14 @@ export async function startTwoRegions(sts: Omit<NonNullable<StartFakeAwsOptions[
       current = routingAgent({
         caCert: pki.caCert,
         port: refused,
-        portFor: (host) => (host === PRIMARY_HOST ? (refusing ? refused : portOf(primary)) : host === SECONDARY_HOST ? portOf(secondary) : refused),
+        portFor: (host) =>
+          host === PRIMARY_HOST || host === FIPS_PRIMARY_HOST
+            ? refusing
+              ? refused
+              : portOf(primary)
+            : host === SECONDARY_HOST || host === FIPS_SECONDARY_HOST
+              ? portOf(secondary)
+              : refused,
       });
       return current;
     },
