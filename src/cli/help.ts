@@ -24,7 +24,7 @@ Exit codes
 export const DOCTOR_HELP = `awscreds doctor — explain which credentials this environment would use
 
 Usage
-  awscreds doctor [--json] [--resolve] [--whoami] [options]
+  awscreds doctor [--json] [--resolve] [--whoami] [--assume-role <arn> [--external-id <id>]] [options]
 
 Reads the environment the way fromEnvGatedChain() does and reports: APP_ENV and the mode it means
 (local or deployed); each credential source as chosen, candidate, failed, skipped or unused, and why; the STS endpoint web
@@ -34,12 +34,15 @@ the file's age; warnings for known traps. Never prints a secret.
 Nothing is fetched unless asked: without --resolve/--whoami the verdict is a prediction. In deployed
 mode the instance metadata service is probed (1 s timeout) when it is the source the chain would use, or
 in Kubernetes to check whether the node's role is reachable from the pod. In local mode doctor does not
-touch ~/.aws at all and makes no network call, except the STS call that --whoami asks for.
+touch ~/.aws at all and makes no network call, except the STS calls --whoami and --assume-role ask for.
 
 Options
   --json                Print a JSON report (schema: docs/doctor.md; stable, "schemaVersion": 1)
   --resolve             Fetch credentials through the chain; report the source, expiration and timing
   --whoami              Also call STS GetCallerIdentity with them (implies --resolve)
+  --assume-role <arn>   Also call STS AssumeRole for this role with them, as fromRegionalAssumeRole and
+                        createAssumeRoleCache would (implies --resolve); a refusal is explained
+  --external-id <id>    The ExternalId for --assume-role (the tenant's trust policy condition)
   --sts-endpoint <url>  STS endpoint for web identity and --whoami, as the webIdentity.endpoint option
                         (VPC endpoint, LocalStack, a test fake). AWS_ENDPOINT_URL_STS is not read,
                         as the provider does not read it either. Default: https://sts.<region>.<suffix>
@@ -62,6 +65,7 @@ Examples
   awscreds doctor --resolve --whoami
   awscreds doctor --json | jq .verdict
   awscreds doctor --whoami --sts-endpoint http://localhost:4566     # LocalStack
+  awscreds doctor --assume-role arn:aws:iam::210987654321:role/saas-access --external-id acme-7f3k9q
 `;
 
 export const DEMO_HELP = `awscreds demo — see what awscreds changes, without an AWS account

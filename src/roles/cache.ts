@@ -135,7 +135,7 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
   async function fetchThroughBudget(entry: RoleEntry, priority: Priority): Promise<SafeCredentials> {
     let throttled = 0;
     for (let attempt = 1; ; attempt++) {
-      await budget.acquire(priority);
+      await budget.acquire(priority, () => entry.waiting);
       if (stopped) throw stoppedError(entry);
       try {
         const credentials = await fetchAssumedRole({
@@ -228,7 +228,10 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
         },
       )
       .finally(() => {
-        if (entry.inFlight === current) entry.inFlight = undefined;
+        if (entry.inFlight === current) {
+          entry.inFlight = undefined;
+          entry.waiting = 0;
+        }
       }));
     return current;
   }
@@ -299,12 +302,14 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
           throw entry.lastError!;
         case "coalesced":
           counters.coalesced += 1;
+          entry.waiting += 1;
           return entry.inFlight!;
         case "backoff":
           counters.backoffHits += 1;
           throw entry.lastError!;
         case "miss":
           counters.misses += 1;
+          entry.waiting = 1;
           return start(entry, "demand");
       }
     }) as unknown as CachedRoleProvider;

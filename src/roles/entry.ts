@@ -18,6 +18,8 @@ export interface RoleEntry {
   /** When the background refresh is due (epoch ms). */
   nextRefreshAt: number | undefined;
   inFlight: Promise<SafeCredentials> | undefined;
+  /** Callers waiting for the fetch in flight (its weight in the rate budget). */
+  waiting: number;
   /** Failed attempts since the last success. */
   failures: number;
   /** No new attempt before this (epoch ms): backoff after a failure, shared by every caller. */
@@ -43,6 +45,7 @@ export function newEntry(key: string, request: AssumeRoleRequest, now: number): 
     usedSinceRefresh: true,
     nextRefreshAt: undefined,
     inFlight: undefined,
+    waiting: 0,
     failures: 0,
     retryAt: undefined,
     lastError: undefined,

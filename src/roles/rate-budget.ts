@@ -1,6 +1,7 @@
 /**
  * One rate budget for every STS call of a role cache: callers wait for a token, callers that need
- * credentials now (demand) ahead of background refreshes. One timer at most, unref'd.
+ * credentials now (demand) ahead of background refreshes, and among those the fetch the most callers wait
+ * for first (a hot tenant's cold start before a rarely used one's). One timer at most, unref'd.
  */
 import { initialBucket, onAccepted, onThrottled, takeToken, type TokenBucketPolicy, type TokenBucketState } from "./token-bucket.js";
 
@@ -9,6 +10,24 @@ export type Priority = "demand" | "background";
 interface Waiter {
   resolve(): void;
   reject(error: unknown): void;
+  /** How many callers this fetch serves (read when a token is handed out). */
+  weight: () => number;
+}
+
+const ONE = (): number => 1;
+
+/** The heaviest waiter, the earliest among equals. */
+function heaviest(waiters: readonly Waiter[]): number {
+  let best = 0;
+  let bestWeight = -Infinity;
+  for (let i = 0; i < waiters.length; i++) {
+    const w = waiters[i]!.weight();
+    if (w > bestWeight) {
+      best = i;
+      bestWeight = w;
+    }
+  }
+  return best;
 }
 
 /** What `status().rate` shows. */
@@ -41,11 +60,14 @@ export class RateBudget {
     this.#state = initialBucket(policy, now());
   }
 
-  /** Resolves when a call of this priority may go to STS. */
-  acquire(priority: Priority): Promise<void> {
+  /**
+   * Resolves when a call of this priority may go to STS. `weight`: how many callers wait for this call;
+   * the heaviest demand goes first (background calls go in order).
+   */
+  acquire(priority: Priority, weight: () => number = ONE): Promise<void> {
     if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
     return new Promise<void>((resolve, reject) => {
-      (priority === "demand" ? this.#demand : this.#background).push({ resolve, reject });
+      (priority === "demand" ? this.#demand : this.#background).push({ resolve, reject, weight });
       this.#pump();
     });
   }
@@ -93,7 +115,8 @@ export class RateBudget {
         this.#timer.unref();
         return;
       }
-      (this.#demand.length > 0 ? this.#demand : this.#background).shift()!.resolve();
+      if (this.#demand.length > 0) this.#demand.splice(heaviest(this.#demand), 1)[0]!.resolve();
+      else this.#background.shift()!.resolve();
     }
   }
 }

@@ -76,6 +76,8 @@ export async function createStsClient(init: StsClientInit): Promise<LoadedSts> {
     userAgentAppId: "awscreds",
     authSchemePreference: [],
     sigv4aSigningRegionSet: [],
+    // Given, because for a signed call (AssumeRole) the signer otherwise looks it up in ~/.aws/config.
+    disableClockSkewCorrection: false,
     ...init.clientConfig,
     // Not overridable: these are what the provider promises.
     region: init.region,

@@ -100,6 +100,57 @@ describe("local mode", () => {
   });
 });
 
+describe("--assume-role: the AssumeRole a role cache would make", () => {
+  const TENANT_ROLE = "arn:aws:iam::210987654321:role/saas-access";
+  const local = (keys: { accessKeyId: string; secretAccessKey: string }) => ({
+    ...base(),
+    APP_ENV: "local",
+    AWS_REGION: fake.region,
+    AWS_ACCESS_KEY_ID: keys.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+  });
+
+  it("with the tenant's ExternalId: ✓, exit 0", async () => {
+    fake.sts.registerRole({ roleArn: TENANT_ROLE, externalId: "acme-7f3k9q", trustedPrincipals: ["123456789012"] });
+    const keys = fake.registerStaticKeys({ arn: "arn:aws:iam::123456789012:user/billing-api" });
+    const args = ["doctor", "--assume-role", TENANT_ROLE, "--external-id", "acme-7f3k9q", "--sts-endpoint", fake.sts.endpoint];
+    const r = await runCli(cli.path, args, local(keys), { watchPrefix: join(home.home, ".aws") });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/assume role\s+✓ arn:aws:iam::210987654321:role\/saas-access with ExternalId acme-7f3k9q · via\s+http/);
+    expect(fake.sts.calls.at(-1)?.details).toMatchObject({ roleArn: TENANT_ROLE, externalId: "acme-7f3k9q", roleSessionName: "awscreds-doctor" });
+    expectNoSecret(r.all, [keys.secretAccessKey]);
+    expect(r.accesses).toEqual([]);
+  });
+
+  it("with a wrong ExternalId: exit 1 with the explanation, in text and JSON", async () => {
+    fake.sts.registerRole({ roleArn: TENANT_ROLE, externalId: "acme-7f3k9q", trustedPrincipals: ["123456789012"] });
+    const keys = fake.registerStaticKeys({ arn: "arn:aws:iam::123456789012:user/billing-api" });
+    const args = ["--assume-role", TENANT_ROLE, "--external-id", "acme-typo", "--sts-endpoint", fake.sts.endpoint];
+    const [text, json] = await Promise.all([runCli(cli.path, ["doctor", ...args], local(keys)), runCli(cli.path, ["doctor", "--json", ...args], local(keys))]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain("✗ AssumeRole for arn:aws:iam::210987654321:role/saas-access");
+    expect(text.stdout).toMatch(/sts:ExternalId\s+condition\s+equals\s+"acme-typo"/);
+    const report = JSON.parse(json.stdout) as { verdict: { ok: boolean; reason: string }; assumeRole: Record<string, unknown> };
+    expect(json.code).toBe(1);
+    expect(report.verdict.ok).toBe(false);
+    expect(report.verdict.reason).toContain("But AssumeRole of arn:aws:iam::210987654321:role/saas-access failed");
+    expect(report.assumeRole).toMatchObject({ ok: false, roleArn: TENANT_ROLE, externalId: "acme-typo", roleChaining: false, error: expect.stringContaining("AccessDenied") });
+    expectNoSecret(text.all + json.all, [keys.secretAccessKey]);
+  });
+
+  it("--external-id without --assume-role is a usage error; a bad ExternalId names STS's limit", async () => {
+    const keys = fake.registerStaticKeys();
+    const [usage, bad] = await Promise.all([
+      runCli(cli.path, ["doctor", "--external-id", "x"], local(keys)),
+      runCli(cli.path, ["doctor", "--assume-role", TENANT_ROLE, "--external-id", "x", "--sts-endpoint", fake.sts.endpoint], local(keys)),
+    ]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("--external-id goes with --assume-role");
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/externalId must be 2 to 1224 characters long \(STS's\s+limit\)/);
+  });
+});
+
 describe("deployed with IRSA against the fake STS", () => {
   it("doctor predicts from configuration: token claims decoded, no STS call, traps reported, exit 0", async () => {
     const stsCalls = fake.sts.count();
@@ -175,7 +226,7 @@ describe("deployed with IRSA against the fake STS", () => {
     };
     expect(Object.keys(report)).toEqual([
       "schemaVersion", "awscredsVersion", "generatedAt", "verdict", "appEnv", "platform", "sources",
-      "stsEndpoint", "webIdentityToken", "imds", "warnings", "notes", "resolve", "whoami",
+      "stsEndpoint", "webIdentityToken", "imds", "warnings", "notes", "resolve", "whoami", "assumeRole",
     ]);
     expect(report.schemaVersion).toBe(1);
     expect(report.verdict).toEqual({ ok: true, basis: "verified", source: "web-identity", reason: expect.stringContaining("assumed-role/orders-api") });

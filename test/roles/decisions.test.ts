@@ -72,6 +72,20 @@ describe("rate budget", () => {
     expect(order).toEqual(["demand", "background 1", "background 2"]);
   });
 
+  it("among demand, the fetch the most callers wait for goes first; equals in order", async () => {
+    vi.useFakeTimers();
+    const budget = new RateBudget({ ...policy, burst: 1, targetRate: 1 }, Date.now, () => 0.5);
+    const order: string[] = [];
+    await budget.acquire("demand");
+    const weights: Record<string, number> = { rare: 1, hot: 1, warm: 1, other: 1 };
+    const waiting = Object.keys(weights).map((name) => budget.acquire("demand", () => weights[name]!).then(() => order.push(name)));
+    weights.hot = 40; // callers pile up on the hot tenant's fetch while it waits
+    weights.warm = 3;
+    await vi.advanceTimersByTimeAsync(4000);
+    await Promise.all(waiting);
+    expect(order).toEqual(["hot", "warm", "rare", "other"]);
+  });
+
   it("stop() rejects the waiting and later calls", async () => {
     vi.useFakeTimers();
     const budget = new RateBudget({ ...policy, burst: 1 }, Date.now, () => 0.5);

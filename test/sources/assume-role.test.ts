@@ -9,7 +9,9 @@ import { createRefresher } from "../../src/refresh/index.js";
 import type { Logger } from "../../src/shared/logger.js";
 import { fromRegionalAssumeRole, type RegionalAssumeRoleOptions } from "../../src/sources/assume-role.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { createAssumeRoleCache } from "../../src/roles/index.js";
 import { isolateEnv, rejection } from "./support/env.js";
+import { watchFs } from "./support/fs-watch.js";
 
 const ROLE = "arn:aws:iam::210987654321:role/saas-access";
 const HOP = "arn:aws:iam::123456789012:role/saas-service";
@@ -207,6 +209,22 @@ describe("failures say what to check", () => {
       failedOver: false,
       endpoints: [{ region: "us-east-1", endpoint: new URL(fake.sts.endpoint).href, role: "primary", breaker: "closed", consecutiveFailures: 0 }],
     });
+  });
+});
+
+describe("no file under ~/.aws", () => {
+  it("building the client and signing AssumeRole (provider and cache) open nothing under HOME", async () => {
+    const home = process.env.HOME!;
+    const watch = watchFs([home]);
+    try {
+      await assumeRole()();
+      const roles = createAssumeRoleCache({ source: async () => keys, region: fake.region, endpoint: fake.sts.endpoint });
+      await roles.provider({ roleArn: ROLE, externalId: "acme-7f3k9", tenant: "t" })();
+      roles.stop();
+    } finally {
+      watch.stop();
+    }
+    expect(watch.accesses).toEqual([]);
   });
 });
 

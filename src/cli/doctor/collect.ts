@@ -24,6 +24,7 @@ import { stsEndpointReport } from "./sts-endpoint.js";
 import { formatBreakers } from "../../sts/failover-format.js";
 import { inspectTokenFile } from "./token-file.js";
 import { findTraps } from "./traps.js";
+import { probeAssumeRole } from "./assume-role-probe.js";
 import { callerIdentity } from "./whoami.js";
 
 export interface DoctorOptions {
@@ -31,6 +32,10 @@ export interface DoctorOptions {
   resolve?: boolean;
   /** Call GetCallerIdentity (implies `resolve`). */
   whoami?: boolean;
+  /** Call AssumeRole for this role with the resolved credentials (implies `resolve`). */
+  assumeRole?: string;
+  /** The ExternalId for `assumeRole`. */
+  externalId?: string;
   /** The webIdentity.endpoint option; also the endpoint of `whoami`. */
   stsEndpoint?: string;
   allowInsecureEndpoint?: boolean;
@@ -76,6 +81,7 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
     notes: [],
     resolve: null,
     whoami: null,
+    assumeRole: null,
   };
 
   let chain: EnvGatedChainProvider;
@@ -129,13 +135,26 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
     report.verdict = await predictDeployed({ chain, selected, webIdentity, token: report.webIdentityToken, sts: report.stsEndpoint, imds: report.imds, env });
   }
 
-  if (options.resolve || options.whoami) {
+  if (options.resolve || options.whoami || options.assumeRole !== undefined) {
     const { resolve, credentials } = await resolveThroughChain(chain);
     report.resolve = resolve;
     const sts = chain.stsStatus();
     if (sts !== undefined && report.stsEndpoint !== null) report.stsEndpoint.inUse = { url: sts.endpointInUse ?? null, breakers: formatBreakers(sts.endpoints) };
     if (options.whoami) report.whoami = await whoami(env, options, webIdentity, credentials);
     report.verdict = verifiedVerdict(resolve, report.whoami);
+    if (options.assumeRole !== undefined) {
+      const probe = await probeAssumeRole({
+        roleArn: options.assumeRole,
+        externalId: options.externalId,
+        credentials,
+        env,
+        region: webIdentity.region ?? (region.ok ? region.region : undefined),
+        stsEndpoint: options.stsEndpoint,
+        allowInsecureEndpoint: options.allowInsecureEndpoint === true,
+      });
+      report.assumeRole = probe;
+      if (report.verdict.ok && !probe.ok) report.verdict = { ...report.verdict, ok: false, reason: `${report.verdict.reason} But AssumeRole of ${probe.roleArn} failed: ${probe.error}` };
+    }
   }
 
   const final = chain.describe();

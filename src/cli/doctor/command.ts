@@ -7,7 +7,7 @@ import { DOCTOR_HELP } from "../help.js";
 import type { CliIo } from "../io.js";
 import { outputWidth } from "../layout.js";
 import { styleFor } from "../style.js";
-import { EXIT } from "../usage-error.js";
+import { EXIT, UsageError } from "../usage-error.js";
 import { collectDoctorReport } from "./collect.js";
 import { renderDoctorReport } from "./render.js";
 
@@ -24,6 +24,8 @@ export async function runDoctor(argv: readonly string[], io: CliIo): Promise<num
     json: { type: "boolean" },
     resolve: { type: "boolean" },
     whoami: { type: "boolean" },
+    "assume-role": { type: "string" },
+    "external-id": { type: "string" },
     "sts-endpoint": { type: "string" },
     "allow-insecure-endpoint": { type: "boolean" },
     "deployed-envs": { type: "string" },
@@ -35,9 +37,14 @@ export async function runDoctor(argv: readonly string[], io: CliIo): Promise<num
     io.stdout.write(DOCTOR_HELP);
     return EXIT.OK;
   }
+  if (values["external-id"] !== undefined && values["assume-role"] === undefined) {
+    throw new UsageError("--external-id goes with --assume-role <role ARN>", "doctor");
+  }
   const report = await collectDoctorReport(io.env, {
     resolve: values.resolve === true,
     whoami: values.whoami === true,
+    ...(values["assume-role"] !== undefined && { assumeRole: values["assume-role"] }),
+    ...(values["external-id"] !== undefined && { externalId: values["external-id"] }),
     stsEndpoint: values["sts-endpoint"],
     allowInsecureEndpoint: values["allow-insecure-endpoint"] === true,
     deployedEnvs: listOption(values["deployed-envs"]),

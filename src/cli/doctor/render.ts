@@ -121,7 +121,7 @@ export function renderDoctorReport(report: DoctorReport, options: RenderOptions)
     field("state", `${state}${i.problem && !i.roleName ? s.dim(` — ${i.problem}`) : ""}`);
   }
 
-  if (report.resolve || report.whoami) heading("Checks");
+  if (report.resolve || report.whoami || report.assumeRole) heading("Checks");
   const r = report.resolve;
   if (r) {
     if (r.ok) {
@@ -140,6 +140,12 @@ export function renderDoctorReport(report: DoctorReport, options: RenderOptions)
   if (w) {
     if (w.ok) field("whoami", `${s.green("✓")} ${w.arn} · account ${w.account} · via ${w.endpoint} in ${formatMs(w.durationMs ?? 0)}`);
     else field("whoami", `${s.red("✗")} ${w.error}${w.endpoint ? ` (${w.endpoint})` : ""}`);
+  }
+  const a = report.assumeRole;
+  if (a) {
+    const chained = a.roleChaining ? " · role chaining (at most 3600 s)" : "";
+    if (a.ok) field("assume role", `${s.green("✓")} ${a.roleArn}${a.externalId ? ` with ExternalId ${a.externalId}` : ""} · via ${a.endpoint} in ${formatMs(a.durationMs ?? 0)}${chained}`);
+    else field("assume role", `${s.red("✗")} ${a.error}`);
   }
 
   if (report.warnings.length > 0) {

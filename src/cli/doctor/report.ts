@@ -36,6 +36,8 @@ export interface DoctorReport {
   resolve: ResolveReport | null;
   /** With `--whoami`: STS GetCallerIdentity; otherwise null. */
   whoami: WhoamiReport | null;
+  /** With `--assume-role`: STS AssumeRole of that role with the resolved credentials; otherwise null. */
+  assumeRole: AssumeRoleProbeReport | null;
 }
 
 export interface Verdict {
@@ -168,5 +170,22 @@ export interface WhoamiReport {
   account: string | null;
   arn: string | null;
   userId: string | null;
+  error: string | null;
+}
+
+export interface AssumeRoleProbeReport {
+  ok: boolean;
+  roleArn: string;
+  /** As given with --external-id (an identifier, not a secret); null when none was given. */
+  externalId: string | null;
+  /** The STS endpoint called; null when the call could not be made. */
+  endpoint: string | null;
+  durationMs: number | null;
+  /** The role's account (the credentials' `accountId`). */
+  accountId: string | null;
+  expiration: string | null;
+  /** Whether the resolved credentials were a role session (then at most 3600 s). */
+  roleChaining: boolean | null;
+  /** The provider's explanation on failure; null on success. */
   error: string | null;
 }
