@@ -44,6 +44,13 @@ export type {
   RoleEntryStatus,
 } from "./roles/index.js";
 
+// Regional STS failover: the options every STS provider takes, and what status()/describe() report.
+export { DEFAULT_FAILOVER_COOLDOWN_MS } from "./sts/breaker.js";
+export type { BreakerPhase } from "./sts/breaker.js";
+export { FAILOVER_REGIONS_VAR } from "./sts/failover-regions.js";
+export type { StsFailoverOptions, StsEndpointOption } from "./sts/failover-options.js";
+export type { StsFailoverStatus, StsEndpointStatus } from "./sts/failover.js";
+
 export type { Logger } from "./shared/logger.js";
 export { SafeCredentials, toSafeCredentials, redactCredentials } from "./shared/safe-credentials.js";
 export type { RedactedCredentials } from "./shared/safe-credentials.js";

@@ -63,6 +63,12 @@ export const scenarios: readonly ScenarioEntry[] = [
   },
   {
     id: 9,
+    key: "regional",
+    title: "Regional outage: the primary STS down for 3 credential lifetimes",
+    load: async () => (await import("./regional-outage.js")).regionalOutageScenario,
+  },
+  {
+    id: 10,
     key: "telemetry",
     title: "Telemetry on the hot path: off vs on",
     load: async () => (await import("./telemetry-hot-path.js")).telemetryHotPathScenario,

@@ -5,25 +5,39 @@
 import type { SafeCredentials } from "../shared/safe-credentials.js";
 import type { RefreshEngine } from "./engine.js";
 import { markForSdk } from "./sdk-marking.js";
-import type { RefreshingProvider } from "./types.js";
+import type { StsFailoverStatus } from "../sts/failover.js";
+import type { RefreshingProvider, RefreshStatus } from "./types.js";
+
+/** A source with a regional STS transport reports its endpoints; anything else adds nothing. */
+function withSts(status: RefreshStatus, source: unknown): RefreshStatus {
+  const report = (source as { stsStatus?: unknown } | undefined)?.stsStatus;
+  if (typeof report !== "function") return status;
+  try {
+    const sts = (report as () => StsFailoverStatus | undefined).call(source);
+    return sts === undefined ? status : { ...status, sts };
+  } catch {
+    return status; // A status read never throws.
+  }
+}
 
 /**
  * Wraps an engine in a provider function with `ready`, `status()`, `refresh()`, `stop()` and
- * `[Symbol.dispose]()`.
+ * `[Symbol.dispose]()`. `source()` gives the provider currently behind it, whose `stsStatus()` (if any)
+ * `status()` includes.
  *
  * @example
  * ```ts
  * const provider = makeRefreshingProvider(engine);
  * ```
  */
-export function makeRefreshingProvider(engine: RefreshEngine): RefreshingProvider {
+export function makeRefreshingProvider(engine: RefreshEngine, source?: () => unknown): RefreshingProvider {
   // Not `async`: the hot path hands back the engine's cached, already-resolved promise as is.
   const provider = (identityProperties?: Record<string, unknown>): Promise<SafeCredentials> =>
     identityProperties?.forceRefresh === true ? engine.refresh() : engine.get();
   const stop = (): void => engine.stop();
   Object.assign(provider, {
     ready: engine.ready,
-    status: () => engine.status(),
+    status: () => withSts(engine.status(), source?.()),
     refresh: () => engine.refresh(),
     stop,
     [Symbol.dispose]: stop,

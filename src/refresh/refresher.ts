@@ -41,7 +41,7 @@ export function createRefresher(source: AwsCredentialIdentityProvider, options: 
     async () => ({ credentials: await source({ forceRefresh: true }) }),
     resolveEngineOptions(options, "awscreds refresher"),
   );
-  const refresher = makeRefreshingProvider(engine);
+  const refresher = makeRefreshingProvider(engine, () => source);
   engine.start();
   return refresher;
 }

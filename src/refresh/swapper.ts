@@ -84,7 +84,7 @@ export function createSwapper(factory: ProviderFactory, options: SwapperOptions 
       if (current !== undefined) release(current);
     },
   });
-  const swapper = makeRefreshingProvider(engine) as Swapper;
+  const swapper = makeRefreshingProvider(engine, () => current) as Swapper;
   Object.defineProperty(swapper, "current", { get: () => current, enumerable: true });
   swapper.swap = (next?: AwsCredentialIdentityProvider) => {
     if (next === undefined) return engine.refresh();

@@ -7,6 +7,7 @@ import type { SafeCredentials } from "../shared/safe-credentials.js";
 import type { BackoffPolicy } from "./backoff.js";
 import type { ErrorSummary } from "./errors.js";
 import type { SchedulePolicy } from "./schedule.js";
+import type { StsFailoverStatus } from "../sts/failover.js";
 
 /**
  * Where a refreshing provider stands (what a readiness probe wants):
@@ -58,6 +59,11 @@ export interface RefreshStatus {
   nextRefreshAt: Date | undefined;
   /** Whether an attempt is running now. */
   refreshing: boolean;
+  /**
+   * For a source that calls STS itself (`fromRegionalWebIdentity`, the env-gated chain on web identity):
+   * the STS endpoint in use and each regional endpoint's circuit breaker (see failover).
+   */
+  sts?: StsFailoverStatus;
 }
 
 /** Passed to `onRefresh` after every successful fetch. */

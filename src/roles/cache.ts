@@ -9,12 +9,13 @@ import { markForSdk, type SdkProviderMarks } from "../refresh/sdk-marking.js";
 import { silentLogger } from "../shared/logger.js";
 import type { SafeCredentials } from "../shared/safe-credentials.js";
 import { resolveAssumeRoleRequest, resolveAssumeRoleTransport } from "../sources/assume-role-config.js";
-import { describeAssumeRole } from "../sources/assume-role-describe.js";
+import { describeAssumeRole, failoverDescription } from "../sources/assume-role-describe.js";
 import type { AssumeRoleDescription } from "../sources/assume-role-options.js";
 import { resolveEnv } from "../sources/env.js";
 import { parseRoleArn } from "../sources/role-arn.js";
 import { attributedSessionName } from "../sources/session-name.js";
 import { DEFAULT_RETRY_POLICY } from "../sts/retry.js";
+import type { StsEndpointStatus } from "../sts/failover.js";
 import { createStsTransport } from "../sts/transport.js";
 import { fetchThroughBudget, type BudgetedFetchDeps } from "./budgeted-fetch.js";
 import { idle, newEntry, nextWake, refreshDue, serveDecision, type RoleEntry, type RoleEntryState } from "./entry.js";
@@ -35,7 +36,14 @@ export type CachedRoleProvider = AwsCredentialIdentityProvider &
 /** What `describe()` of a cache shows: its settings. */
 export interface AssumeRoleCacheDescription {
   region: string;
+  /** The STS endpoint in use (the primary's, or the failover endpoint that answered last). */
   endpoint?: string;
+  /** Failover regions, in order (empty: no failover). */
+  failoverRegions: string[];
+  /** Whether a failover region is serving the calls now. */
+  failedOver: boolean;
+  /** Each regional endpoint (primary first) and the state of its circuit breaker. */
+  endpoints: StsEndpointStatus[];
   serviceName: string;
   maxEntries: number;
   idleTtlMs: number;
@@ -79,7 +87,9 @@ const LRU_TOUCH_MS = 1_000;
  *   of background refreshes; `Throttling` halves the rate and pauses, then the rate grows back;
  * - while a role's refresh fails, its callers keep the valid credentials (stale-while-failing);
  * - AccessDenied (how STS answers a wrong ExternalId too), ValidationError and policy errors are cached for
- *   `negativeTtlMs` with an explanation of what to check, so a broken tenant cannot burn the budget.
+ *   `negativeTtlMs` with an explanation of what to check, so a broken tenant cannot burn the budget;
+ * - with `failoverRegions` (or `AWSCREDS_STS_FAILOVER_REGIONS`), calls move to another region's STS while
+ *   the primary's fails with retryable errors; `status().sts` shows where they go and each breaker.
  *
  * @example
  * ```ts
@@ -301,13 +311,14 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     },
     status(statusOptions) {
       const t = now();
-      const status: AssumeRoleCacheStatus = { size: entries.size, maxEntries: settings.maxEntries, ...counters, rate: budget.status(), stopped };
+      const status: AssumeRoleCacheStatus = { size: entries.size, maxEntries: settings.maxEntries, ...counters, rate: budget.status(), sts: transport.status(), stopped };
       if (statusOptions?.entries !== false) status.entries = [...entries.values()].map((e) => entryStatus(e, t));
       return status;
     },
     describe() {
       const d: AssumeRoleCacheDescription = {
         region: transport.region,
+        ...failoverDescription(transport),
         serviceName: settings.serviceName,
         maxEntries: settings.maxEntries,
         idleTtlMs: settings.idleTtlMs,

@@ -5,6 +5,7 @@
 import type { ErrorSummary } from "../refresh/errors.js";
 import { summarizeError } from "../refresh/errors.js";
 import { entryState, type RoleEntry, type RoleEntryState } from "./entry.js";
+import type { StsFailoverStatus } from "../sts/failover.js";
 import type { RateBudgetStatus } from "./rate-budget.js";
 
 export interface RoleEntryStatus {
@@ -49,6 +50,8 @@ export interface AssumeRoleCacheStatus extends RoleCacheCounters {
   size: number;
   maxEntries: number;
   rate: RateBudgetStatus;
+  /** The STS endpoint in use and each regional endpoint's circuit breaker (see failover). */
+  sts: StsFailoverStatus;
   stopped: boolean;
   /** Per entry, most recently used last. Left out with `status({ entries: false })`. */
   entries?: RoleEntryStatus[];

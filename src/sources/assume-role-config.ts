@@ -2,7 +2,8 @@
  * What an assume-role provider (or cache) is configured with: the STS transport settings and one role
  * request, validated against STS's limits. Pure: errors are thrown at construction, naming the limit.
  */
-import { checkCustomEndpoint } from "../sts/custom-endpoint.js";
+import { customEndpoints } from "../sts/endpoint-option.js";
+import { resolveFailover } from "../sts/failover-config.js";
 import { assumeRoleInputProblems } from "../sts/limits.js";
 import { resolveStsRegion } from "../sts/region.js";
 import type { StsTransportOptions } from "../sts/transport.js";
@@ -13,7 +14,7 @@ import { parseRoleArn, type RoleArn } from "./role-arn.js";
 /** The transport settings, before the logger and label are added. */
 export type AssumeRoleTransportConfig = Pick<
   StsTransportOptions,
-  "region" | "useFipsEndpoint" | "customEndpoint" | "connectionTimeoutMs" | "requestTimeoutMs" | "retry" | "clientConfig" | "ignoredEndpointVar"
+  "region" | "useFipsEndpoint" | "customEndpoint" | "connectionTimeoutMs" | "requestTimeoutMs" | "retry" | "clientConfig" | "ignoredEndpointVar" | "failover"
 >;
 
 /** A role request ready to send. */
@@ -33,12 +34,9 @@ export interface AssumeRoleRequest extends Omit<AssumeRoleSpec, "roleArn" | "rol
 export function resolveAssumeRoleTransport(options: AssumeRoleTransportOptions, env: EnvVars, who: string): AssumeRoleTransportConfig {
   const region = resolveStsRegion({ region: options.region, env });
   if (!region.ok) throw new TypeError(`${who}: ${region.problem}`);
-  let customEndpoint: string | undefined;
-  if (options.endpoint !== undefined) {
-    const checked = checkCustomEndpoint(options.endpoint, { allowInsecureEndpoint: options.allowInsecureEndpoint });
-    if (!checked.ok) throw new TypeError(`${who}: ${checked.problem}`);
-    customEndpoint = checked.endpoint;
-  }
+  const checked = customEndpoints(options.endpoint, [region.region], { allowInsecureEndpoint: options.allowInsecureEndpoint });
+  if (!checked.ok) throw new TypeError(`${who}: ${checked.problem}`);
+  const customEndpoint = checked.custom[0];
   for (const [name, value] of [["connectionTimeoutMs", options.connectionTimeoutMs], ["requestTimeoutMs", options.requestTimeoutMs]] as const) {
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new RangeError(`${who}: ${name} must be a positive number of ms, got ${value}`);
   }
@@ -55,6 +53,7 @@ export function resolveAssumeRoleTransport(options: AssumeRoleTransportOptions, 
     retry: options.retry,
     clientConfig: options.clientConfig,
     ignoredEndpointVar: options.endpoint === undefined && readVar(env, "AWS_ENDPOINT_URL_STS") !== undefined,
+    failover: resolveFailover(options, env, region.region, who),
   };
 }
 

@@ -1,9 +1,16 @@
 /**
  * `describe()` of an assume-role provider: plain data, JSON-safe, no secrets.
  */
+import type { StsEndpointStatus } from "../sts/failover.js";
 import type { StsTransport } from "../sts/transport.js";
 import type { AssumeRoleRequest } from "./assume-role-config.js";
 import type { AssumeRoleDescription } from "./assume-role-options.js";
+
+/** The failover part of a description: the regions, whether one is serving calls, each breaker. */
+export function failoverDescription(transport: StsTransport): { failoverRegions: string[]; failedOver: boolean; endpoints: StsEndpointStatus[] } {
+  const sts = transport.status();
+  return { failoverRegions: sts.endpoints.slice(1).map((e) => e.region), failedOver: sts.failedOver, endpoints: sts.endpoints };
+}
 
 /**
  * @example
@@ -18,6 +25,7 @@ export function describeAssumeRole(request: AssumeRoleRequest, transport: StsTra
     roleSessionName: request.roleSessionName,
     region: transport.region,
     useFipsEndpoint: transport.useFipsEndpoint,
+    ...failoverDescription(transport),
   };
   if (request.externalId !== undefined) d.externalId = request.externalId;
   if (request.durationSeconds !== undefined) d.durationSeconds = request.durationSeconds;

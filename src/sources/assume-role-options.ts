@@ -4,6 +4,8 @@
 import type { STSClientConfig } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { Logger } from "../shared/logger.js";
+import type { StsEndpointStatus, StsFailoverStatus } from "../sts/failover.js";
+import type { StsEndpointOption, StsFailoverOptions } from "../sts/failover-options.js";
 import type { RetryPolicy } from "../sts/retry.js";
 import type { EnvOption } from "./env.js";
 
@@ -33,13 +35,17 @@ export interface AssumeRoleSpec {
 }
 
 /** How STS is reached: shared by `fromRegionalAssumeRole` and `createAssumeRoleCache`. */
-export interface AssumeRoleTransportOptions extends EnvOption {
+export interface AssumeRoleTransportOptions extends EnvOption, StsFailoverOptions {
   /** Region whose STS endpoint is called. Default: `AWS_REGION`, then `AWS_DEFAULT_REGION`; none is an error. */
   region?: string;
   /** Use the FIPS endpoint (`sts-fips.<region>…`). Default: `AWS_USE_FIPS_ENDPOINT=true`, else false. */
   useFipsEndpoint?: boolean;
-  /** A custom STS endpoint (VPC endpoint URL, LocalStack, a test fake). `AWS_ENDPOINT_URL_STS` is not read. */
-  endpoint?: string;
+  /**
+   * A custom STS endpoint (VPC endpoint URL, LocalStack, a test fake): a URL (the primary region's; failover
+   * regions keep their regional endpoints), or a function of the region returning a URL, or `undefined` for
+   * the regional endpoint. `AWS_ENDPOINT_URL_STS` is not read.
+   */
+  endpoint?: StsEndpointOption;
   /** Allow a plain `http://` endpoint on a non-loopback host (trusted test networks only). Default false. */
   allowInsecureEndpoint?: boolean;
   /** TCP/TLS connection timeout. Default 1000 ms. */
@@ -80,15 +86,26 @@ export interface AssumeRoleDescription {
   transitiveTagKeys?: string[];
   sourceIdentity?: string;
   region: string;
-  /** The STS endpoint: custom, or the regional one once resolved (on the first fetch). */
+  /**
+   * The STS endpoint in use: the primary's (custom, or the regional one once resolved on the first fetch),
+   * or the failover endpoint that answered last.
+   */
   endpoint?: string;
   useFipsEndpoint: boolean;
+  /** Failover regions, in order (empty: no failover). */
+  failoverRegions: string[];
+  /** Whether a failover region is serving the calls now. */
+  failedOver: boolean;
+  /** Each regional endpoint (primary first) and the state of its circuit breaker. */
+  endpoints: StsEndpointStatus[];
 }
 
 /** A credentials provider with introspection and cleanup. */
 export type RegionalAssumeRoleProvider = AwsCredentialIdentityProvider & {
   /** The configuration and endpoint, without secrets. */
   describe(): AssumeRoleDescription;
+  /** The STS endpoint in use and each endpoint's circuit breaker (a refresher's `status().sts` shows it too). */
+  stsStatus(): StsFailoverStatus;
   /** Closes the STS client's sockets; a later fetch builds a new client. */
   destroy(): void;
   /** Same as `destroy()`. */

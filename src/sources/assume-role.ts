@@ -30,6 +30,9 @@ const WHO = "fromRegionalAssumeRole";
  * The provider fetches on every call: put it behind `createRefresher` (one role) or use
  * `createAssumeRoleCache` (many roles).
  *
+ * `failoverRegions` (or `AWSCREDS_STS_FAILOVER_REGIONS`) moves a call to another region's STS when the
+ * primary's fails with a retryable error, signed for that region; same partition only, checked here.
+ *
  * @example
  * ```ts
  * import { S3Client } from "@aws-sdk/client-s3";
@@ -71,6 +74,7 @@ export function fromRegionalAssumeRole(options: RegionalAssumeRoleOptions): Regi
       },
     })) as unknown as RegionalAssumeRoleProvider;
   provider.describe = () => describeAssumeRole(request, transport, roleChaining);
+  provider.stsStatus = () => transport.status();
   provider.destroy = (): void => transport.destroy();
   provider[Symbol.dispose] = provider.destroy;
   return provider;

@@ -13,6 +13,7 @@ import { credentialsError, messageOf, tryNextLinkOf } from "./errors.js";
 import { readVar, resolveEnv, type EnvOption, type EnvVars } from "./env.js";
 import { fromInstanceRole, imdsEndpointLabel, type InstanceMetadataSourceOptions } from "./instance-metadata.js";
 import { fromSharedConfigProfile, readSharedConfigSettings } from "./shared-config.js";
+import type { StsFailoverStatus } from "../sts/failover.js";
 import { fromRegionalWebIdentity, type RegionalWebIdentityOptions } from "./web-identity.js";
 
 export interface EnvGatedChainOptions extends EnvOption {
@@ -43,6 +44,11 @@ export type EnvGatedChainProvider = AwsCredentialIdentityProvider & {
   readonly mode: AppMode;
   /** The mode, the chosen source and why each other source was skipped. No secrets. */
   describe(): ChainDescription;
+  /**
+   * When the source is (or will be) web identity: its STS endpoint in use and each endpoint's circuit
+   * breaker. Otherwise undefined.
+   */
+  stsStatus(): StsFailoverStatus | undefined;
   /** Closes the web identity source's STS client sockets, if one was built; a later call builds a new one. */
   destroy(): void;
   /** Same as `destroy()`: `using`, and `createSwapper` disposing a chain it swapped out, close the sockets. */
@@ -93,8 +99,9 @@ function localChain(decision: AppModeDecision, options: EnvGatedChainOptions, lo
     }
   }) as EnvGatedChainProvider;
   Object.defineProperty(provider, "mode", { value: "local", enumerable: true });
-  // Nothing to close: environment keys hold no sockets.
+  // Nothing to close: environment keys hold no sockets; no STS either.
   provider.destroy = (): void => undefined;
+  provider.stsStatus = (): undefined => undefined;
   provider[Symbol.dispose] = provider.destroy;
 
   provider.describe = (): ChainDescription => {
@@ -234,6 +241,10 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
   // The SDK's container and IMDS providers are built per call and keep no sockets; the STS client does.
   provider.destroy = (): void => webIdentity.destroy();
   provider[Symbol.dispose] = provider.destroy;
+  provider.stsStatus = () => {
+    const source = chosen ?? planNow().find((p) => p.available && !skippedAtRuntime.has(p.source))?.source;
+    return source === "web-identity" ? webIdentity.stsStatus() : undefined;
+  };
 
   provider.describe = (): ChainDescription => {
     const plan = planNow();

@@ -2,6 +2,7 @@
  * Which deployed sources are available, in order, and why the others are not. Pure: a function of the
  * environment and options, so it can be shown before any network call (`describe()`).
  */
+import { formatBreakers } from "../sts/failover-format.js";
 import type { EnvVars } from "./env.js";
 import { readBoolVar, readVar } from "./env.js";
 import { readContainerSettings } from "./container.js";
@@ -53,6 +54,10 @@ export function planDeployedSources(input: DeployedPlanInput): PlannedSource[] {
     if (webIdentity.region) details.region = webIdentity.region;
     if (webIdentity.endpoint) details.endpoint = webIdentity.endpoint;
     if (webIdentity.roleSessionName) details.roleSessionName = webIdentity.roleSessionName;
+    if (webIdentity.failoverRegions?.length) {
+      details.failoverRegions = webIdentity.failoverRegions.join(",");
+      if (webIdentity.endpoints) details.stsBreakers = formatBreakers(webIdentity.endpoints);
+    }
     plan.push({
       source: "web-identity",
       available: true,

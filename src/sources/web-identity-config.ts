@@ -2,7 +2,7 @@
  * What a regional web identity provider is configured with: options first, then the environment
  * variables the SDK uses. Pure (the host name and randomness come in as arguments).
  */
-import { checkCustomEndpoint } from "../sts/custom-endpoint.js";
+import { customEndpoints } from "../sts/endpoint-option.js";
 import { resolveStsRegion } from "../sts/region.js";
 import { firstSet, readBoolVar, type EnvVars } from "./env.js";
 import { parseRoleArn, type RoleArn } from "./role-arn.js";
@@ -78,12 +78,10 @@ export function resolveWebIdentityConfig(
     if (problem) return { ok: false, configured: true, problem: `${explicitName.from} "${explicitName.value}" is not a valid role session name: ${problem}` };
   }
 
-  let customEndpoint: string | undefined;
-  if (options.endpoint !== undefined) {
-    const checked = checkCustomEndpoint(options.endpoint, { allowInsecureEndpoint: options.allowInsecureEndpoint });
-    if (!checked.ok) return { ok: false, configured: true, problem: checked.problem };
-    customEndpoint = checked.endpoint;
-  }
+  // The primary region's only; failover regions' endpoints are resolved with the rest of failover.
+  const checked = customEndpoints(options.endpoint, [region.region], { allowInsecureEndpoint: options.allowInsecureEndpoint });
+  if (!checked.ok) return { ok: false, configured: true, problem: checked.problem };
+  const customEndpoint = checked.custom[0];
   const fipsFromEnv = readBoolVar(env, "AWS_USE_FIPS_ENDPOINT");
 
   return {

@@ -5,10 +5,12 @@
 import type { STSClientConfig } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { Logger } from "../shared/logger.js";
+import type { StsEndpointStatus, StsFailoverStatus } from "../sts/failover.js";
+import type { StsEndpointOption, StsFailoverOptions } from "../sts/failover-options.js";
 import type { RetryPolicy } from "../sts/retry.js";
 import type { EnvOption } from "./env.js";
 
-export interface RegionalWebIdentityOptions extends EnvOption {
+export interface RegionalWebIdentityOptions extends EnvOption, StsFailoverOptions {
   /** Role to assume. Default: `AWS_ROLE_ARN`. */
   roleArn?: string;
   /** File holding the OIDC token (re-read on every fetch). Default: `AWS_WEB_IDENTITY_TOKEN_FILE`. */
@@ -20,10 +22,12 @@ export interface RegionalWebIdentityOptions extends EnvOption {
   /** Use the FIPS endpoint (`sts-fips.<region>…`). Default: `AWS_USE_FIPS_ENDPOINT=true`, else false. */
   useFipsEndpoint?: boolean;
   /**
-   * A custom STS endpoint (VPC endpoint URL, LocalStack, a test fake) used instead of the regional one.
+   * A custom STS endpoint (VPC endpoint URL, LocalStack, a test fake) used instead of the regional one: a
+   * URL (the primary region's; failover regions keep their regional endpoints), or a function of the region
+   * that returns a URL, or `undefined` for the regional endpoint.
    * `AWS_ENDPOINT_URL_STS` is deliberately not read: a stray variable must not send the pod's token elsewhere.
    */
-  endpoint?: string;
+  endpoint?: StsEndpointOption;
   /** Allow a plain `http://` endpoint on a non-loopback host (trusted test networks only). Default false. */
   allowInsecureEndpoint?: boolean;
   /** Session duration, 900 to 43200 seconds (at most the role's maximum). Default: STS's (3600). */
@@ -53,8 +57,17 @@ export interface WebIdentityDescription {
   webIdentityTokenFile?: string;
   roleSessionName?: string;
   region?: string;
-  /** The STS endpoint: custom, or the regional one once resolved (on the first fetch). */
+  /**
+   * The STS endpoint in use: the primary's (custom, or the regional one once resolved on the first fetch),
+   * or the failover endpoint that answered last.
+   */
   endpoint?: string;
+  /** Failover regions, in order (empty: no failover). */
+  failoverRegions?: string[];
+  /** Whether a failover region is serving the calls now. */
+  failedOver?: boolean;
+  /** Each regional endpoint (primary first) and the state of its circuit breaker. */
+  endpoints?: StsEndpointStatus[];
   useFipsEndpoint?: boolean;
   /** Where each setting came from (`AWS_ROLE_ARN`, `the region option`…). */
   from?: Record<string, string>;
@@ -64,6 +77,8 @@ export interface WebIdentityDescription {
 export type RegionalWebIdentityProvider = AwsCredentialIdentityProvider & {
   /** The configuration and chosen endpoint, without secrets. */
   describe(): WebIdentityDescription;
+  /** The STS endpoint in use and each endpoint's circuit breaker (undefined when not configured). */
+  stsStatus(): StsFailoverStatus | undefined;
   /** Closes the STS client's sockets; a later fetch builds a new client. */
   destroy(): void;
   /** Same as `destroy()`: `using`, and `createSwapper` disposing a provider it swapped out, close the sockets. */

@@ -8,6 +8,7 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import { silentLogger } from "../shared/logger.js";
 import { toSafeCredentials } from "../shared/safe-credentials.js";
 import { describeStsFailure } from "../sts/failure.js";
+import { resolveFailover, type ResolvedFailover } from "../sts/failover-config.js";
 import { createStsTransport, StsCallFailure, type StsTransport } from "../sts/transport.js";
 import { credentialsError, messageOf } from "./errors.js";
 import { readVar, resolveEnv } from "./env.js";
@@ -42,16 +43,24 @@ function checkOptions(options: RegionalWebIdentityOptions): void {
  * one STS client (keep-alive, short timeouts) is built on first use and reused. IDPCommunicationError,
  * throttling, 5xx and network failures are retried with backoff, InvalidIdentityToken once.
  *
+ * With `failoverRegions` (or `AWSCREDS_STS_FAILOVER_REGIONS`), a retryable failure of the region's STS
+ * (5xx, throttling, network, timeout) moves the call to the next region's, behind a circuit breaker per
+ * endpoint, and calls return to the primary once it answers again; the list must stay in the primary's
+ * partition (checked here, at construction: a wrong list throws a `TypeError` that says why).
+ *
  * Configuration is read when the provider is created (create a new one to re-read it). Not configured at
  * all: the error has `tryNextLink: true`; configured but failing: `tryNextLink: false`.
  *
  * @example
  * ```ts
  * import { SQSClient } from "@aws-sdk/client-sqs";
- * import { fromRegionalWebIdentity } from "awscreds";
+ * import { createRefresher, fromRegionalWebIdentity } from "awscreds";
  *
  * // On EKS with IRSA: AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE and AWS_REGION are set by the platform.
  * const sqs = new SQSClient({ credentials: fromRegionalWebIdentity() });
+ *
+ * // With regional failover, behind a refresher; status().sts shows the endpoint in use and each breaker.
+ * const credentials = createRefresher(fromRegionalWebIdentity({ failoverRegions: ["eu-central-1"] }));
  * ```
  */
 export function fromRegionalWebIdentity(options: RegionalWebIdentityOptions = {}): RegionalWebIdentityProvider {
@@ -63,6 +72,8 @@ export function fromRegionalWebIdentity(options: RegionalWebIdentityOptions = {}
     random: randomBytes(4).readUInt32BE(0).toString(36).padStart(6, "0").slice(-6),
   });
   const ignoredEndpointVar = options.endpoint === undefined && readVar(env, "AWS_ENDPOINT_URL_STS") !== undefined;
+  // Checked now, so a wrong list fails at startup, not in the outage it is meant for.
+  const failover: ResolvedFailover | undefined = resolved.ok ? resolveFailover(options, env, resolved.config.region, "awscreds: Web identity") : undefined;
   let transport: StsTransport | undefined;
 
   function stsFor(config: WebIdentityConfig): StsTransport {
@@ -77,6 +88,7 @@ export function fromRegionalWebIdentity(options: RegionalWebIdentityOptions = {}
       logger,
       label: "Web identity",
       ignoredEndpointVar,
+      failover,
     });
     return transport;
   }
@@ -154,10 +166,15 @@ export function fromRegionalWebIdentity(options: RegionalWebIdentityOptions = {}
       useFipsEndpoint: c.useFipsEndpoint,
       from: { roleArn: c.roleArnFrom, webIdentityTokenFile: c.tokenFileFrom, roleSessionName: c.sessionNameFrom, region: c.regionFrom },
     };
-    const endpoint = transport?.endpoint() ?? c.customEndpoint;
-    if (endpoint !== undefined) description.endpoint = endpoint;
+    const sts = stsFor(c).status();
+    if (sts.endpointInUse !== undefined) description.endpoint = sts.endpointInUse;
+    description.failoverRegions = failover?.regions ?? [];
+    if (failover?.from !== undefined) description.from!.failoverRegions = failover.from;
+    description.failedOver = sts.failedOver;
+    description.endpoints = sts.endpoints;
     return description;
   };
+  provider.stsStatus = () => (resolved.ok ? stsFor(resolved.config).status() : undefined);
   provider.destroy = (): void => {
     transport?.destroy();
   };

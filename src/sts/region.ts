@@ -27,21 +27,34 @@ export function resolveStsRegion(input: { region?: string; env: EnvVars }): Regi
         "region the workload runs in, e.g. AWS_REGION=eu-west-1; the global STS endpoint is never used as a fallback",
     };
   }
-  const region = found.value.toLowerCase();
+  return checkRegionName(found.value, found.from);
+}
+
+/**
+ * A region name STS can be called in (lower-cased), or why not: not the global pseudo-region, not a FIPS
+ * pseudo-region, DNS labels only. `from` names where the value came from, for the message.
+ *
+ * @example
+ * ```ts
+ * checkRegionName("EU-West-1", "AWS_REGION"); // { ok: true, region: "eu-west-1", from: "AWS_REGION" }
+ * ```
+ */
+export function checkRegionName(value: string, from: string): RegionResult {
+  const region = value.toLowerCase();
   if (region === "aws-global" || region === "global") {
     return {
       ok: false,
-      problem: `${found.from} is "${found.value}", but STS is always called regionally here. Set it to the region the workload runs in, e.g. us-east-1`,
+      problem: `${from} is "${value}", but STS is always called regionally here. Set it to the region the workload runs in, e.g. us-east-1`,
     };
   }
   if (/(^fips-|-fips$)/.test(region)) {
     return {
       ok: false,
-      problem: `${found.from} is the pseudo-region "${found.value}". Set the real region (e.g. ${region.replace(/^fips-|-fips$/, "")}) and pass useFipsEndpoint: true`,
+      problem: `${from} is the pseudo-region "${value}". Set the real region (e.g. ${region.replace(/^fips-|-fips$/, "")}) and pass useFipsEndpoint: true`,
     };
   }
   if (!REGION.test(region)) {
-    return { ok: false, problem: `${found.from} is "${found.value}", which is not a region name (expected e.g. eu-west-1)` };
+    return { ok: false, problem: `${from} is "${value}", which is not a region name (expected e.g. eu-west-1)` };
   }
-  return { ok: true, region, from: found.from };
+  return { ok: true, region, from };
 }

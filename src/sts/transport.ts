@@ -3,9 +3,12 @@
  * `sts.<region>.<partition DNS suffix>`), one keep-alive client per endpoint, short timeouts, and retries
  * of what AWS documents as retryable.
  *
- * The seam, for anything that wants to pick among endpoints (failover): `chooseEndpoint()` decides where
- * one attempt goes, `sendOnce()` sends one command to one endpoint and nothing else. `call()` is the loop
- * around them: prepare the input, choose, send, classify, back off.
+ * Regional failover: with failover regions, each region's endpoint has a circuit breaker (`failover.ts`);
+ * an attempt goes to the first region whose breaker lets it through, a retryable failure moves the next
+ * attempt to the next region at once, and calls return to the primary once it answers again. Each
+ * endpoint gets its own keep-alive client, built on first use. `sendOnce()` sends one command to one
+ * endpoint and nothing else; `call()` is the loop around it: choose, prepare, send, classify, fail over
+ * or back off.
  */
 import type * as AsyncHooks from "node:async_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -25,6 +28,11 @@ import { createStsClient, DEFAULT_STS_CONNECTION_TIMEOUT_MS, DEFAULT_STS_REQUEST
 import { regionalStsEndpoint } from "./endpoint.js";
 import { loadSdkPartitions } from "./partitions.js";
 import { backoffDelayMs, classifyStsFailure, DEFAULT_RETRY_POLICY, shouldRetry, type RetryPolicy, type StsFailureKind } from "./retry.js";
+import { breakerPolicy } from "./breaker.js";
+import { createFailover, type FailoverEvent, type StsFailoverStatus } from "./failover.js";
+import type { ResolvedFailover } from "./failover-config.js";
+import { failoverOutcome } from "./failover-kind.js";
+import { crossPartitionProblem } from "./failover-regions.js";
 
 /** The STS operations the transport sends, with their SDK input and output shapes. */
 export interface StsOperations {
@@ -47,6 +55,10 @@ export interface StsTransportOptions {
   label: string;
   /** `AWS_ENDPOINT_URL_STS` is set but deliberately not used: say so once, when the client is built. */
   ignoredEndpointVar?: boolean | undefined;
+  /** Failover regions (see `resolveFailover`); none: every call goes to the primary, as without failover. */
+  failover?: ResolvedFailover | undefined;
+  /** Failovers, recoveries and breaker openings, e.g. for telemetry. */
+  onFailoverEvent?: ((event: FailoverEvent) => void) | undefined;
 }
 
 /** What one attempt sends: the command input, and for a signed operation the credentials that sign it. */
@@ -56,7 +68,10 @@ export interface StsAttempt<O extends StsOperation> {
 }
 
 export interface StsCallOptions {
-  /** Whether a failure of this kind may be retried here (default: all the retry policy allows). */
+  /**
+   * Whether a failure of this kind may be retried here (default: all the retry policy allows). Moving on to
+   * the next failover region after a retryable failure is not a retry: it happens whatever this says.
+   */
   retryable?: (kind: StsFailureKind) => boolean;
 }
 
@@ -82,8 +97,13 @@ export class StsCallFailure extends Error {
 export interface StsTransport {
   readonly region: string;
   readonly useFipsEndpoint: boolean;
-  /** The endpoint calls go to: the custom one at once, the regional one once resolved (first call). */
+  /**
+   * The endpoint calls go to now: the primary's (custom at once, regional once resolved on the first call),
+   * or the failover endpoint that answered last.
+   */
   endpoint(): string | undefined;
+  /** The endpoint in use and each regional endpoint's circuit breaker. JSON-safe, no secrets. */
+  status(): StsFailoverStatus;
   /**
    * Runs `operation` with retries. `prepare(attempt)` builds each attempt's input (a web identity token is
    * re-read per attempt; assume role resolves its signing credentials). Throws `StsCallFailure` when STS
@@ -106,30 +126,49 @@ export interface StsTransport {
 export function createStsTransport(options: StsTransportOptions): StsTransport {
   const { logger } = options;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-  let endpoint = options.customEndpoint;
-  /** One client per endpoint (today one endpoint; failover adds more). */
+  const regions = [options.region, ...(options.failover?.regions ?? [])];
+  const custom = [options.customEndpoint, ...(options.failover?.customEndpoints ?? [])];
+  const failover = createFailover({
+    regions,
+    policy: breakerPolicy(options.failover?.cooldownMs),
+    logger,
+    label: options.label,
+    onEvent: options.onFailoverEvent,
+  });
+  custom.forEach((url, i) => url !== undefined && failover.setEndpoint(i, url));
+  let partitionChecked = !options.failover?.partitionCheckPending;
+  /** One client per endpoint, built on first use. */
   const clients = new Map<string, Promise<LoadedSts>>();
   // The credentials of the attempt in flight, so one client signs concurrent calls with different credentials.
   let signing: AsyncHooks.AsyncLocalStorage<AwsCredentialIdentity> | undefined;
 
-  /** Where the next attempt goes. */
-  async function chooseEndpoint(): Promise<string> {
-    if (endpoint === undefined) {
-      const regional = regionalStsEndpoint(options.region, { useFipsEndpoint: options.useFipsEndpoint, partitionOf: await loadSdkPartitions() });
-      if (!regional.ok) throw credentialsError(`${options.label}: ${regional.problem}.`, { tryNextLink: false, logger });
-      endpoint = regional.endpoint;
+  /** The URL of region `index`: custom, or derived from the partition table on first use. */
+  async function endpointOf(index: number): Promise<string> {
+    const known = failover.endpoint(index);
+    if (known !== undefined && partitionChecked) return known;
+    const partitionOf = await loadSdkPartitions();
+    if (!partitionChecked) {
+      // Only when awscreds was bundled without a synchronously loadable partition table (see resolveFailover).
+      const problem = crossPartitionProblem(options.region, regions.slice(1), partitionOf, options.failover?.from ?? "failoverRegions");
+      if (problem !== undefined) throw credentialsError(`${options.label}: ${problem}.`, { tryNextLink: false, logger });
+      partitionChecked = true;
     }
-    return endpoint;
+    if (known !== undefined) return known;
+    const regional = regionalStsEndpoint(regions[index]!, { useFipsEndpoint: options.useFipsEndpoint, partitionOf });
+    if (!regional.ok) throw credentialsError(`${options.label}: ${regional.problem}.`, { tryNextLink: false, logger });
+    failover.setEndpoint(index, regional.endpoint);
+    return regional.endpoint;
   }
 
-  function buildClient(target: string): Promise<LoadedSts> {
-    if (options.ignoredEndpointVar) {
+  function buildClient(target: string, region: string): Promise<LoadedSts> {
+    if (options.ignoredEndpointVar && region === options.region) {
       logger.warn(`awscreds: AWS_ENDPOINT_URL_STS is set but ignored by the ${options.label.toLowerCase()} provider; calling ${target}. Pass the endpoint option to use a custom endpoint.`);
     }
     signing ??= new (lazyRequire<typeof AsyncHooks>("node:async_hooks").AsyncLocalStorage)();
     const store = signing;
     return createStsClient({
-      region: options.region,
+      // The endpoint's own region: AssumeRole is signed for it.
+      region,
       endpoint: target,
       connectionTimeoutMs: options.connectionTimeoutMs ?? DEFAULT_STS_CONNECTION_TIMEOUT_MS,
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_STS_REQUEST_TIMEOUT_MS,
@@ -144,10 +183,10 @@ export function createStsTransport(options: StsTransportOptions): StsTransport {
     });
   }
 
-  async function clientFor(target: string): Promise<LoadedSts> {
+  async function clientFor(target: string, region: string): Promise<LoadedSts> {
     let loaded = clients.get(target);
     if (!loaded) {
-      loaded = buildClient(target);
+      loaded = buildClient(target, region);
       clients.set(target, loaded);
     }
     try {
@@ -159,8 +198,8 @@ export function createStsTransport(options: StsTransportOptions): StsTransport {
   }
 
   /** Sends one command to one endpoint: no retries, no endpoint choice. */
-  async function sendOnce<O extends StsOperation>(target: string, operation: O, attempt: StsAttempt<O>): Promise<StsOperations[O]["output"]> {
-    const sts = await clientFor(target);
+  async function sendOnce<O extends StsOperation>(target: string, region: string, operation: O, attempt: StsAttempt<O>): Promise<StsOperations[O]["output"]> {
+    const sts = await clientFor(target, region);
     const command =
       operation === "AssumeRole"
         ? new sts.AssumeRoleCommand(attempt.input as AssumeRoleCommandInput)
@@ -169,27 +208,64 @@ export function createStsTransport(options: StsTransportOptions): StsTransport {
     return attempt.credentials && signing ? signing.run(attempt.credentials, send) : send();
   }
 
+  /**
+   * `retry.maxAttempts` counts rounds: within a round, a retryable failure moves the next attempt to the
+   * next region at once (no wait); a round ends when no region is left to try, and the next one starts
+   * after the backoff.
+   */
   async function call<O extends StsOperation>(
     operation: O,
     prepare: (attempt: number) => Promise<StsAttempt<O>>,
     callOptions?: StsCallOptions,
   ): Promise<StsOperations[O]["output"]> {
     let invalidTokenRetries = 0;
+    /** Attempts that moved on to another region at once: they do not use up the retry budget. */
+    let hops = 0;
+    const tried = new Set<number>();
+    /** Endpoints this call went to, for the error should it fail. */
+    const everyTarget = new Set<string>();
+    let routed = failover.choose(tried)!; // Defined: with nothing tried, some region is always chosen.
     for (let attempt = 1; ; attempt++) {
-      const target = await chooseEndpoint();
-      const prepared = await prepare(attempt);
+      let target: string;
+      let prepared: StsAttempt<O>;
       try {
-        return await sendOnce(target, operation, prepared);
+        target = await endpointOf(routed.index);
+        everyTarget.add(target);
+        prepared = await prepare(attempt);
+      } catch (error) {
+        failover.settle(routed, "unknown");
+        throw error;
+      }
+      try {
+        const output = await sendOnce(target, routed.region, operation, prepared);
+        failover.settle(routed, "success");
+        return output;
       } catch (error) {
         const kind = classifyStsFailure(error);
+        const outcome = failoverOutcome(error);
+        failover.settle(routed, outcome, error);
         const allowed = callOptions?.retryable?.(kind) ?? true;
-        if (!allowed || !shouldRetry(kind, attempt, invalidTokenRetries, policy)) {
-          throw new StsCallFailure(operation, target, kind, attempt, error);
+        // Moving on to the next region is not a retry of this endpoint: it happens whatever `retryable` says.
+        if (outcome === "endpoint-failed") {
+          tried.add(routed.index);
+          const next = failover.choose(tried);
+          if (next !== undefined) {
+            hops += 1;
+            logger.warn(`awscreds: ${operation} attempt ${attempt} at ${target} failed (${kind}); trying ${failover.endpoint(next.index) ?? `STS in ${next.region}`} now`);
+            routed = next;
+            continue;
+          }
+        }
+        if (!allowed || !shouldRetry(kind, attempt - hops, invalidTokenRetries, policy)) {
+          const others = [...new Set([...everyTarget].filter((t) => t !== target))];
+          throw new StsCallFailure(operation, others.length > 0 ? `${target} (also tried ${others.join(", ")})` : target, kind, attempt, error);
         }
         if (kind === "invalid-token") invalidTokenRetries += 1;
-        const delay = backoffDelayMs(attempt, kind, policy, Math.random());
+        const delay = backoffDelayMs(attempt - hops, kind, policy, Math.random());
         logger.warn(`awscreds: ${operation} attempt ${attempt} failed (${kind}); retrying in ${delay} ms`);
         await sleep(delay);
+        tried.clear();
+        routed = failover.choose(tried)!;
       }
     }
   }
@@ -197,7 +273,8 @@ export function createStsTransport(options: StsTransportOptions): StsTransport {
   return {
     region: options.region,
     useFipsEndpoint: options.useFipsEndpoint,
-    endpoint: () => endpoint,
+    endpoint: () => failover.status().endpointInUse ?? failover.endpoint(0),
+    status: () => failover.status(),
     call,
     destroy(): void {
       const current = [...clients.values()];

@@ -180,6 +180,31 @@ describe("deployed with IRSA against the fake STS", () => {
     expectNoSecret(r.all);
   });
 
+  it("shows regional failover (AWSCREDS_STS_FAILOVER_REGIONS): the regions' endpoints, and with --resolve the endpoint in use and each breaker", async () => {
+    const env = { ...irsa(), AWSCREDS_STS_FAILOVER_REGIONS: "eu-central-1,us-west-2" };
+    const r = await runCli(cli.path, ["doctor", "--resolve", "--sts-endpoint", fake.sts.endpoint], env);
+    expect(r.code).toBe(0);
+    const text = r.stdout.replace(/\s+/g, " ");
+    expect(text).toMatch(/failover https:\/\/sts\.eu-central-1\.amazonaws\.com, then https:\/\/sts\.us-west-2\.amazonaws\.com \(AWSCREDS_STS_FAILOVER_REGIONS; on 5xx/);
+    expect(text).toContain(`in use ${fake.sts.endpoint}/`);
+    expect(text).toContain("breakers us-east-1 (primary) closed; eu-central-1 closed; us-west-2 closed");
+    const json = await runCli(cli.path, ["doctor", "--json"], env);
+    const report = JSON.parse(json.stdout) as { stsEndpoint: { failover: unknown } };
+    expect(report.stsEndpoint.failover).toEqual({
+      from: "AWSCREDS_STS_FAILOVER_REGIONS",
+      endpoints: [
+        { region: "eu-central-1", url: "https://sts.eu-central-1.amazonaws.com" },
+        { region: "us-west-2", url: "https://sts.us-west-2.amazonaws.com" },
+      ],
+    });
+  });
+
+  it("a failover region of another partition: exit 1, saying why", async () => {
+    const r = await runCli(cli.path, ["doctor"], { ...irsa(), AWSCREDS_STS_FAILOVER_REGIONS: "cn-north-1" });
+    expect(r.code).toBe(1);
+    expect(r.stdout.replace(/\s+/g, " ")).toContain("AWSCREDS_STS_FAILOVER_REGIONS lists cn-north-1, which is in partition aws-cn, but the primary region us-east-1 is in aws");
+  });
+
   it("--whoami calls GetCallerIdentity at the endpoint the chain uses", async () => {
     const r = await runCli(cli.path, ["doctor", "--whoami", "--sts-endpoint", fake.sts.endpoint], irsa());
     expect(r.code).toBe(0);
@@ -210,7 +235,14 @@ describe("deployed with IRSA against the fake STS", () => {
     expect(report.sources.map((s) => `${s.source}:${s.state}`)).toEqual([
       "web-identity:chosen", "container:skipped", "shared-config:skipped", "instance-metadata:skipped",
     ]);
-    expect(report.stsEndpoint).toEqual({ url: `${fake.sts.endpoint}/`, kind: "custom", reason: expect.any(String), problem: null });
+    expect(report.stsEndpoint).toEqual({
+      url: `${fake.sts.endpoint}/`,
+      kind: "custom",
+      reason: expect.any(String),
+      problem: null,
+      failover: null,
+      inUse: { url: `${fake.sts.endpoint}/`, breakers: "us-east-1 (primary) closed" },
+    });
     expect(report.webIdentityToken.claims).toMatchObject({ audience: ["sts.amazonaws.com"], subject: "system:serviceaccount:orders:orders-api", expired: false });
     expect(report.resolve).toMatchObject({ ok: true, source: "web-identity", accessKeyId: expect.stringMatching(/^ASIA….{4}$/), accountId: "123456789012", error: null });
     expect(report.whoami).toMatchObject({ ok: true, account: "123456789012", arn: expect.stringContaining("assumed-role/orders-api"), error: null });

@@ -205,6 +205,9 @@ describe("failures say what to check", () => {
       region: "us-east-1",
       endpoint: new URL(fake.sts.endpoint).href,
       useFipsEndpoint: false,
+      failoverRegions: [],
+      failedOver: false,
+      endpoints: [{ region: "us-east-1", endpoint: new URL(fake.sts.endpoint).href, role: "primary", breaker: "closed", consecutiveFailures: 0 }],
     });
   });
 });

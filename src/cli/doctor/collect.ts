@@ -23,6 +23,7 @@ import { nameDoctorFlags } from "./flag-names.js";
 import { unknownRegionWarning } from "./region-check.js";
 import { findSharedFiles, type SharedFilesFound } from "./shared-files.js";
 import { stsEndpointReport } from "./sts-endpoint.js";
+import { formatBreakers } from "../../sts/failover-format.js";
 import { inspectTokenFile } from "./token-file.js";
 import { findTraps } from "./traps.js";
 import { probeAssumeRole } from "./assume-role-probe.js";
@@ -104,7 +105,13 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
 
   const description = chain.describe();
   report.appEnv = { value: description.appEnv, from: description.appEnvFrom, mode: description.mode, deployedEnvs: [...description.deployedEnvs] };
-  const webIdentity = fromRegionalWebIdentity({ env, endpoint: options.stsEndpoint, allowInsecureEndpoint: options.allowInsecureEndpoint }).describe();
+  let webIdentity: WebIdentityDescription;
+  try {
+    webIdentity = fromRegionalWebIdentity({ env, endpoint: options.stsEndpoint, allowInsecureEndpoint: options.allowInsecureEndpoint }).describe();
+  } catch (error) {
+    // A failover list the provider refuses (e.g. another partition's region): local mode never builds it.
+    webIdentity = { configured: true, problem: messageOf(error) };
+  }
   let sharedFiles: SharedFilesFound | undefined;
 
   if (description.mode === "local") {
@@ -121,6 +128,7 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
         allowInsecureEndpoint: options.allowInsecureEndpoint === true,
         ...(webIdentity.region !== undefined && { region: { region: webIdentity.region, from: webIdentity.from?.region ?? "AWS_REGION" } }),
         ...(webIdentity.useFipsEndpoint !== undefined && { useFipsEndpoint: webIdentity.useFipsEndpoint }),
+        ...(webIdentity.failoverRegions?.length && { failover: { regions: webIdentity.failoverRegions, from: webIdentity.from?.failoverRegions ?? "failoverRegions" } }),
       });
     }
     sharedFiles = await findSharedFiles(env);
@@ -134,6 +142,8 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
   if (options.resolve || options.whoami || options.assumeRole !== undefined) {
     const { resolve, credentials } = await resolveThroughChain(chain);
     report.resolve = resolve;
+    const sts = chain.stsStatus();
+    if (sts !== undefined && report.stsEndpoint !== null) report.stsEndpoint.inUse = { url: sts.endpointInUse ?? null, breakers: formatBreakers(sts.endpoints) };
     if (options.whoami) report.whoami = await whoami(env, options, webIdentity, credentials);
     report.verdict = verifiedVerdict(resolve, report.whoami);
     if (options.assumeRole !== undefined) {

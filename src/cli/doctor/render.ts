@@ -85,6 +85,13 @@ export function renderDoctorReport(report: DoctorReport, options: RenderOptions)
     if (sts.url) {
       field("endpoint", sts.url);
       field("why", s.dim(sts.reason));
+      if (sts.failover) {
+        field("failover", `${sts.failover.endpoints.map((e) => e.url ?? e.region).join(", then ")} ${s.dim(`(${sts.failover.from}; on 5xx, throttling, network errors and timeouts)`)}`);
+      }
+      if (sts.inUse) {
+        field("in use", sts.inUse.url ?? "(none yet)");
+        field("breakers", sts.inUse.breakers);
+      }
     } else {
       field("endpoint", s.red(`none: ${sts.problem ?? sts.reason}`));
     }

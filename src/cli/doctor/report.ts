@@ -91,6 +91,13 @@ export interface StsEndpointReport {
   reason: string;
   /** Why there is none, e.g. no region configured. */
   problem: string | null;
+  /**
+   * Regional failover (`AWSCREDS_STS_FAILOVER_REGIONS`): the regions tried, in order, when this endpoint fails
+   * with a retryable error, and their endpoints; null without failover.
+   */
+  failover: { from: string; endpoints: { region: string; url: string | null }[] } | null;
+  /** With `--resolve`: the endpoint that answered, and each endpoint's circuit breaker. */
+  inUse?: { url: string | null; breakers: string };
 }
 
 export interface TokenReport {

@@ -6,7 +6,7 @@ import { checkCustomEndpoint } from "../../sts/custom-endpoint.js";
 import { readBoolVar, readVar, type EnvVars } from "../../sources/env.js";
 import { loadSdkPartitions } from "../../sts/partitions.js";
 import { resolveStsRegion } from "../../sts/region.js";
-import { regionalStsEndpoint } from "../../sts/endpoint.js";
+import { regionalStsEndpoint, type PartitionLookup } from "../../sts/endpoint.js";
 import type { StsEndpointReport } from "./report.js";
 
 export interface StsEndpointInput {
@@ -18,9 +18,22 @@ export interface StsEndpointInput {
   region?: { region: string; from: string };
   /** Default: `AWS_USE_FIPS_ENDPOINT=true`, as the provider reads it. */
   useFipsEndpoint?: boolean;
+  /** The provider's failover regions and where they came from (its `describe()`). */
+  failover?: { regions: readonly string[]; from: string };
 }
 
-const failed = (problem: string): StsEndpointReport => ({ url: null, kind: null, reason: problem, problem });
+const failed = (problem: string): StsEndpointReport => ({ url: null, kind: null, reason: problem, problem, failover: null });
+
+function failoverReport(input: StsEndpointInput, useFips: boolean, partitionOf: PartitionLookup): StsEndpointReport["failover"] {
+  if (!input.failover || input.failover.regions.length === 0) return null;
+  return {
+    from: input.failover.from,
+    endpoints: input.failover.regions.map((region) => {
+      const regional = regionalStsEndpoint(region, { useFipsEndpoint: useFips, partitionOf });
+      return { region, url: regional.ok ? regional.endpoint : null };
+    }),
+  };
+}
 
 /**
  * The endpoint and the reason, e.g. `https://sts.eu-west-1.amazonaws.com` because `AWS_REGION=eu-west-1`.
@@ -35,7 +48,14 @@ export async function stsEndpointReport(input: StsEndpointInput): Promise<StsEnd
   if (input.customEndpoint !== undefined) {
     const checked = checkCustomEndpoint(input.customEndpoint, { allowInsecureEndpoint: input.allowInsecureEndpoint });
     if (!checked.ok) return failed(checked.problem);
-    return { url: checked.endpoint, kind: "custom", reason: "given with --sts-endpoint (the webIdentity.endpoint option)", problem: null };
+    const useFips = input.useFipsEndpoint ?? readBoolVar(input.env, "AWS_USE_FIPS_ENDPOINT");
+    return {
+      url: checked.endpoint,
+      kind: "custom",
+      reason: "given with --sts-endpoint (the webIdentity.endpoint option)",
+      problem: null,
+      failover: failoverReport(input, useFips, await loadSdkPartitions()),
+    };
   }
   let region = input.region;
   if (region === undefined) {
@@ -44,7 +64,8 @@ export async function stsEndpointReport(input: StsEndpointInput): Promise<StsEnd
     region = resolved;
   }
   const useFips = input.useFipsEndpoint ?? readBoolVar(input.env, "AWS_USE_FIPS_ENDPOINT");
-  const regional = regionalStsEndpoint(region.region, { useFipsEndpoint: useFips, partitionOf: await loadSdkPartitions() });
+  const partitionOf = await loadSdkPartitions();
+  const regional = regionalStsEndpoint(region.region, { useFipsEndpoint: useFips, partitionOf });
   if (!regional.ok) return failed(regional.problem);
   const legacy = readVar(input.env, "AWS_STS_REGIONAL_ENDPOINTS")?.toLowerCase() === "legacy";
   return {
@@ -54,5 +75,6 @@ export async function stsEndpointReport(input: StsEndpointInput): Promise<StsEnd
       `the ${useFips ? "FIPS " : ""}regional endpoint of ${region.region} (${region.from}, partition ${regional.partition}); awscreds always ` +
       `calls STS in the workload's own region, never the global endpoint${legacy ? ", whatever AWS_STS_REGIONAL_ENDPOINTS=legacy says" : ""}`,
     problem: null,
+    failover: failoverReport(input, useFips, partitionOf),
   };
 }

@@ -57,10 +57,11 @@ export interface RoutingAgent {
 
 /**
  * An HTTPS agent that trusts only `caCert`, resolves every host name to 127.0.0.1 through its `lookup`
- * (recording it) and connects to `port` instead of 443. The TLS handshake still checks the certificate
- * against the requested host name, so a wrong hostname fails.
+ * (recording it) and connects to `port` instead of 443 — or to `portFor(hostname)`, so that each regional
+ * hostname can have its own fake (and a test can point one at a closed port to refuse connections). The
+ * TLS handshake still checks the certificate against the requested host name, so a wrong hostname fails.
  */
-export function routingAgent(init: { caCert: string; port: number; agentOptions?: AgentOptions }): RoutingAgent {
+export function routingAgent(init: { caCert: string; port: number; portFor?: (hostname: string) => number; agentOptions?: AgentOptions }): RoutingAgent {
   const lookups: string[] = [];
   const servernames: string[] = [];
   let connections = 0;
@@ -77,7 +78,8 @@ export function routingAgent(init: { caCert: string; port: number; agentOptions?
       connections += 1;
       const servername = options.servername ?? options.host ?? "";
       servernames.push(servername);
-      return connect({ ...options, port: init.port, lookup, servername, ca: init.caCert, rejectUnauthorized: true });
+      const port = init.portFor ? init.portFor(servername) : init.port;
+      return connect({ ...options, port, lookup, servername, ca: init.caCert, rejectUnauthorized: true });
     }
   }
   const agent = new Routing({ keepAlive: true, ...init.agentOptions, ca: init.caCert });
