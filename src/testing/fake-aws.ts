@@ -3,20 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { CredentialStore, type KnownCredentials } from "./core/credential-store.js";
+import type { FakeContext } from "./core/context.js";
 import type { FakeServiceHandle } from "./core/fake-service.js";
 import { makeFakeWebIdentityToken, type FakeTokenClaims } from "./core/jwt.js";
 import { startFakeSts, type FakeStsHandle, type FakeStsOptions } from "./sts/service.js";
 import { startFakeSqs, type FakeSqsHandle, type FakeSqsOptions } from "./sqs/service.js";
 import { startFakeImds, type FakeImdsHandle, type FakeImdsOptions } from "./imds/service.js";
 import { startFakeContainer, type FakeContainerHandle, type FakeContainerOptions } from "./container/service.js";
-
-/** Shared by the fake services of one `startFakeAws()` call. */
-export interface FakeContext {
-  readonly store: CredentialStore;
-  readonly region: string;
-  readonly accountId: string;
-  now(): number;
-}
 
 export interface StartFakeAwsOptions {
   /** Region the fakes claim to be in (SQS queue URLs, `AWS_REGION` in `env`). Default `us-east-1`. */

@@ -6,7 +6,8 @@
  * @module awscreds/testing
  */
 export { startFakeAws } from "./fake-aws.js";
-export type { FakeAws, StartFakeAwsOptions, FakeContext, FakeServiceHandle } from "./fake-aws.js";
+export type { FakeAws, StartFakeAwsOptions, FakeServiceHandle } from "./fake-aws.js";
+export type { FakeContext } from "./core/context.js";
 export type { CallRecord } from "./core/call-log.js";
 export type { FaultControls, FaultError, FaultScope } from "./core/faults.js";
 export type { KnownCredentials } from "./core/credential-store.js";

@@ -22,7 +22,8 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CredentialStore, type KnownCredentials } from "../../src/testing/core/credential-store.js";
-import { startFakeAws, type FakeContext } from "../../src/testing/fake-aws.js";
+import { startFakeAws } from "../../src/testing/fake-aws.js";
+import type { FakeContext } from "../../src/testing/core/context.js";
 import { startFakeSqs, type FakeSqsHandle } from "../../src/testing/sqs/service.js";
 import { startFakeSts, type FakeStsHandle } from "../../src/testing/sts/service.js";
 

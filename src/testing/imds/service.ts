@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { extendHandle, FakeAwsError, startFakeService, type FakeRequest, type FakeServiceHandle, type ParsedCall, type Reply } from "../core/fake-service.js";
 import type { FaultError } from "../core/faults.js";
-import type { FakeContext } from "../fake-aws.js";
+import type { FakeContext } from "../core/context.js";
 import { awsTimestamp } from "../sts/identity.js";
 import { RotatingRoleCredentials, type ServedRoleCredentials } from "../sts/rotating-credentials.js";
 

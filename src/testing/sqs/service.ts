@@ -1,4 +1,4 @@
-import type { FakeContext } from "../fake-aws.js";
+import type { FakeContext } from "../core/context.js";
 import { headerValue } from "../core/sigv4-canonical.js";
 import { verifySigV4 } from "../core/sigv4.js";
 import { claimedAccessKeyId } from "../core/sigv4-parse.js";

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { KnownCredentials } from "../core/credential-store.js";
-import type { FakeContext } from "../fake-aws.js";
+import type { FakeContext } from "../core/context.js";
 
 /** The parts of `arn:aws:iam::123456789012:role/path/name`. */
 export interface RoleArnParts {

@@ -1,5 +1,5 @@
 import type { KnownCredentials } from "../core/credential-store.js";
-import type { FakeContext } from "../fake-aws.js";
+import type { FakeContext } from "../core/context.js";
 import { checkLifetime, issueRoleCredentials, type IssuedRoleCredentials, type RoleArnParts } from "./identity.js";
 
 /** IMDS and the ECS agent hand out fresh credentials this long before the old ones expire. */

@@ -9,7 +9,7 @@ import { extendHandle, FakeAwsError, startFakeService, type FakeRequest, type Fa
 import type { FaultError } from "../core/faults.js";
 import { verifySigV4 } from "../core/sigv4.js";
 import { claimedAccessKeyId } from "../core/sigv4-parse.js";
-import type { FakeContext } from "../fake-aws.js";
+import type { FakeContext } from "../core/context.js";
 import { callerUserId, checkLifetime, issueRoleCredentials, type IssuedRoleCredentials } from "./identity.js";
 import { ConstraintViolations, readRoleParams, validateRoleRequest, type RoleRequest } from "./validate.js";
 import { checkWebIdentityToken } from "./web-identity.js";

@@ -1,5 +1,5 @@
 import { CredentialStore } from "../../../src/testing/core/credential-store.js";
-import type { FakeContext } from "../../../src/testing/fake-aws.js";
+import type { FakeContext } from "../../../src/testing/core/context.js";
 
 /** A FakeContext whose clock tests can move: `ctx.advance(ms)`; it follows real time otherwise. */
 export interface TestContext extends FakeContext {
