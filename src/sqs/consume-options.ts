@@ -9,7 +9,11 @@ import { SQS_MAX_WAIT_TIME_SECONDS } from "./long-poll-timeout.js";
 import { SQS_MAX_MESSAGES_PER_RECEIVE, validateReceiveOptions, type ReceiveOptions } from "./receive-options.js";
 
 export interface MessageHandlerContext {
-  /** Aborted when `stop()` has waited `stopTimeoutMs` for this handler: give up and return. */
+  /**
+   * Aborted when `stop()` has waited `stopTimeoutMs` for this handler: give up and return. Whatever the
+   * handler does after that, its message is neither deleted nor released: it is delivered again once its
+   * visibility timeout runs out.
+   */
   signal: AbortSignal;
 }
 
@@ -75,7 +79,11 @@ export interface ConsumeOptions extends ReceiveOptions {
   failureVisibilityTimeout?: number | ((failure: FailedMessageInfo) => number);
   /** Longest a handled message waits for others to share a `DeleteMessageBatch`, ms. Default 50. */
   deleteFlushDelayMs?: number;
-  /** How long `stop()` lets running handlers finish before aborting their signal, ms. Default 30_000. */
+  /**
+   * How long `stop()` lets running handlers finish before aborting their signal, ms. Default 30_000.
+   * Handlers still running then are abandoned: their messages are left for redelivery (never deleted
+   * later), so `stop()` never resolves with an SQS call still to come.
+   */
   stopTimeoutMs?: number;
   /** How long `stop()` then spends deleting handled messages, ms. Default 10_000. */
   deleteFlushTimeoutMs?: number;

@@ -12,7 +12,7 @@ import {
 import { silentLogger } from "../shared/logger.js";
 import { backoffDelayMs } from "./backoff.js";
 import { chunk } from "./chunk.js";
-import { classifyError, describeError } from "./classify-error.js";
+import { classifyError, describeError, providerStopped } from "./classify-error.js";
 import {
   resolveConsumeOptions,
   type BatchResponse,
@@ -56,9 +56,17 @@ export interface ConsumeCounters {
 }
 
 export interface ConsumerHandle {
-  /** Stops polling (aborting in-flight polls), lets running handlers finish (up to `stopTimeoutMs`), flushes deletes. Never rejects. */
+  /**
+   * Stops polling (aborting in-flight polls), lets running handlers finish (up to `stopTimeoutMs`), flushes
+   * deletes. Resolves only when no SQS call of this consumer is still to come: a handler abandoned at
+   * `stopTimeoutMs` that returns later has its message left for redelivery (neither deleted nor released).
+   * Never rejects.
+   */
   stop(): Promise<void>;
-  /** Settles when the consumer has stopped; rejects only on a fatal error (e.g. `QueueDoesNotExist`). */
+  /**
+   * Settles when the consumer has stopped (same moment as `stop()`); rejects only on a fatal error
+   * (e.g. `QueueDoesNotExist`, or `RefresherStoppedError` when the client's credentials provider was stopped).
+   */
   readonly done: Promise<void>;
   readonly counters: Readonly<ConsumeCounters>;
   /** True once `stop()` was called, `signal` aborted, or a fatal error occurred. */
@@ -130,6 +138,12 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   const running = new Set<Promise<void>>();
   const sideCalls = new Set<Promise<unknown>>();
   let stopping = false;
+  /**
+   * Set when running handlers are abandoned at `stopTimeoutMs`. From then on a handler that settles has
+   * its outcome ignored: no delete, no visibility change. Its message is left for redelivery, and stop()
+   * never resolves with an SQS call still to come.
+   */
+  let sealed = false;
   let stopRequestedAt = 0;
   let fatal: { error: unknown } | undefined;
 
@@ -149,6 +163,10 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     }
   };
   const track = (promise: Promise<unknown>): void => {
+    if (sealed) {
+      promise.catch(() => undefined);
+      return;
+    }
     const tracked = promise.catch(() => undefined).finally(() => sideCalls.delete(tracked));
     sideCalls.add(tracked);
   };
@@ -200,6 +218,10 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   const succeed = (held: Held): void => {
     counters.processed += 1;
     callback("onProcessed", options.onProcessed, held.message);
+    if (sealed) {
+      logger.warn(`awscreds/sqs: abandoned handler for message ${held.message.MessageId ?? "?"} finished after stopTimeoutMs; not deleted, it will be delivered again`);
+      return;
+    }
     batcher.add(held);
   };
 
@@ -208,7 +230,7 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     heartbeat.untrack(held.key);
     callback("onFailed", options.onFailed, held.message, error);
     const setting = options.failureVisibilityTimeout;
-    if (setting === undefined) return;
+    if (setting === undefined || sealed) return;
     let seconds: number;
     try {
       const receiveCount = Number(held.message.Attributes?.ApproximateReceiveCount);
@@ -329,9 +351,13 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
         const kind = classifyError(error, pollAbort.signal);
         if (kind === "aborted") break;
         counters.receiveErrors += 1;
-        if (kind === "fatal") {
+        if (kind === "fatal" || providerStopped(error)) {
           fatal ??= { error };
-          logger.error(`awscreds/sqs: ReceiveMessage failed and cannot succeed on retry; stopping: ${describeError(error)}`);
+          logger.error(
+            kind === "fatal"
+              ? `awscreds/sqs: ReceiveMessage failed and cannot succeed on retry; stopping: ${describeError(error)}`
+              : `awscreds/sqs: the client's credentials provider was stopped; stopping: ${describeError(error)}`,
+          );
           report(error, { operation: "ReceiveMessage", kind });
           requestStop();
           break;
@@ -375,10 +401,15 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
             `awscreds/sqs: ${running.size} handler(s) still running after stopTimeoutMs (${o.stopTimeoutMs} ms); ` +
               "their signal is aborted and their messages will be delivered again.",
           );
+          // Sealed before the abort: a handler that returns from its abort listener must not slip a delete
+          // into the batcher while it closes (that delete would land after stop() resolved).
+          sealed = true;
           handlerAbort.abort();
         }
       }
       await batcher.close(Date.now() + o.deleteFlushTimeoutMs);
+      // Nothing adds side calls any more: every handler settled, or was abandoned and sealed off.
+      sealed = true;
       await Promise.allSettled([...sideCalls]);
     } finally {
       await heartbeat.stop();
