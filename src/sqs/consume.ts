@@ -21,7 +21,9 @@ import {
   type FailedMessageInfo,
 } from "./consume-options.js";
 import { DeleteBatcher, type DeleteEntry } from "./delete-batcher.js";
+import { FifoGroups, fifoSystemAttributeNames, groupOf, splitByGroup } from "./fifo-groups.js";
 import { createLongPollingClient, longPollingInfo } from "./long-polling-client.js";
+import { ReceiveAttempt } from "./receive-attempt.js";
 import { receiveMessageInput, SQS_MAX_VISIBILITY_TIMEOUT_SECONDS } from "./receive-options.js";
 import { sleep } from "./sleep.js";
 import { SlotGroup } from "./slot-group.js";
@@ -51,7 +53,10 @@ export interface ConsumeCounters {
   inFlight: number;
   /** Handlers still running when `stopTimeoutMs` ran out. */
   abandoned: number;
-  /** Messages that arrived while stopping and were made visible again unhandled. */
+  /**
+   * Messages made visible again unhandled: they arrived while stopping, or (FIFO) they were behind a
+   * failed message of their group, or waiting for their turn when `stop()` was called.
+   */
   released: number;
 }
 
@@ -77,6 +82,8 @@ interface Held extends DeleteEntry {
   message: Message;
   /** Identity for the heartbeat: a message id can come back while its first copy is still in hand. */
   key: object;
+  /** The poller whose slot it holds. */
+  slot: SlotGroup;
 }
 
 /** How long a poller waits for more room before polling for just a few messages, ms. */
@@ -136,6 +143,8 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   const handlerAbort = new AbortController();
   const slots = o.pollerShares.map((share) => new SlotGroup(share));
   const running = new Set<Promise<void>>();
+  /** FIFO: who runs next in each message group. */
+  const groups = o.fifo ? new FifoGroups<Held>() : undefined;
   const sideCalls = new Set<Promise<unknown>>();
   let stopping = false;
   /**
@@ -212,6 +221,8 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     stopping = true;
     stopRequestedAt = Date.now();
     pollAbort.abort();
+    // FIFO messages waiting for their turn are not started any more: handed back, in order.
+    if (groups) handBack(groups.drain(), true);
     for (const slot of slots) slot.close();
   };
 
@@ -250,17 +261,23 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     );
   };
 
-  const runOne = async (held: Held): Promise<void> => {
+  /** Resolves true when the message succeeded. */
+  const runOne = async (held: Held): Promise<boolean> => {
     try {
       await options.handler!(held.message, { signal: handlerAbort.signal });
     } catch (error) {
       fail(held, error);
-      return;
+      return false;
     }
     succeed(held);
+    return true;
   };
 
-  const runBatch = async (helds: Held[]): Promise<void> => {
+  /**
+   * Resolves true when every message succeeded. `ordered` (FIFO, one group's messages): the messages
+   * after the first failed one are handed back in order, not deleted, whatever the handler said of them.
+   */
+  const runBatch = async (helds: Held[], ordered = false): Promise<boolean> => {
     let result: unknown;
     try {
       result = await options.batchHandler!(
@@ -269,39 +286,82 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
       );
     } catch (error) {
       for (const held of helds) fail(held, error);
-      return;
+      return false;
     }
     const failures = (result as Partial<BatchResponse> | undefined)?.batchItemFailures;
     const failedIds = new Set(Array.isArray(failures) ? failures.map((f) => f?.itemIdentifier) : []);
-    for (const held of helds) {
+    let firstFailure = -1;
+    for (const [i, held] of helds.entries()) {
+      if (ordered && firstFailure >= 0) break;
       if (held.message.MessageId !== undefined && failedIds.has(held.message.MessageId)) {
         fail(held, new Error(`message ${held.message.MessageId} was reported in batchItemFailures`));
+        if (firstFailure < 0) firstFailure = i;
       } else {
         succeed(held);
       }
     }
+    if (ordered && firstFailure >= 0) handBack(helds.slice(firstFailure + 1), false);
+    return firstFailure < 0;
+  };
+
+  /** Runs one task (a message, or a batch) on the slots its messages hold; resolves with its outcome. */
+  const start = (helds: Held[], run: () => Promise<boolean>): Promise<boolean> => {
+    counters.inFlight += helds.length;
+    const outcome = run().finally(() => {
+      running.delete(settled);
+      counters.inFlight -= helds.length;
+      for (const held of helds) held.slot.release(1);
+    });
+    const settled = outcome.then(
+      () => undefined,
+      () => undefined,
+    );
+    running.add(settled);
+    return outcome;
+  };
+
+  /** FIFO: runs a group's task, then the group's next one, or hands back the rest after a failure. */
+  const startInGroup = (group: string, task: Held[]): void => {
+    void start(task, () => (options.batchHandler ? runBatch(task, true) : runOne(task[0]!))).then((ok) => {
+      const { next, release: rest } = groups!.finished(group, ok);
+      if (rest.length > 0) handBack(rest, true);
+      if (next) startInGroup(group, next);
+    });
   };
 
   const dispatch = (slot: SlotGroup, messages: Message[], windowStartedAt: number): void => {
     const helds: Held[] = [];
     for (const message of messages) {
       if (!message.ReceiptHandle) continue;
-      const held: Held = { message, receiptHandle: message.ReceiptHandle, attempts: 0, key: {} };
+      const held: Held = { message, receiptHandle: message.ReceiptHandle, attempts: 0, key: {}, slot };
       heartbeat.track(held.key, held.receiptHandle, windowStartedAt);
       helds.push(held);
     }
-    const runs = options.batchHandler ? [{ helds, run: () => runBatch(helds) }] : helds.map((h) => ({ helds: [h], run: () => runOne(h) }));
-    for (const { helds: group, run } of runs) {
-      if (group.length === 0) continue;
-      slot.take(group.length);
-      counters.inFlight += group.length;
-      const promise: Promise<void> = run().finally(() => {
-        running.delete(promise);
-        counters.inFlight -= group.length;
-        slot.release(group.length);
-      });
-      running.add(promise);
+    if (helds.length === 0) return;
+    // Every message in hand holds a slot from receipt on, FIFO messages waiting for their turn included.
+    slot.take(helds.length);
+    if (groups) {
+      for (const [group, members] of splitByGroup(helds, (h) => groupOf(h.message))) {
+        const tasks = options.batchHandler ? [members] : members.map((h) => [h]);
+        for (const task of tasks) {
+          const now = groups.add(group, task);
+          if (now) startInGroup(group, now);
+        }
+      }
+      return;
     }
+    if (options.batchHandler) void start(helds, () => runBatch(helds));
+    else for (const held of helds) void start([held], () => runOne(held));
+  };
+
+  /** FIFO messages that must not run (behind a failure, or not started at stop): visible again, in order. */
+  const handBack = (helds: Held[], freeSlots: boolean): void => {
+    if (helds.length === 0) return;
+    for (const held of helds) {
+      heartbeat.untrack(held.key);
+      if (freeSlots) held.slot.release(1);
+    }
+    release(helds.map((h) => h.message));
   };
 
   /** Messages that arrived after stop() was called: handing them back is faster than waiting out their visibility. */
@@ -325,12 +385,14 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     VisibilityTimeout: o.VisibilityTimeout,
     MaxNumberOfMessages: o.MaxNumberOfMessages,
     MessageAttributeNames: options.MessageAttributeNames,
-    MessageSystemAttributeNames: options.MessageSystemAttributeNames,
+    MessageSystemAttributeNames: o.fifo ? fifoSystemAttributeNames(options.MessageSystemAttributeNames) : options.MessageSystemAttributeNames,
   };
 
   const pollLoop = async (slot: SlotGroup): Promise<void> => {
     const target = Math.min(o.MaxNumberOfMessages, slot.size);
     let failures = 0;
+    // FIFO: a receive retried after an error keeps its attempt id, so a lost answer is not lost messages.
+    const attempt = o.fifo ? new ReceiveAttempt() : undefined;
     while (!stopping) {
       await slot.waitForRoom(1);
       // Room for one message while others finish: wait a moment for room for a full receive rather
@@ -342,9 +404,10 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
       counters.polls += 1;
       let messages: Message[];
       try {
-        const output = await pollingClient.send(new ReceiveMessageCommand(receiveMessageInput(queueUrl, receiveOptions, slot.free)), {
-          abortSignal: pollAbort.signal,
-        });
+        const input = receiveMessageInput(queueUrl, receiveOptions, slot.free);
+        if (attempt) input.ReceiveRequestAttemptId = attempt.current();
+        const output = await pollingClient.send(new ReceiveMessageCommand(input), { abortSignal: pollAbort.signal });
+        attempt?.answered();
         messages = output.Messages ?? [];
         failures = 0;
       } catch (error) {
