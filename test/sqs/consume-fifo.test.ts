@@ -5,7 +5,7 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seededRandom } from "../../bench/lib/random.js";
-import { consume, type ConsumerHandle } from "../../src/sqs/index.js";
+import { consume } from "../../src/sqs/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { clearAwsEnv, delay, fakeClient, waitFor } from "./support.js";
 
@@ -77,10 +77,6 @@ function recorder() {
       stats.handled += 1;
     },
   };
-}
-
-async function stopAll(...consumers: ConsumerHandle[]): Promise<void> {
-  await Promise.all(consumers.map((c) => c.stop()));
 }
 
 describe("consume on a FIFO queue", () => {
