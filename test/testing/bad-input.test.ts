@@ -84,11 +84,18 @@ const GARBAGE: Record<string, RawRequest> = {
 };
 
 /** What each fake's errors look like. */
-const SHAPES: Record<string, (r: RawResponse) => void> = {
+const SHAPES: Record<string, (r: RawResponse, raw: RawRequest) => void> = {
   sts: (r) => expect(r.body).toMatch(/^<ErrorResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/">[\s\S]*<Code>\w+<\/Code>/),
-  sqs: (r) => {
-    expect(r.contentType).toBe("application/x-amz-json-1.0");
-    expect(JSON.parse(r.body)).toMatchObject({ __type: expect.stringMatching(/#\w+$/) });
+  // SQS answers in the protocol the request spoke: JSON for a target or a JSON content type, Query XML otherwise.
+  sqs: (r, raw) => {
+    const headers = raw.headers ?? {};
+    if (headers["x-amz-target"] !== undefined || /^application\/x-amz-json-/.test(headers["content-type"] ?? "")) {
+      expect(r.contentType).toBe("application/x-amz-json-1.0");
+      expect(JSON.parse(r.body)).toMatchObject({ __type: expect.stringMatching(/#\w+$/) });
+    } else {
+      expect(r.contentType).toBe("text/xml");
+      expect(r.body).toMatch(/^<\?xml version="1\.0"\?><ErrorResponse xmlns="https:\/\/queue\.amazonaws\.com\/doc\/2012-11-05\/"><Error><Type>Sender<\/Type><Code>[\w.]+<\/Code>/);
+    }
   },
   imds: (r) => expect(r.body).toMatch(/<title>\d{3} - [\w ]+<\/title>/),
   container: (r) => expect(JSON.parse(r.body)).toMatchObject({ Code: expect.any(String), Message: expect.any(String) }),
@@ -104,7 +111,7 @@ describe("bad input on the wire, to every fake", () => {
         });
         expect(response.status, `${service}, ${label}`).toBeGreaterThanOrEqual(400);
         expect(response.status, `${service}, ${label}`).toBeLessThan(600);
-        SHAPES[service]!(response);
+        SHAPES[service]!(response, raw);
         if (label === "body over the size limit") expect(response.status).toBe(413);
       }
     });

@@ -553,7 +553,7 @@ describe("authentication", () => {
     expect(sqs.count("SendMessage")).toBeGreaterThanOrEqual(3);
   });
 
-  it("answers unsigned and Query-protocol requests with JSON errors instead of crashing", async () => {
+  it("answers unsigned requests in the protocol they spoke (JSON or Query XML) instead of crashing", async () => {
     const unsigned = await fetch(sqs.endpoint, {
       method: "POST",
       headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.ListQueues" },
@@ -561,9 +561,10 @@ describe("authentication", () => {
     });
     expect(unsigned.status).toBe(403);
     expect(unsigned.headers.get("x-amzn-query-error")).toBe("MissingAuthenticationToken;Sender");
-    const garbage = await fetch(sqs.endpoint, { method: "POST", body: "Action=SendMessage&MessageBody=x" });
-    expect(garbage.status).toBe(403);
-    expect(await garbage.json()).toHaveProperty("__type");
+    const query = await fetch(sqs.endpoint, { method: "POST", body: "Action=SendMessage&MessageBody=x" });
+    expect(query.status).toBe(403);
+    expect(query.headers.get("content-type")).toBe("text/xml");
+    expect(await query.text()).toContain("<Type>Sender</Type><Code>MissingAuthenticationToken</Code>");
   });
 });
 

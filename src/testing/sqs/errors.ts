@@ -51,6 +51,8 @@ const SHAPE_TABLE = {
   ThrottlingException: common(400),
   SerializationException: common(400),
   UnknownOperationException: common(400),
+  InvalidAction: common(400),
+  MissingAction: common(400),
   InternalFailure: common(500),
   ServiceUnavailable: common(503),
 } satisfies Record<string, ErrorShape>;
@@ -94,6 +96,15 @@ export function renderSqsError(error: FaultError): Reply {
     },
     body: JSON.stringify(body),
   };
+}
+
+/**
+ * The code a Query client sees for an error (`<Code>` of `<ErrorResponse>`): the legacy Query code for the
+ * modeled SQS errors (`QueueDoesNotExist` → `AWS.SimpleQueueService.NonExistentQueue`), the code itself otherwise.
+ */
+export function queryErrorCodeOf(code: string): string {
+  const shape = SHAPES[BY_QUERY_CODE.get(code) ?? code];
+  return shape?.modeled ? shape.queryCode : code;
 }
 
 /** A 200 with a body the SDK's JSON deserializer cannot parse (for `malformNext`). */

@@ -1,7 +1,6 @@
+import { randomUUID } from "node:crypto";
 import type { FakeContext } from "../core/context.js";
-import { headerValue } from "../core/sigv4-canonical.js";
-import { verifySigV4 } from "../core/sigv4.js";
-import { claimedAccessKeyId } from "../core/sigv4-parse.js";
+import { claimedAccessKeyIdOf, verifySigV4 } from "../core/sigv4.js";
 import { extendHandle, FakeAwsError, startFakeService, type FakeServiceHandle, type ParsedCall, type Reply, type ServiceDefinition } from "../core/fake-service.js";
 import type { ActionContext, ActionHandler } from "./action-context.js";
 import {
@@ -17,11 +16,11 @@ import {
 import { createQueue, deleteQueue, getQueueAttributes, getQueueUrl, listQueues, purgeQueue, setQueueAttributes } from "./actions-queue.js";
 import { BatchEntryFaults, type BatchEntryFault } from "./entry-faults.js";
 import { malformedSqsReply, renderSqsError, sqsError } from "./errors.js";
-import { isObject, type JsonObject } from "./input.js";
+import type { JsonObject } from "./input.js";
+import { readSqsCall, sqsProtocolOf, unknownAction } from "./protocol.js";
+import { malformedQueryReply, renderQueryError, renderQueryResult } from "./query-output.js";
 import type { MessageState, QueueCounts } from "./queue.js";
 import { QueueRegistry } from "./registry.js";
-
-const TARGET_PREFIX = "AmazonSQS.";
 
 const ACTIONS: Readonly<Record<string, ActionHandler>> = {
   CreateQueue: createQueue,
@@ -138,18 +137,6 @@ function reply(payload: JsonObject): Reply {
   return { status: 200, headers: { "content-type": "application/x-amz-json-1.0" }, body: JSON.stringify(payload) };
 }
 
-/** The request body as a JSON object, or the error SQS answers for a body that is not one. */
-function parseBody(body: string): JsonObject | FakeAwsError {
-  if (body.trim() === "") return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return sqsError("SerializationException", "Start of structure or map found where not expected.");
-  }
-  return isObject(value) ? value : sqsError("SerializationException", "Start of structure or map found where not expected.");
-}
-
 /** What the call log shows of a request (never message bodies). */
 function detailsOf(input: JsonObject | FakeAwsError): Record<string, unknown> {
   if (input instanceof FakeAwsError) return {};
@@ -163,7 +150,9 @@ function detailsOf(input: JsonObject | FakeAwsError): Record<string, unknown> {
 
 /**
  * Starts the fake SQS on 127.0.0.1: AWS JSON 1.0 (`X-Amz-Target: AmazonSQS.<Action>`) as current
- * `@aws-sdk/client-sqs` speaks it, with SigV4 verified against `ctx.store`, real long polling,
+ * `@aws-sdk/client-sqs` speaks it, and the Query protocol (`Action=SendMessage&…`, XML answers) of older
+ * clients, chosen per request as SQS does, both on one queue engine, with SigV4 (header or presigned
+ * query string) verified against `ctx.store`, real long polling,
  * visibility timeouts, delays, receive counts and MD5s as SQS computes them.
  *
  * @example
@@ -185,12 +174,13 @@ export async function startFakeSqs(ctx: FakeContext, options: FakeSqsOptions = {
 
   const definition: ServiceDefinition = {
     parse(request): ParsedCall {
-      const target = headerValue(request.headers, "x-amz-target");
-      const action = target?.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : "Unknown";
-      const input = parseBody(request.body);
+      const wire = readSqsCall(request);
+      const { action, input } = wire;
+      const details = detailsOf(input);
+      if (wire.protocol === "query") details.protocol = "query";
       const call: ParsedCall = {
         action,
-        details: detailsOf(input),
+        details,
         // Everything, authentication included, happens in handle(): so a rejected call is still logged
         // under its action, with the error code it got.
         handle: async () => {
@@ -198,25 +188,20 @@ export async function startFakeSqs(ctx: FakeContext, options: FakeSqsOptions = {
           const handler = ACTIONS[action];
           if (handler === undefined) {
             if (NOT_IMPLEMENTED.has(action)) throw sqsError("UnsupportedOperation", `The fake SQS does not implement ${action}.`);
-            const looksLikeQuery = target === undefined && /(^|&)Action=/.test(request.body + "&" + request.url.search.slice(1));
-            throw sqsError(
-              "UnknownOperationException",
-              looksLikeQuery
-                ? "The fake SQS speaks the AWS JSON 1.0 protocol (X-Amz-Target: AmazonSQS.<Action>) of current SDKs, not the Query protocol."
-                : `Unknown operation ${target ?? "(no X-Amz-Target header)"}.`,
-            );
+            throw unknownAction(wire);
           }
           const context: ActionContext = { registry: state.registry!, caller, signal: request.signal, purgeCooldownMs, entryFaults };
           if (input instanceof FakeAwsError) throw input;
-          return reply(await handler(input, context));
+          const result = await handler(input, context);
+          return wire.protocol === "query" ? renderQueryResult(action, result, randomUUID()) : reply(result);
         },
       };
-      const accessKeyId = claimedAccessKeyId(headerValue(request.headers, "authorization"));
+      const accessKeyId = claimedAccessKeyIdOf(request);
       if (accessKeyId !== undefined) call.accessKeyId = accessKeyId;
       return call;
     },
-    renderError: (error) => renderSqsError(error),
-    malformedReply: () => malformedSqsReply(),
+    renderError: (error, request) => (sqsProtocolOf(request) === "query" ? renderQueryError(error, randomUUID()) : renderSqsError(error)),
+    malformedReply: (request) => (sqsProtocolOf(request) === "query" ? malformedQueryReply(readSqsCall(request).action) : malformedSqsReply()),
     restoreFaults: () => entryFaults.clear(),
   };
 
