@@ -94,8 +94,15 @@ describe("FIFO queues over the Query protocol (aws-sdk v2.1400)", () => {
     expect(a1).toMatchObject({ Body: "a1", Attributes: { MessageGroupId: "A", MessageDeduplicationId: "a1", SequenceNumber: first.SequenceNumber } });
     // A is held while a1 is in flight: B comes next, whole.
     expect(bodies(await receive(q.url, 10))).toEqual(["b1", "b2"]);
+    await sqs.sendMessage({ QueueUrl: q.url, MessageBody: "a3", MessageGroupId: "A", MessageDeduplicationId: "a3" }).promise();
     await sqs.deleteMessage({ QueueUrl: q.url, ReceiptHandle: a1!.ReceiptHandle! }).promise();
-    expect(bodies(await receive(q.url, 10))).toEqual(["a2"]);
+    const [a2, a3] = await receive(q.url, 10);
+    expect(bodies([a2!, a3!])).toEqual(["a2", "a3"]);
+    // a2 visible again while a3 is still in flight: the group stays held.
+    await sqs.changeMessageVisibility({ QueueUrl: q.url, ReceiptHandle: a2!.ReceiptHandle!, VisibilityTimeout: 0 }).promise();
+    expect(await receive(q.url, 10)).toEqual([]);
+    await sqs.changeMessageVisibility({ QueueUrl: q.url, ReceiptHandle: a3!.ReceiptHandle!, VisibilityTimeout: 0 }).promise();
+    expect(bodies(await receive(q.url, 10))).toEqual(["a2", "a3"]);
   });
 
   it("replays a receive retried with the same ReceiveRequestAttemptId", async () => {
