@@ -55,4 +55,10 @@ export const scenarios: readonly ScenarioEntry[] = [
     // Owned by the awscreds/sqs work (bench/sqs/, bench/sqs-consumer.bench.ts); called as is.
     load: async () => (await import("../sqs/throughput.js")).sqsThroughputScenario,
   },
+  {
+    id: 8,
+    key: "fifo",
+    title: "SQS FIFO throughput, 20 groups: consume vs sqs-consumer batchSize 1",
+    load: async () => (await import("../sqs/fifo-throughput.js")).fifoThroughputScenario,
+  },
 ];
