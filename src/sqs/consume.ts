@@ -82,8 +82,6 @@ interface Held extends DeleteEntry {
   message: Message;
   /** Identity for the heartbeat: a message id can come back while its first copy is still in hand. */
   key: object;
-  /** The poller whose slot it holds. */
-  slot: SlotGroup;
 }
 
 /** How long a poller waits for more room before polling for just a few messages, ms. */
@@ -143,8 +141,9 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   const handlerAbort = new AbortController();
   const slots = o.pollerShares.map((share) => new SlotGroup(share));
   const running = new Set<Promise<void>>();
-  /** FIFO: who runs next in each message group. */
-  const groups = o.fifo ? new FifoGroups<Held>() : undefined;
+  /** FIFO: who runs next in each message group (at most `concurrency` groups at once), and the poller slot each group in hand holds. */
+  const groups = o.fifo ? new FifoGroups<Held>(o.concurrency) : undefined;
+  const groupSlots = new Map<string, SlotGroup>();
   const sideCalls = new Set<Promise<unknown>>();
   let stopping = false;
   /**
@@ -222,7 +221,11 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     stopRequestedAt = Date.now();
     pollAbort.abort();
     // FIFO messages waiting for their turn are not started any more: handed back, in order.
-    if (groups) handBack(groups.drain(), true);
+    if (groups) {
+      const { release: waiting, idle } = groups.drain();
+      handBack(waiting);
+      for (const group of idle) leave(group);
+    }
     for (const slot of slots) slot.close();
   };
 
@@ -300,17 +303,16 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
         succeed(held);
       }
     }
-    if (ordered && firstFailure >= 0) handBack(helds.slice(firstFailure + 1), false);
+    if (ordered && firstFailure >= 0) handBack(helds.slice(firstFailure + 1));
     return firstFailure < 0;
   };
 
-  /** Runs one task (a message, or a batch) on the slots its messages hold; resolves with its outcome. */
+  /** Runs one task (a message, or a batch); resolves with its outcome. */
   const start = (helds: Held[], run: () => Promise<boolean>): Promise<boolean> => {
     counters.inFlight += helds.length;
     const outcome = run().finally(() => {
       running.delete(settled);
       counters.inFlight -= helds.length;
-      for (const held of helds) held.slot.release(1);
     });
     const settled = outcome.then(
       () => undefined,
@@ -323,44 +325,54 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   /** FIFO: runs a group's task, then the group's next one, or hands back the rest after a failure. */
   const startInGroup = (group: string, task: Held[]): void => {
     void start(task, () => (options.batchHandler ? runBatch(task, true) : runOne(task[0]!))).then((ok) => {
-      const { next, release: rest } = groups!.finished(group, ok);
-      if (rest.length > 0) handBack(rest, true);
-      if (next) startInGroup(group, next);
+      const outcome = groups!.finished(group, ok);
+      handBack(outcome.release);
+      if (outcome.idle) leave(group);
+      for (const next of outcome.start) startInGroup(next.group, next.task);
     });
+  };
+
+  /** A FIFO group has nothing left in hand: its slot goes back to the poller that took it. */
+  const leave = (group: string): void => {
+    groupSlots.get(group)?.release(1);
+    groupSlots.delete(group);
   };
 
   const dispatch = (slot: SlotGroup, messages: Message[], windowStartedAt: number): void => {
     const helds: Held[] = [];
     for (const message of messages) {
       if (!message.ReceiptHandle) continue;
-      const held: Held = { message, receiptHandle: message.ReceiptHandle, attempts: 0, key: {}, slot };
+      const held: Held = { message, receiptHandle: message.ReceiptHandle, attempts: 0, key: {} };
       heartbeat.track(held.key, held.receiptHandle, windowStartedAt);
       helds.push(held);
     }
     if (helds.length === 0) return;
-    // Every message in hand holds a slot from receipt on, FIFO messages waiting for their turn included.
-    slot.take(helds.length);
     if (groups) {
+      // FIFO: a poller slot per message group in hand, since a group runs one message at a time. A poll
+      // needs one free slot and asks for a full receive (SQS fills it with as few groups as it can); the
+      // groups it brings beyond `concurrency` wait their turn, kept invisible by the heartbeat.
       for (const [group, members] of splitByGroup(helds, (h) => groupOf(h.message))) {
-        const tasks = options.batchHandler ? [members] : members.map((h) => [h]);
-        for (const task of tasks) {
-          const now = groups.add(group, task);
-          if (now) startInGroup(group, now);
+        if (!groups.has(group)) {
+          groupSlots.set(group, slot);
+          slot.take(1);
         }
+        const tasks = options.batchHandler ? [members] : members.map((h) => [h]);
+        for (const task of tasks) for (const now of groups.add(group, task)) startInGroup(now.group, now.task);
       }
       return;
     }
-    if (options.batchHandler) void start(helds, () => runBatch(helds));
-    else for (const held of helds) void start([held], () => runOne(held));
+    // Standard: a slot per message in hand, taken at receipt, given back when its handler is done.
+    const runs = options.batchHandler ? [helds] : helds.map((h) => [h]);
+    slot.take(helds.length);
+    for (const task of runs) {
+      void start(task, () => (options.batchHandler ? runBatch(task) : runOne(task[0]!))).finally(() => slot.release(task.length));
+    }
   };
 
   /** FIFO messages that must not run (behind a failure, or not started at stop): visible again, in order. */
-  const handBack = (helds: Held[], freeSlots: boolean): void => {
+  const handBack = (helds: Held[]): void => {
     if (helds.length === 0) return;
-    for (const held of helds) {
-      heartbeat.untrack(held.key);
-      if (freeSlots) held.slot.release(1);
-    }
+    for (const held of helds) heartbeat.untrack(held.key);
     release(helds.map((h) => h.message));
   };
 
@@ -389,7 +401,8 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   };
 
   const pollLoop = async (slot: SlotGroup): Promise<void> => {
-    const target = Math.min(o.MaxNumberOfMessages, slot.size);
+    // FIFO slots count groups, and any free one is worth a full receive.
+    const target = o.fifo ? 1 : Math.min(o.MaxNumberOfMessages, slot.size);
     let failures = 0;
     // FIFO: a receive retried after an error keeps its attempt id, so a lost answer is not lost messages.
     const attempt = o.fifo ? new ReceiveAttempt() : undefined;
@@ -404,7 +417,7 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
       counters.polls += 1;
       let messages: Message[];
       try {
-        const input = receiveMessageInput(queueUrl, receiveOptions, slot.free);
+        const input = receiveMessageInput(queueUrl, receiveOptions, o.fifo ? undefined : slot.free);
         if (attempt) input.ReceiveRequestAttemptId = attempt.current();
         const output = await pollingClient.send(new ReceiveMessageCommand(input), { abortSignal: pollAbort.signal });
         attempt?.answered();

@@ -68,74 +68,126 @@ export function splitByGroup<T>(items: readonly T[], key: (item: T) => string): 
   return [...groups];
 }
 
+/** A task to start now, and its group. */
+export interface GroupStart<T> {
+  group: string;
+  task: T[];
+}
+
 /** What to do when a group's running task ends. */
 export interface GroupOutcome<T> {
-  /** The group's next task, to start now (its predecessor succeeded). */
-  next?: T[];
-  /** Tasks' items that must not run: make them visible again, in this order. */
+  /** Tasks to start now: the group's next one (its predecessor succeeded), or another group's turn. */
+  start: GroupStart<T>[];
+  /** Items that must not run (behind the failure): make them visible again, in this order. */
   release: T[];
+  /** The group has nothing left in hand. */
+  idle: boolean;
 }
 
 /**
- * One line of waiting tasks per message group, at most one task of a group running.
+ * One line of tasks per message group, at most one task of a group running, at most `maxRunning` groups
+ * running at once; groups ready beyond that take their turn in the order they became ready.
  *
  * @example
  * ```ts
- * const groups = new FifoGroups<string>();
- * groups.add("A", ["a1"]); // ["a1"]: start it
- * groups.add("A", ["a2"]); // undefined: waits for a1
- * groups.finished("A", true); // { next: ["a2"], release: [] }
- * groups.finished("A", false); // { release: [] } (nothing was waiting)
+ * const groups = new FifoGroups<string>(1);
+ * groups.add("A", ["a1"]); // [{ group: "A", task: ["a1"] }]: start it
+ * groups.add("A", ["a2"]); // []: waits for a1
+ * groups.add("B", ["b1"]); // []: waits for a run slot
+ * groups.finished("A", true); // { start: [{ group: "A", task: ["a2"] }], release: [], idle: false }
+ * groups.finished("A", false); // { start: [{ group: "B", task: ["b1"] }], release: [], idle: true }
  * ```
  */
 export class FifoGroups<T> {
-  readonly #waiting = new Map<string, T[][]>();
+  readonly #maxRunning: number;
+  /** Tasks not started yet, per group in hand (running or ready). */
+  readonly #lines = new Map<string, T[][]>();
   readonly #running = new Set<string>();
+  /** Groups with a task to run and no run slot yet, oldest first. */
+  readonly #ready: string[] = [];
+
+  constructor(maxRunning = Infinity) {
+    this.#maxRunning = maxRunning;
+  }
 
   /** Groups with a task running. */
   get running(): number {
     return this.#running.size;
   }
 
-  /** Items waiting behind a running task of their group. */
+  /** Groups in hand: running, or waiting for a run slot. */
+  get inHand(): number {
+    return this.#lines.size;
+  }
+
+  /** Items waiting to run. */
   get waiting(): number {
     let n = 0;
-    for (const line of this.#waiting.values()) for (const task of line) n += task.length;
+    for (const line of this.#lines.values()) for (const task of line) n += task.length;
     return n;
   }
 
-  /** Lines up a task; returns it when it may start now (its group was idle), otherwise `undefined`. */
-  add(group: string, task: T[]): T[] | undefined {
-    if (!this.#running.has(group)) {
-      this.#running.add(group);
-      return task;
+  /** Whether a group is in hand (a new group takes a poller slot). */
+  has(group: string): boolean {
+    return this.#lines.has(group);
+  }
+
+  /** Lines up a task; returns what may start now (this task, if its group may run). */
+  add(group: string, task: T[]): GroupStart<T>[] {
+    const line = this.#lines.get(group);
+    if (line !== undefined) {
+      line.push(task);
+      return [];
     }
-    const line = this.#waiting.get(group);
-    if (line === undefined) this.#waiting.set(group, [task]);
-    else line.push(task);
-    return undefined;
+    this.#lines.set(group, [task]);
+    this.#ready.push(group);
+    return this.#fill();
   }
 
   /**
-   * The running task of `group` ended. On success its next task (if any) starts; on failure every task
-   * still waiting in the group is handed back for release, in order, and the group is idle again.
+   * The running task of `group` ended. On success its next task starts (the group keeps its run slot);
+   * on failure every task still waiting in the group is handed back for release, in order. A group with
+   * nothing left leaves, and the next ready group gets the run slot.
    */
   finished(group: string, ok: boolean): GroupOutcome<T> {
-    const line = this.#waiting.get(group) ?? [];
-    if (ok && line.length > 0) {
-      const next = line.shift()!;
-      if (line.length === 0) this.#waiting.delete(group);
-      return { next, release: [] };
-    }
-    this.#waiting.delete(group);
     this.#running.delete(group);
-    return { release: line.flat() };
+    const line = this.#lines.get(group) ?? [];
+    if (ok && line.length > 0) {
+      this.#running.add(group);
+      return { start: [{ group, task: line.shift()! }], release: [], idle: false };
+    }
+    this.#lines.delete(group);
+    return { start: this.#fill(), release: line.flat(), idle: true };
   }
 
-  /** Stopping: everything still waiting, group by group in order; running tasks are left to finish. */
-  drain(): T[] {
-    const all = [...this.#waiting.values()].flatMap((line) => line.flat());
-    this.#waiting.clear();
-    return all;
+  /**
+   * Stopping: every task not started, group by group in order; running tasks are left to finish. Returns
+   * the items to release and the groups that left (those that were not running).
+   */
+  drain(): { release: T[]; idle: string[] } {
+    const release: T[] = [];
+    const idle: string[] = [];
+    for (const [group, line] of this.#lines) {
+      release.push(...line.flat());
+      if (this.#running.has(group)) this.#lines.set(group, []);
+      else {
+        this.#lines.delete(group);
+        idle.push(group);
+      }
+    }
+    this.#ready.length = 0;
+    return { release, idle };
+  }
+
+  #fill(): GroupStart<T>[] {
+    const start: GroupStart<T>[] = [];
+    while (this.#running.size < this.#maxRunning && this.#ready.length > 0) {
+      const group = this.#ready.shift()!;
+      const line = this.#lines.get(group);
+      if (line === undefined || line.length === 0) continue;
+      this.#running.add(group);
+      start.push({ group, task: line.shift()! });
+    }
+    return start;
   }
 }

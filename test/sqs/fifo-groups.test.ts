@@ -41,22 +41,35 @@ describe("FIFO scheduling rules", () => {
 
   it("runs one task per group, the next after a success, and hands back the rest after a failure", () => {
     const groups = new FifoGroups<string>();
-    expect(groups.add("A", ["a1"])).toEqual(["a1"]);
-    expect(groups.add("B", ["b1"])).toEqual(["b1"]);
-    expect(groups.add("A", ["a2"])).toBeUndefined();
-    expect(groups.add("A", ["a3", "a4"])).toBeUndefined();
-    expect(groups.running).toBe(2);
-    expect(groups.waiting).toBe(3);
-    expect(groups.finished("A", true)).toEqual({ next: ["a2"], release: [] });
-    expect(groups.finished("A", false)).toEqual({ release: ["a3", "a4"] });
+    expect(groups.add("A", ["a1"])).toEqual([{ group: "A", task: ["a1"] }]);
+    expect(groups.add("B", ["b1"])).toEqual([{ group: "B", task: ["b1"] }]);
+    expect(groups.add("A", ["a2"])).toEqual([]);
+    expect(groups.add("A", ["a3", "a4"])).toEqual([]);
+    expect([groups.running, groups.inHand, groups.waiting]).toEqual([2, 2, 3]);
+    expect(groups.finished("A", true)).toEqual({ start: [{ group: "A", task: ["a2"] }], release: [], idle: false });
+    expect(groups.finished("A", false)).toEqual({ start: [], release: ["a3", "a4"], idle: true });
+    expect(groups.has("A")).toBe(false);
     // The group is idle again: a new task starts at once.
-    expect(groups.add("A", ["a3"])).toEqual(["a3"]);
-    expect(groups.finished("B", true)).toEqual({ release: [] });
-    expect(groups.add("B", ["b2"])).toEqual(["b2"]);
-    groups.add("B", ["b3"]);
-    groups.add("A", ["a4"]);
-    expect(groups.drain()).toEqual(["b3", "a4"]);
-    expect(groups.waiting).toBe(0);
+    expect(groups.add("A", ["a5"])).toEqual([{ group: "A", task: ["a5"] }]);
+    expect(groups.finished("B", true)).toEqual({ start: [], release: [], idle: true });
+  });
+
+  it("runs at most maxRunning groups; ready groups take their turn in order; drain hands back what did not start", () => {
+    const groups = new FifoGroups<string>(2);
+    groups.add("A", ["a1"]);
+    groups.add("B", ["b1"]);
+    expect(groups.add("C", ["c1"])).toEqual([]);
+    expect(groups.add("D", ["d1"])).toEqual([]);
+    groups.add("A", ["a2"]);
+    expect(groups.running).toBe(2);
+    // A keeps its run slot for a2; when B leaves, C (ready before D) gets B's.
+    expect(groups.finished("A", true).start).toEqual([{ group: "A", task: ["a2"] }]);
+    expect(groups.finished("B", true)).toEqual({ start: [{ group: "C", task: ["c1"] }], release: [], idle: true });
+    groups.add("C", ["c2"]);
+    expect(groups.drain()).toEqual({ release: ["c2", "d1"], idle: ["D"] });
+    expect(groups.finished("C", true)).toEqual({ start: [], release: [], idle: true });
+    expect(groups.finished("A", true)).toEqual({ start: [], release: [], idle: true });
+    expect(groups.inHand).toBe(0);
   });
 
   it("keeps a receive attempt id across failures and draws a new one after an answer or after 4 minutes", () => {
