@@ -77,6 +77,8 @@ const EXAMPLES: Record<string, RegExp> = {
   "attach-client.ts": /library's client signed with ASIA\w+\n[\s\S]*after swap\(\) it signs with +ASIA\w+/,
   "sqs-consume.ts": /failed [\w-]+: payment service unavailable \(will be retried\)[\s\S]*processed 50, failed 1, deleted 50 in \d+ polls\nleft in the queue: 0\n/,
   "sqs-consumer.ts": /handled: welcome email, receipt email\nerrors: 0\n/,
+  "sqs-fifo-dlq.ts":
+    /receive 3 of c2's "\{not json" failed: SyntaxError\n[\s\S]*customer c1: created → paid → shipped\ncustomer c2: created → paid → shipped\ncustomer c3: created → paid → shipped\ndead-letter queue: "\{not json" from c2 after 3 receives\n/,
   "testing-quickstart.ts": /last SQS call signed by ASIA\w+\nrefresher status: ready\n/,
 };
 
