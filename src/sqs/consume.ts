@@ -96,6 +96,10 @@ const DELETE_MAX_IN_FLIGHT = 4;
  * redelivery. Credential errors (`ExpiredToken`, `AccessDenied`, …), throttling and transient errors
  * back off exponentially with jitter; fatal ones stop the consumer and reject `done`.
  *
+ * On a FIFO queue (URL ending in `.fifo`, or `fifo: true`) the messages of one message group are handled
+ * one at a time in receive order and up to `concurrency` groups run side by side; when one fails, the
+ * rest of its group in hand is released in order, not handled (`counters.released`).
+ *
  * @example
  * ```ts
  * import { SQSClient } from "@aws-sdk/client-sqs";
@@ -110,6 +114,19 @@ const DELETE_MAX_IN_FLIGHT = 4;
  * });
  * process.once("SIGTERM", () => void consumer.stop());
  * await consumer.done;
+ * ```
+ *
+ * @example FIFO queue with a dead-letter queue (`maxReceiveCount` 5): back off as the receive count grows,
+ * and let the last allowed receive go to the DLQ at once.
+ * ```ts
+ * const fifo = consume({
+ *   client,
+ *   queueUrl: ordersFifoUrl, // ".../orders.fifo": per-group order
+ *   concurrency: 20,
+ *   MaxNumberOfMessages: 1, // messages received behind a poison one would reach the DLQ with it
+ *   failureVisibilityTimeout: ({ receiveCount = 1 }) => (receiveCount >= 5 ? 0 : Math.min(900, 5 * 2 ** (receiveCount - 1))),
+ *   handler: async (message) => { await applyEvent(JSON.parse(message.Body ?? "")); },
+ * });
  * ```
  */
 export function consume(options: ConsumeOptions): ConsumerHandle {
