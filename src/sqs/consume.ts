@@ -390,6 +390,8 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   const handBack = (helds: Held[]): void => {
     if (helds.length === 0) return;
     for (const held of helds) heartbeat.untrack(held.key);
+    // After an abandoned handler: no SQS call once stop() resolved; the messages come back on their own.
+    if (sealed) return;
     release(helds.map((h) => h.message));
   };
 

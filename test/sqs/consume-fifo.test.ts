@@ -257,6 +257,31 @@ describe("consume on a FIFO queue", () => {
     expect((again.Messages ?? []).map((m) => m.Body)).toEqual(["a1", "a2", "a3", "a4"]);
   });
 
+  it(
+    "an abandoned batch handler that reports a failure after stop() sends no release: no SQS call once stop() resolved",
+    async () => {
+      const q = fifoQueue();
+      await sendInOrder(q.url, Array.from({ length: 3 }, (_, i) => ["A", `a${i}`] as const));
+      const consumer = consume({
+        client,
+        queueUrl: q.url,
+        WaitTimeSeconds: 1,
+        stopTimeoutMs: 200,
+        batchHandler: (messages, { signal }) =>
+          new Promise((resolve) => {
+            signal.addEventListener("abort", () => setTimeout(() => resolve({ batchItemFailures: [{ itemIdentifier: messages[0]!.MessageId! }] }), 100));
+          }),
+      });
+      await waitFor(() => consumer.counters.inFlight === 3, 5_000, "the batch to start");
+      await consumer.stop();
+      const callsAtStop = fake.sqs.calls.filter((c) => c.details.queueUrl === q.url).length;
+      await delay(500);
+      expect(fake.sqs.calls.filter((c) => c.details.queueUrl === q.url).length).toBe(callsAtStop);
+      expect(consumer.counters.released).toBe(0);
+    },
+    10_000,
+  );
+
   it("stop() on an idle FIFO consumer returns without waiting out the long poll", async () => {
     const q = fifoQueue();
     const consumer = consume({ client, queueUrl: q.url, WaitTimeSeconds: 20, handler: () => undefined });
