@@ -56,7 +56,7 @@ export const scenarios: readonly ScenarioEntry[] = [
     load: async () => (await import("../sqs/throughput.js")).sqsThroughputScenario,
   },
   {
-    id: 8,
+    id: 9,
     key: "fifo",
     title: "SQS FIFO throughput, 20 groups: consume vs sqs-consumer batchSize 1",
     load: async () => (await import("../sqs/fifo-throughput.js")).fifoThroughputScenario,
