@@ -45,6 +45,8 @@ interface RunResult {
   groupsOutOfOrder: number;
   /** Handler calls beyond one per message. */
   duplicates: number;
+  /** SQS calls (receives, deletes, visibility changes) per message. */
+  callsPerMessage: number;
 }
 
 /** Loads `perGroup` messages into each of 20 groups: a group's batches in order, groups side by side. */
@@ -76,11 +78,12 @@ async function runOnce(fake: FakeAws, client: SQSClient, side: Side, handlerMs: 
   const name = `fifo-bench-${n}.fifo`;
   const queueUrl = fake.sqs.createQueue(name, { FifoQueue: "true" });
   await load(client, queueUrl, perGroup);
+  fake.sqs.clearCalls();
   const messages = GROUPS * perGroup;
   const seen = new Map<string, number[]>();
-  let calls = 0;
+  let handled = 0;
   const handle = async (body: string | undefined): Promise<void> => {
-    calls += 1;
+    handled += 1;
     const [group, index] = (body ?? "?:0").split(":");
     const list = seen.get(group!) ?? [];
     list.push(Number(index));
@@ -125,9 +128,10 @@ async function runOnce(fake: FakeAws, client: SQSClient, side: Side, handlerMs: 
       ),
     );
   }
+  const calls = fake.sqs.calls.filter((c) => c.details.queueUrl === queueUrl).length;
   fake.sqs.deleteQueue(name);
   const groupsOutOfOrder = [...seen.values()].filter((list) => list.some((v, i) => i > 0 && v < list[i - 1]!)).length;
-  return { side: side.name, messages, seconds, perSecond: messages / seconds, groupsOutOfOrder, duplicates: calls - messages };
+  return { side: side.name, messages, seconds, perSecond: messages / seconds, groupsOutOfOrder, duplicates: handled - messages, callsPerMessage: calls / messages };
 }
 
 /** Every side × profile, `repeats` times (sides rotating), after one warm-up run per side. */
@@ -169,15 +173,16 @@ function summarize(runs: RunResult[]): Table[] {
         `${(rate / baseline).toFixed(1)}×`,
         mine.every((r) => r.groupsOutOfOrder === 0) ? "yes" : `no (${Math.max(...mine.map((r) => r.groupsOutOfOrder))} groups)`,
         String(Math.max(...mine.map((r) => r.duplicates))),
+        median(mine.map((r) => r.callsPerMessage)).toFixed(2),
       ]);
     }
   }
   return [
     {
       title: `FIFO queue, ${GROUPS} message groups (messages/s, median; vs sqs-consumer batchSize 1)`,
-      columns: ["handler", "consumer", "msg/s", "vs batchSize 1", "order kept", "duplicates"],
+      columns: ["handler", "consumer", "msg/s", "vs batchSize 1", "order kept", "duplicates", "SQS calls/msg"],
       rows,
-      numericColumns: [2, 3, 5],
+      numericColumns: [2, 3, 5, 6],
     },
   ];
 }
