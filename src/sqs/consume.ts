@@ -116,9 +116,9 @@ const DELETE_MAX_IN_FLIGHT = 4;
  * await consumer.done;
  * ```
  *
- * @example FIFO queue with a dead-letter queue (`maxReceiveCount` 5): back off as the receive count grows,
- * and let the last allowed receive go to the DLQ at once.
+ * @example FIFO queue with a dead-letter queue
  * ```ts
+ * // maxReceiveCount 5: back off as the receive count grows; the last allowed receive goes to the DLQ at once.
  * const fifo = consume({
  *   client,
  *   queueUrl: ordersFifoUrl, // ".../orders.fifo": per-group order
