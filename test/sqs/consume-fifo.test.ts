@@ -299,9 +299,10 @@ describe("consume on a FIFO queue", () => {
     fake.sqs.faults.failNext(4, { status: 500, code: "InternalFailure", message: "We encountered an internal error." }, { action: "ReceiveMessage" });
     const consumer = consume({ client, queueUrl: q.url, WaitTimeSeconds: 1, backoff: { initialDelayMs: 10, maxDelayMs: 20 }, handler: () => undefined });
     await waitFor(() => consumer.counters.deleted === 1, 10_000, "the delete");
-    await waitFor(() => fake.sqs.count("ReceiveMessage") >= 6, 5_000, "a later receive");
+    const receives = (): typeof fake.sqs.calls => fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === q.url);
+    await waitFor(() => receives().length >= 6, 5_000, "a later receive");
     await consumer.stop();
-    const ids = fake.sqs.calls.filter((c) => c.action === "ReceiveMessage").map((c) => c.details.receiveRequestAttemptId as string);
+    const ids = receives().map((c) => c.details.receiveRequestAttemptId as string);
     // Four failures and the success that followed are one attempt; the receive after it is a new one.
     expect(ids[0]).toMatch(/^[\x21-\x7e]{1,128}$/);
     expect(ids.slice(0, 5)).toEqual(Array(5).fill(ids[0]));
