@@ -5,7 +5,7 @@
 import type { ActionHandler } from "./action-context.js";
 import { batchEntries, runEntries } from "./batch.js";
 import { invalidParameter, sqsError } from "./errors.js";
-import { fifoSendFields } from "./fifo-send.js";
+import { checkId, fifoSendFields } from "./fifo-send.js";
 import {
   checkRange,
   optionalInteger,
@@ -133,11 +133,7 @@ export const receiveMessage: ActionHandler = async (input, context) => {
   const systemNames = new Set([...(optionalStringList(input, "AttributeNames") ?? []), ...(optionalStringList(input, "MessageSystemAttributeNames") ?? [])]);
   const attributeNames = optionalStringList(input, "MessageAttributeNames");
   const attemptId = optionalString(input, "ReceiveRequestAttemptId");
-  if (attemptId !== undefined && !/^[\x21-\x7e]{1,128}$/.test(attemptId)) {
-    throw invalidParameter(
-      `Value ${attemptId} for parameter ReceiveRequestAttemptId is invalid. Reason: ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.`,
-    );
-  }
+  if (attemptId !== undefined) checkId("ReceiveRequestAttemptId", attemptId);
 
   const received = await queue.waitForMessages(max, visibility, wait * 1000, context.signal, attemptId);
   if (received.length === 0) return {};

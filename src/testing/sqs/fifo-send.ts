@@ -17,7 +17,8 @@ export interface FifoSendFields {
   dedupId: string | undefined;
 }
 
-function checkId(name: string, value: string): void {
+/** Checks a FIFO token (`MessageGroupId`, `MessageDeduplicationId`, `ReceiveRequestAttemptId`) as SQS does. */
+export function checkId(name: string, value: string): void {
   if (!FIFO_ID.test(value)) {
     throw invalidParameter(
       `Value ${value} for parameter ${name} is invalid. Reason: ${name} can only include alphanumeric and punctuation characters. 1 to 128 in length.`,
