@@ -139,6 +139,38 @@ describe("consume on a FIFO queue", () => {
     expect(rec.stats.overlaps).toBeGreaterThan(0);
   });
 
+  it(
+    "keeps the running message and the ones waiting behind it invisible with heartbeats, and deletes them in batches",
+    async () => {
+      const q = fifoQueue();
+      await sendInOrder(q.url, [
+        ["A", "a0"],
+        ["A", "a1"],
+        ["A", "a2"],
+      ]);
+      const handled: string[] = [];
+      const consumer = consume({
+        client,
+        queueUrl: q.url,
+        WaitTimeSeconds: 1,
+        VisibilityTimeout: 2,
+        handler: async (message) => {
+          handled.push(message.Body ?? "");
+          if (message.Body === "a0") await delay(3_500);
+        },
+      });
+      await waitFor(() => consumer.counters.deleted === 3, 10_000, "3 deletes");
+      await consumer.stop();
+      expect(handled).toEqual(["a0", "a1", "a2"]);
+      // a1 and a2 waited 3.5 s on a 2 s visibility timeout: extended, never received twice.
+      expect(consumer.counters.visibilityExtensions).toBeGreaterThanOrEqual(6);
+      expect(fake.sqs.counts(q.name)).toMatchObject({ received: 3, deleted: 3, total: 0 });
+      expect(consumer.counters.deleteFailures).toBe(0);
+      expect(fake.sqs.calls.filter((c) => c.action === "DeleteMessageBatch" && c.details.queueUrl === q.url).length).toBeLessThanOrEqual(2);
+    },
+    15_000,
+  );
+
   it("delivers a duplicate sent within the deduplication window once", async () => {
     const q = fifoQueue();
     await client.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: "charge 10 EUR", MessageGroupId: "cust-1", MessageDeduplicationId: "order-7" }));
