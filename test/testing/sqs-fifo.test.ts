@@ -4,6 +4,7 @@
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
+  DeleteMessageBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -216,6 +217,30 @@ describe("FIFO delivery", () => {
     expect(bodies(again)).toEqual(["a1", "a2", "a3"]);
     expect(again[0]?.Attributes?.ApproximateReceiveCount).toBe("2");
   });
+
+  it("keeps a long group in order through thousands of receives and deletes", async () => {
+    const q = fifoQueue();
+    const total = 1_500;
+    for (let i = 0; i < total; i += 10) {
+      await client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: q.url,
+          Entries: Array.from({ length: 10 }, (_, j) => ({ Id: String(j), MessageBody: String(i + j), MessageGroupId: "long", MessageDeduplicationId: String(i + j) })),
+        }),
+      );
+    }
+    const seen: string[] = [];
+    for (let round = 0; round < 200 && seen.length < total; round++) {
+      const got = await receive(q.url, 10);
+      seen.push(...bodies(got));
+      if (got.length === 0) break;
+      await client.send(
+        new DeleteMessageBatchCommand({ QueueUrl: q.url, Entries: got.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+      );
+    }
+    expect(seen).toEqual(Array.from({ length: total }, (_, i) => String(i)));
+    expect(sqs.counts(q.name).total).toBe(0);
+  }, 30_000);
 
   it("wakes a waiting long poll when a delete frees the group", async () => {
     const q = fifoQueue();

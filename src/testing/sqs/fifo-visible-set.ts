@@ -44,13 +44,11 @@ export class FifoVisibleSet implements VisibleSet {
   pick(max: number): QueueMessage[] {
     const ready: { head: QueueMessage; line: Deque<QueueMessage> }[] = [];
     for (const [group, line] of this.#groups) {
-      let head: QueueMessage | undefined;
-      for (const m of line) {
-        if (m.state !== "deleted") {
-          head = m;
-          break;
-        }
+      // Drop deleted messages at the head (peek, not iterate: shifting compacts the deque).
+      let head = line.peek();
+      while (head !== undefined && head.state === "deleted") {
         line.shift();
+        head = line.peek();
       }
       if (head === undefined) {
         this.#groups.delete(group);
