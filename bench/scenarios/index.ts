@@ -73,4 +73,10 @@ export const scenarios: readonly ScenarioEntry[] = [
     title: "Telemetry on the hot path: off vs on",
     load: async () => (await import("./telemetry-hot-path.js")).telemetryHotPathScenario,
   },
+  {
+    id: 11,
+    key: "fifo",
+    title: "SQS FIFO throughput, 20 groups: consume vs sqs-consumer batchSize 1",
+    load: async () => (await import("../sqs/fifo-throughput.js")).fifoThroughputScenario,
+  },
 ];

@@ -1,5 +1,5 @@
 /**
- * Scenario 8: what telemetry adds to one credential resolution. The only telemetry DESIGN.md allows on
+ * Scenario 10: what telemetry adds to one credential resolution. The only telemetry DESIGN.md allows on
  * that path is `awscreds.credentials.stale_served` (counted while degraded); it is a field increment read
  * by an observable counter when a reader collects. Measured off (`telemetry: false`: a null check), on
  * with a real SDK `MeterProvider` (ready: nothing counted; degraded: every call counted), against the same

@@ -40,7 +40,7 @@ const PROFILES: readonly Profile[] = [
 ];
 const CONCURRENCIES = [10, 20] as const;
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const handlerFor = (profile: Profile) => (): Promise<void> =>
   profile.handlerMs > 0 ? pause(profile.handlerMs) : new Promise((resolve) => setImmediate(resolve));
 
@@ -62,7 +62,8 @@ async function load(client: SQSClient, queueUrl: string, count: number): Promise
   await Promise.all(Array.from({ length: 8 }, worker));
 }
 
-async function until(predicate: () => boolean, timeoutMs: number): Promise<void> {
+/** Resolves once `predicate` holds (checked every 5 ms); throws after `timeoutMs`. */
+export async function until(predicate: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!predicate()) {
     if (performance.now() > deadline) throw new Error(`bench run did not finish within ${timeoutMs} ms`);

@@ -30,6 +30,10 @@ const CREDENTIAL_CODES = new Set([
   "KmsAccessDenied",
   "CredentialsProviderError",
   "TokenProviderError",
+  // awscreds' own refreshing providers: held credentials expired and no refresh succeeded, or the
+  // provider was stopped. Neither is a network blip; both are about credentials.
+  "CredentialsExpiredError",
+  "RefresherStoppedError",
 ]);
 
 const THROTTLING_CODES = new Set([
@@ -97,6 +101,19 @@ export function classifyError(error: unknown, signal?: AbortSignal): ErrorKind {
   if (status === 429) return "throttling";
   if (status === 401 || status === 403) return "credentials";
   return "transient";
+}
+
+/**
+ * True when the error says the credentials provider itself was stopped (awscreds'
+ * `RefresherStoppedError`): no retry can succeed, so a consumer stops instead of backing off forever.
+ *
+ * @example
+ * ```ts
+ * providerStopped(Object.assign(new Error("stopped"), { name: "RefresherStoppedError" })); // true
+ * ```
+ */
+export function providerStopped(error: unknown): boolean {
+  return errorCodes(error).includes("RefresherStoppedError");
 }
 
 /**

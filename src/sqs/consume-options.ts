@@ -5,11 +5,16 @@ import type { Message, SQSClient } from "@aws-sdk/client-sqs";
 import type { Logger } from "../shared/logger.js";
 import { resolveBackoff, type BackoffPolicy } from "./backoff.js";
 import type { ErrorKind } from "./classify-error.js";
+import { isFifoQueueUrl } from "./fifo-groups.js";
 import { SQS_MAX_WAIT_TIME_SECONDS } from "./long-poll-timeout.js";
 import { SQS_MAX_MESSAGES_PER_RECEIVE, validateReceiveOptions, type ReceiveOptions } from "./receive-options.js";
 
 export interface MessageHandlerContext {
-  /** Aborted when `stop()` has waited `stopTimeoutMs` for this handler: give up and return. */
+  /**
+   * Aborted when `stop()` has waited `stopTimeoutMs` for this handler: give up and return. Whatever the
+   * handler does after that, its message is neither deleted nor released: it is delivered again once its
+   * visibility timeout runs out.
+   */
   signal: AbortSignal;
 }
 
@@ -75,12 +80,23 @@ export interface ConsumeOptions extends ReceiveOptions {
   failureVisibilityTimeout?: number | ((failure: FailedMessageInfo) => number);
   /** Longest a handled message waits for others to share a `DeleteMessageBatch`, ms. Default 50. */
   deleteFlushDelayMs?: number;
-  /** How long `stop()` lets running handlers finish before aborting their signal, ms. Default 30_000. */
+  /**
+   * How long `stop()` lets running handlers finish before aborting their signal, ms. Default 30_000.
+   * Handlers still running then are abandoned: their messages are left for redelivery (never deleted
+   * later), so `stop()` never resolves with an SQS call still to come.
+   */
   stopTimeoutMs?: number;
   /** How long `stop()` then spends deleting handled messages, ms. Default 10_000. */
   deleteFlushTimeoutMs?: number;
   /** Backoff after credential, throttling and transient errors. Default 500 ms doubling to 20 s, with jitter. */
   backoff?: Partial<BackoffPolicy>;
+  /**
+   * FIFO handling: the messages of one message group one at a time in receive order, different groups
+   * in parallel (up to `concurrency`); when one fails, the rest of its group in hand is released in
+   * order, not handled; a `batchHandler` gets one group's messages per call. Default: true when the
+   * queue URL ends in `.fifo`.
+   */
+  fifo?: boolean;
   /** Aborting it is the same as calling `stop()`. */
   signal?: AbortSignal;
   logger?: Logger;
@@ -104,6 +120,7 @@ export interface ResolvedConsumeOptions {
   backoff: BackoffPolicy;
   /** Slots of each poller; their sum is `concurrency`. */
   pollerShares: number[];
+  fifo: boolean;
 }
 
 /** Long polls run concurrently at most; more would only hold sockets without adding throughput. */
@@ -161,6 +178,7 @@ export function resolveConsumeOptions(options: ConsumeOptions): ResolvedConsumeO
   const fvt = options.failureVisibilityTimeout;
   if (typeof fvt === "number") validateReceiveOptions("consume: failureVisibilityTimeout", { VisibilityTimeout: fvt });
   else if (fvt !== undefined && typeof fvt !== "function") throw new TypeError("consume: failureVisibilityTimeout must be a number or a function");
+  if (options.fifo !== undefined && typeof options.fifo !== "boolean") throw new TypeError("consume: fifo must be a boolean");
   const MaxNumberOfMessages = Math.min(options.MaxNumberOfMessages ?? SQS_MAX_MESSAGES_PER_RECEIVE, concurrency);
   return {
     concurrency,
@@ -173,5 +191,6 @@ export function resolveConsumeOptions(options: ConsumeOptions): ResolvedConsumeO
     deleteFlushTimeoutMs: nonNegativeMs("deleteFlushTimeoutMs", options.deleteFlushTimeoutMs, 10_000),
     backoff: resolveBackoff(options.backoff),
     pollerShares: splitConcurrency(concurrency, MaxNumberOfMessages),
+    fifo: options.fifo ?? isFifoQueueUrl(options.queueUrl),
   };
 }

@@ -12,7 +12,7 @@ import {
 import { silentLogger } from "../shared/logger.js";
 import { backoffDelayMs } from "./backoff.js";
 import { chunk } from "./chunk.js";
-import { classifyError, describeError } from "./classify-error.js";
+import { classifyError, describeError, providerStopped } from "./classify-error.js";
 import {
   resolveConsumeOptions,
   type BatchResponse,
@@ -21,7 +21,9 @@ import {
   type FailedMessageInfo,
 } from "./consume-options.js";
 import { DeleteBatcher, type DeleteEntry } from "./delete-batcher.js";
+import { FifoGroups, fifoSystemAttributeNames, groupOf, splitByGroup } from "./fifo-groups.js";
 import { createLongPollingClient, longPollingInfo } from "./long-polling-client.js";
+import { ReceiveAttempt } from "./receive-attempt.js";
 import { receiveMessageInput, SQS_MAX_VISIBILITY_TIMEOUT_SECONDS } from "./receive-options.js";
 import { sleep } from "./sleep.js";
 import { SlotGroup } from "./slot-group.js";
@@ -51,14 +53,25 @@ export interface ConsumeCounters {
   inFlight: number;
   /** Handlers still running when `stopTimeoutMs` ran out. */
   abandoned: number;
-  /** Messages that arrived while stopping and were made visible again unhandled. */
+  /**
+   * Messages made visible again unhandled: they arrived while stopping, or (FIFO) they were behind a
+   * failed message of their group, or waiting for their turn when `stop()` was called.
+   */
   released: number;
 }
 
 export interface ConsumerHandle {
-  /** Stops polling (aborting in-flight polls), lets running handlers finish (up to `stopTimeoutMs`), flushes deletes. Never rejects. */
+  /**
+   * Stops polling (aborting in-flight polls), lets running handlers finish (up to `stopTimeoutMs`), flushes
+   * deletes. Resolves only when no SQS call of this consumer is still to come: a handler abandoned at
+   * `stopTimeoutMs` that returns later has its message left for redelivery (neither deleted nor released).
+   * Never rejects.
+   */
   stop(): Promise<void>;
-  /** Settles when the consumer has stopped; rejects only on a fatal error (e.g. `QueueDoesNotExist`). */
+  /**
+   * Settles when the consumer has stopped (same moment as `stop()`); rejects only on a fatal error
+   * (e.g. `QueueDoesNotExist`, or `RefresherStoppedError` when the client's credentials provider was stopped).
+   */
   readonly done: Promise<void>;
   readonly counters: Readonly<ConsumeCounters>;
   /** True once `stop()` was called, `signal` aborted, or a fatal error occurred. */
@@ -83,6 +96,10 @@ const DELETE_MAX_IN_FLIGHT = 4;
  * redelivery. Credential errors (`ExpiredToken`, `AccessDenied`, …), throttling and transient errors
  * back off exponentially with jitter; fatal ones stop the consumer and reject `done`.
  *
+ * On a FIFO queue (URL ending in `.fifo`, or `fifo: true`) the messages of one message group are handled
+ * one at a time in receive order and up to `concurrency` groups run side by side; when one fails, the
+ * rest of its group in hand is released in order, not handled (`counters.released`).
+ *
  * @example
  * ```ts
  * import { SQSClient } from "@aws-sdk/client-sqs";
@@ -97,6 +114,19 @@ const DELETE_MAX_IN_FLIGHT = 4;
  * });
  * process.once("SIGTERM", () => void consumer.stop());
  * await consumer.done;
+ * ```
+ *
+ * @example FIFO queue with a dead-letter queue
+ * ```ts
+ * // maxReceiveCount 5: back off as the receive count grows; the last allowed receive goes to the DLQ at once.
+ * const fifo = consume({
+ *   client,
+ *   queueUrl: ordersFifoUrl, // ".../orders.fifo": per-group order
+ *   concurrency: 20,
+ *   MaxNumberOfMessages: 1, // messages received behind a poison one would reach the DLQ with it
+ *   failureVisibilityTimeout: ({ receiveCount = 1 }) => (receiveCount >= 5 ? 0 : Math.min(900, 5 * 2 ** (receiveCount - 1))),
+ *   handler: async (message) => { await applyEvent(JSON.parse(message.Body ?? "")); },
+ * });
  * ```
  */
 export function consume(options: ConsumeOptions): ConsumerHandle {
@@ -128,8 +158,17 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   const handlerAbort = new AbortController();
   const slots = o.pollerShares.map((share) => new SlotGroup(share));
   const running = new Set<Promise<void>>();
+  /** FIFO: who runs next in each message group (at most `concurrency` groups at once), and the poller slot each group in hand holds. */
+  const groups = o.fifo ? new FifoGroups<Held>(o.concurrency) : undefined;
+  const groupSlots = new Map<string, SlotGroup>();
   const sideCalls = new Set<Promise<unknown>>();
   let stopping = false;
+  /**
+   * Set when running handlers are abandoned at `stopTimeoutMs`. From then on a handler that settles has
+   * its outcome ignored: no delete, no visibility change. Its message is left for redelivery, and stop()
+   * never resolves with an SQS call still to come.
+   */
+  let sealed = false;
   let stopRequestedAt = 0;
   let fatal: { error: unknown } | undefined;
 
@@ -149,6 +188,10 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     }
   };
   const track = (promise: Promise<unknown>): void => {
+    if (sealed) {
+      promise.catch(() => undefined);
+      return;
+    }
     const tracked = promise.catch(() => undefined).finally(() => sideCalls.delete(tracked));
     sideCalls.add(tracked);
   };
@@ -194,12 +237,22 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     stopping = true;
     stopRequestedAt = Date.now();
     pollAbort.abort();
+    // FIFO messages waiting for their turn are not started any more: handed back, in order.
+    if (groups) {
+      const { release: waiting, idle } = groups.drain();
+      handBack(waiting);
+      for (const group of idle) leave(group);
+    }
     for (const slot of slots) slot.close();
   };
 
   const succeed = (held: Held): void => {
     counters.processed += 1;
     callback("onProcessed", options.onProcessed, held.message);
+    if (sealed) {
+      logger.warn(`awscreds/sqs: abandoned handler for message ${held.message.MessageId ?? "?"} finished after stopTimeoutMs; not deleted, it will be delivered again`);
+      return;
+    }
     batcher.add(held);
   };
 
@@ -208,7 +261,7 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     heartbeat.untrack(held.key);
     callback("onFailed", options.onFailed, held.message, error);
     const setting = options.failureVisibilityTimeout;
-    if (setting === undefined) return;
+    if (setting === undefined || sealed) return;
     let seconds: number;
     try {
       const receiveCount = Number(held.message.Attributes?.ApproximateReceiveCount);
@@ -228,17 +281,23 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     );
   };
 
-  const runOne = async (held: Held): Promise<void> => {
+  /** Resolves true when the message succeeded. */
+  const runOne = async (held: Held): Promise<boolean> => {
     try {
       await options.handler!(held.message, { signal: handlerAbort.signal });
     } catch (error) {
       fail(held, error);
-      return;
+      return false;
     }
     succeed(held);
+    return true;
   };
 
-  const runBatch = async (helds: Held[]): Promise<void> => {
+  /**
+   * Resolves true when every message succeeded. `ordered` (FIFO, one group's messages): the messages
+   * after the first failed one are handed back in order, not deleted, whatever the handler said of them.
+   */
+  const runBatch = async (helds: Held[], ordered = false): Promise<boolean> => {
     let result: unknown;
     try {
       result = await options.batchHandler!(
@@ -247,17 +306,53 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
       );
     } catch (error) {
       for (const held of helds) fail(held, error);
-      return;
+      return false;
     }
     const failures = (result as Partial<BatchResponse> | undefined)?.batchItemFailures;
     const failedIds = new Set(Array.isArray(failures) ? failures.map((f) => f?.itemIdentifier) : []);
-    for (const held of helds) {
+    let firstFailure = -1;
+    for (const [i, held] of helds.entries()) {
+      if (ordered && firstFailure >= 0) break;
       if (held.message.MessageId !== undefined && failedIds.has(held.message.MessageId)) {
         fail(held, new Error(`message ${held.message.MessageId} was reported in batchItemFailures`));
+        if (firstFailure < 0) firstFailure = i;
       } else {
         succeed(held);
       }
     }
+    if (ordered && firstFailure >= 0) handBack(helds.slice(firstFailure + 1));
+    return firstFailure < 0;
+  };
+
+  /** Runs one task (a message, or a batch); resolves with its outcome. */
+  const start = (helds: Held[], run: () => Promise<boolean>): Promise<boolean> => {
+    counters.inFlight += helds.length;
+    const outcome = run().finally(() => {
+      running.delete(settled);
+      counters.inFlight -= helds.length;
+    });
+    const settled = outcome.then(
+      () => undefined,
+      () => undefined,
+    );
+    running.add(settled);
+    return outcome;
+  };
+
+  /** FIFO: runs a group's task, then the group's next one, or hands back the rest after a failure. */
+  const startInGroup = (group: string, task: Held[]): void => {
+    void start(task, () => (options.batchHandler ? runBatch(task, true) : runOne(task[0]!))).then((ok) => {
+      const outcome = groups!.finished(group, ok);
+      handBack(outcome.release);
+      if (outcome.idle) leave(group);
+      for (const next of outcome.start) startInGroup(next.group, next.task);
+    });
+  };
+
+  /** A FIFO group has nothing left in hand: its slot goes back to the poller that took it. */
+  const leave = (group: string): void => {
+    groupSlots.get(group)?.release(1);
+    groupSlots.delete(group);
   };
 
   const dispatch = (slot: SlotGroup, messages: Message[], windowStartedAt: number): void => {
@@ -268,18 +363,36 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
       heartbeat.track(held.key, held.receiptHandle, windowStartedAt);
       helds.push(held);
     }
-    const runs = options.batchHandler ? [{ helds, run: () => runBatch(helds) }] : helds.map((h) => ({ helds: [h], run: () => runOne(h) }));
-    for (const { helds: group, run } of runs) {
-      if (group.length === 0) continue;
-      slot.take(group.length);
-      counters.inFlight += group.length;
-      const promise: Promise<void> = run().finally(() => {
-        running.delete(promise);
-        counters.inFlight -= group.length;
-        slot.release(group.length);
-      });
-      running.add(promise);
+    if (helds.length === 0) return;
+    if (groups) {
+      // FIFO: a poller slot per message group in hand, since a group runs one message at a time. A poll
+      // needs one free slot and asks for a full receive (SQS fills it with as few groups as it can); the
+      // groups it brings beyond `concurrency` wait their turn, kept invisible by the heartbeat.
+      for (const [group, members] of splitByGroup(helds, (h) => groupOf(h.message))) {
+        if (!groups.has(group)) {
+          groupSlots.set(group, slot);
+          slot.take(1);
+        }
+        const tasks = options.batchHandler ? [members] : members.map((h) => [h]);
+        for (const task of tasks) for (const now of groups.add(group, task)) startInGroup(now.group, now.task);
+      }
+      return;
     }
+    // Standard: a slot per message in hand, taken at receipt, given back when its handler is done.
+    const runs = options.batchHandler ? [helds] : helds.map((h) => [h]);
+    slot.take(helds.length);
+    for (const task of runs) {
+      void start(task, () => (options.batchHandler ? runBatch(task) : runOne(task[0]!))).finally(() => slot.release(task.length));
+    }
+  };
+
+  /** FIFO messages that must not run (behind a failure, or not started at stop): visible again, in order. */
+  const handBack = (helds: Held[]): void => {
+    if (helds.length === 0) return;
+    for (const held of helds) heartbeat.untrack(held.key);
+    // After an abandoned handler: no SQS call once stop() resolved; the messages come back on their own.
+    if (sealed) return;
+    release(helds.map((h) => h.message));
   };
 
   /** Messages that arrived after stop() was called: handing them back is faster than waiting out their visibility. */
@@ -303,12 +416,15 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     VisibilityTimeout: o.VisibilityTimeout,
     MaxNumberOfMessages: o.MaxNumberOfMessages,
     MessageAttributeNames: options.MessageAttributeNames,
-    MessageSystemAttributeNames: options.MessageSystemAttributeNames,
+    MessageSystemAttributeNames: o.fifo ? fifoSystemAttributeNames(options.MessageSystemAttributeNames) : options.MessageSystemAttributeNames,
   };
 
   const pollLoop = async (slot: SlotGroup): Promise<void> => {
-    const target = Math.min(o.MaxNumberOfMessages, slot.size);
+    // FIFO slots count groups, and any free one is worth a full receive.
+    const target = o.fifo ? 1 : Math.min(o.MaxNumberOfMessages, slot.size);
     let failures = 0;
+    // FIFO: a receive retried after an error keeps its attempt id, so a lost answer is not lost messages.
+    const attempt = o.fifo ? new ReceiveAttempt() : undefined;
     while (!stopping) {
       await slot.waitForRoom(1);
       // Room for one message while others finish: wait a moment for room for a full receive rather
@@ -320,18 +436,23 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
       counters.polls += 1;
       let messages: Message[];
       try {
-        const output = await pollingClient.send(new ReceiveMessageCommand(receiveMessageInput(queueUrl, receiveOptions, slot.free)), {
-          abortSignal: pollAbort.signal,
-        });
+        const input = receiveMessageInput(queueUrl, receiveOptions, o.fifo ? undefined : slot.free);
+        if (attempt) input.ReceiveRequestAttemptId = attempt.current();
+        const output = await pollingClient.send(new ReceiveMessageCommand(input), { abortSignal: pollAbort.signal });
+        attempt?.answered();
         messages = output.Messages ?? [];
         failures = 0;
       } catch (error) {
         const kind = classifyError(error, pollAbort.signal);
         if (kind === "aborted") break;
         counters.receiveErrors += 1;
-        if (kind === "fatal") {
+        if (kind === "fatal" || providerStopped(error)) {
           fatal ??= { error };
-          logger.error(`awscreds/sqs: ReceiveMessage failed and cannot succeed on retry; stopping: ${describeError(error)}`);
+          logger.error(
+            kind === "fatal"
+              ? `awscreds/sqs: ReceiveMessage failed and cannot succeed on retry; stopping: ${describeError(error)}`
+              : `awscreds/sqs: the client's credentials provider was stopped; stopping: ${describeError(error)}`,
+          );
           report(error, { operation: "ReceiveMessage", kind });
           requestStop();
           break;
@@ -375,10 +496,15 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
             `awscreds/sqs: ${running.size} handler(s) still running after stopTimeoutMs (${o.stopTimeoutMs} ms); ` +
               "their signal is aborted and their messages will be delivered again.",
           );
+          // Sealed before the abort: a handler that returns from its abort listener must not slip a delete
+          // into the batcher while it closes (that delete would land after stop() resolved).
+          sealed = true;
           handlerAbort.abort();
         }
       }
       await batcher.close(Date.now() + o.deleteFlushTimeoutMs);
+      // Nothing adds side calls any more: every handler settled, or was abandoned and sealed off.
+      sealed = true;
       await Promise.allSettled([...sideCalls]);
     } finally {
       await heartbeat.stop();

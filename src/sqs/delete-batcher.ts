@@ -73,7 +73,6 @@ export class DeleteBatcher<E extends DeleteEntry> {
       this.#checkIdle();
     });
     clearTimeout(cutoff);
-    this.#closed = true;
   }
 
   #pump(): void {
@@ -184,6 +183,9 @@ export class DeleteBatcher<E extends DeleteEntry> {
   #checkIdle(): void {
     if (!this.#closing || this.#idleWaiters.length === 0) return;
     if (this.#queue.length === 0 && this.#inFlight.size === 0 && this.#retrying.size === 0 && !this.#timer) {
+      // Closed in the same turn it goes idle: an add() queued before close()'s caller resumes is given up,
+      // not sent after close() resolved.
+      this.#closed = true;
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];
       for (const resolve of waiters) resolve();

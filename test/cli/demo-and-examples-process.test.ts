@@ -87,6 +87,8 @@ const EXAMPLES: Record<string, RegExp> = {
   "sqs-consume.ts": /failed [\w-]+: payment service unavailable \(will be retried\)[\s\S]*processed 50, failed 1, deleted 50 in \d+ polls\nleft in the queue: 0\n/,
   "sqs-consumer.ts": /handled: welcome email, receipt email\nerrors: 0\n/,
   "regional-failover.ts": /STS failover: calls now go to[\s\S]*during the outage: \d+ credential resolutions, 0 failed; in use: http:\/\/127\.0\.0\.1:\d+\/[\s\S]*STS recovered: calls are back on[\s\S]*failed over: false\)\nbreakers: eu-west-1 closed, eu-central-1 closed\nSendMessage signed by ASIA\w+/,
+  "sqs-fifo-dlq.ts":
+    /receive 3 of c2's "\{not json" failed: SyntaxError\n[\s\S]*customer c1: created → paid → shipped\ncustomer c2: created → paid → shipped\ncustomer c3: created → paid → shipped\ndead-letter queue: "\{not json" from c2 after 3 receives\n/,
   "testing-quickstart.ts": /last SQS call signed by ASIA\w+\nrefresher status: ready\n/,
   "saas-tenants.ts":
     /acme: 100 requests, 1 AssumeRole, signed as arn:aws:sts::210987654321:assumed-role\/billing-api-access\/billing-api@acme\n[\s\S]*AccessDenied[\s\S]*sts:ExternalId condition equals "acme-typo"[\s\S]*cache: 3 roles, 3 STS calls, 3 misses, 198 coalesced, 200 hits, 20 refusals from the cache, 0 throttled\n/,

@@ -16,6 +16,9 @@ describe("classifyError", () => {
     ["SignatureDoesNotMatch", {}],
     ["CredentialsProviderError", {}],
     ["SQSServiceException", { Code: "ExpiredToken" }],
+    // awscreds' own refreshing providers, as a client's send() rethrows them.
+    ["CredentialsExpiredError", {}],
+    ["RefresherStoppedError", {}],
   ])("treats %s as a credentials error", (name, extra) => {
     expect(classifyError(awsError(name, extra))).toBe("credentials");
   });

@@ -2,6 +2,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRefresher } from "../../src/refresh/index.js";
 import { consume, type ConsumeErrorContext } from "../../src/sqs/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { clearAwsEnv, delay, fakeClient, loadMessages, waitFor } from "./support.js";
@@ -191,32 +192,39 @@ describe("consume", () => {
   );
 
   it(
-    "backpressure: never more messages in hand than the concurrency, and never asks for more than there is room for",
+    "backpressure: with staggered handlers, never more messages in hand than the concurrency, and polls only for free room",
     async () => {
       const queue = fake.sqs.createQueue("backpressure");
-      await loadMessages(client, queue, 12);
-      let maxInHand = 0;
-      const inHand = (): number => consumer.counters.received - consumer.counters.processed - consumer.counters.failed;
+      const total = 30;
+      await loadMessages(client, queue, total);
+      let inFlight = 0;
+      let maxInFlight = 0;
+      const concurrency = 4;
       const consumer = consume({
         client,
         queueUrl: queue,
-        concurrency: 3,
+        concurrency,
+        MaxNumberOfMessages: 4,
         WaitTimeSeconds: 1,
-        handler: async () => {
-          maxInHand = Math.max(maxInHand, inHand());
-          await delay(150);
+        handler: async (message) => {
+          inFlight += 1;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          // Staggered: handlers finish one by one, so a poll often has room for only one or two.
+          await delay(20 + (Number(message.Body) % 5) * 70);
+          inFlight -= 1;
         },
       });
-      const sampler = setInterval(() => (maxInHand = Math.max(maxInHand, inHand())), 5);
-      await waitFor(() => consumer.counters.deleted === 12, 15_000, "12 deleted");
-      clearInterval(sampler);
+      await waitFor(() => consumer.counters.deleted === total, 20_000, `${total} deleted`);
       await consumer.stop();
-      expect(maxInHand).toBe(3);
+      expect(maxInFlight).toBe(concurrency);
+      // Some polls had room for fewer than 4 and asked for fewer: a poller that asks for a full
+      // MaxNumberOfMessages whatever is in hand would overshoot the concurrency above.
       const receives = fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === queue);
-      expect(receives.length).toBeGreaterThanOrEqual(4);
-      for (const receive of receives) expect(receive.details.maxNumberOfMessages).toBeLessThanOrEqual(3);
+      const sizes = receives.map((c) => Number(c.details.maxNumberOfMessages));
+      expect(sizes.some((n) => n < 4)).toBe(true);
+      for (const n of sizes) expect(n).toBeLessThanOrEqual(concurrency);
     },
-    20_000,
+    30_000,
   );
 
   it(
@@ -326,32 +334,101 @@ describe("consume", () => {
   });
 
   it(
-    "bounds stop() by stopTimeoutMs: a stuck handler's signal is aborted and its message left for redelivery",
+    "bounds stop() by stopTimeoutMs: an abandoned handler that returns on abort is not deleted, and no SQS call follows stop()",
     async () => {
       const queue = fake.sqs.createQueue("stuck");
       await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "stuck" }));
       let aborted = false;
+      let late = false;
       const consumer = consume({
         client,
         queueUrl: queue,
         WaitTimeSeconds: 1,
+        VisibilityTimeout: 30,
         stopTimeoutMs: 300,
         handler: (_m, { signal }) =>
           new Promise<void>((resolve) => {
+            // Returns (successfully) the moment it is told to give up: the worst case for a late delete.
             signal.addEventListener("abort", () => {
               aborted = true;
               resolve();
+              setTimeout(() => (late = true), 0);
             });
           }),
       });
       await waitFor(() => consumer.counters.inFlight === 1, 5_000, "the handler to start");
       const started = Date.now();
       await consumer.stop();
+      const callsAtStop = fake.sqs.calls.filter((c) => c.details.queueUrl === queue).length;
       expect(Date.now() - started).toBeLessThan(3_000);
       expect(aborted).toBe(true);
       expect(consumer.counters.abandoned).toBe(1);
+      // Give a late delete every chance to land.
+      await delay(800);
+      expect(late).toBe(true);
+      expect(fake.sqs.calls.filter((c) => c.details.queueUrl === queue).length).toBe(callsAtStop);
+      expect(fake.sqs.calls.some((c) => c.action === "DeleteMessageBatch" && c.details.queueUrl === queue)).toBe(false);
       expect(fake.sqs.messages("stuck").map((m) => m.body)).toEqual(["stuck"]);
+      expect(consumer.counters.deleted).toBe(0);
     },
     10_000,
+  );
+
+  it(
+    "an abandoned handler that fails later sends no visibility change after stop()",
+    async () => {
+      const queue = fake.sqs.createQueue("stuck-failing");
+      await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "stuck" }));
+      const consumer = consume({
+        client,
+        queueUrl: queue,
+        WaitTimeSeconds: 1,
+        stopTimeoutMs: 200,
+        failureVisibilityTimeout: 0,
+        handler: (_m, { signal }) =>
+          new Promise<void>((_resolve, reject) => {
+            signal.addEventListener("abort", () => reject(new Error("gave up")));
+          }),
+      });
+      await waitFor(() => consumer.counters.inFlight === 1, 5_000, "the handler to start");
+      await consumer.stop();
+      const callsAtStop = fake.sqs.calls.filter((c) => c.details.queueUrl === queue).length;
+      await delay(500);
+      expect(fake.sqs.calls.filter((c) => c.details.queueUrl === queue).length).toBe(callsAtStop);
+      expect(fake.sqs.calls.some((c) => c.action === "ChangeMessageVisibility" && c.details.queueUrl === queue)).toBe(false);
+    },
+    10_000,
+  );
+
+  it(
+    "stops, rejecting done with RefresherStoppedError, when the client's credentials provider was stopped",
+    async () => {
+      const queue = fake.sqs.createQueue("provider-stopped");
+      const keys = fake.registerStaticKeys();
+      // Client-side lifetime of 1.5 s: the refresher refreshes once or twice, is stopped, then its credentials run out.
+      const credentials = createRefresher(async () => ({ ...keys, expiration: new Date(Date.now() + 1_500) }), {
+        backoff: { initialDelayMs: 50, maxDelayMs: 100 },
+      });
+      const consumerClient = new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint, credentials });
+      const errors: ConsumeErrorContext[] = [];
+      const consumer = consume({
+        client: consumerClient,
+        queueUrl: queue,
+        WaitTimeSeconds: 1,
+        backoff: { initialDelayMs: 50, maxDelayMs: 100 },
+        onError: (_e, context) => errors.push(context),
+        handler: () => undefined,
+      });
+      await waitFor(() => consumer.counters.polls > 0, 5_000, "a poll");
+      credentials.stop();
+      const outcome = await Promise.race([consumer.done.then(() => "resolved", (e: unknown) => e), delay(8_000).then(() => "still running")]);
+      if (outcome === "still running") await consumer.stop();
+      expect(outcome).toMatchObject({ name: "RefresherStoppedError" });
+      expect(consumer.stopping).toBe(true);
+      expect(errors).toEqual([{ operation: "ReceiveMessage", kind: "credentials" }]);
+      expect(consumer.counters.receiveErrors).toBe(1);
+      consumerClient.destroy();
+    },
+    15_000,
   );
 });

@@ -5,15 +5,17 @@
 import type { ActionHandler } from "./action-context.js";
 import { batchEntries, runEntries } from "./batch.js";
 import { invalidParameter, sqsError } from "./errors.js";
+import { checkId, fifoSendFields } from "./fifo-send.js";
 import {
   checkRange,
   optionalInteger,
   optionalObjectMap,
+  optionalString,
   optionalStringList,
   requiredString,
   type JsonObject,
 } from "./input.js";
-import { md5OfAttributes } from "./md5.js";
+import { md5OfAttributes, md5OfBody } from "./md5.js";
 import { parseMessageAttributes, renderAttributes, selectAttributes } from "./message-attributes.js";
 import type { FakeQueue, ReceivedMessage } from "./queue.js";
 import { senderIdOf } from "./sender-id.js";
@@ -43,6 +45,7 @@ export function sendOne(queue: FakeQueue, entry: JsonObject, senderId: string): 
   }
   const delay = optionalInteger(entry, "DelaySeconds");
   if (delay !== undefined) checkRange("DelaySeconds", delay, 0, 900);
+  const { groupId, dedupId } = fifoSendFields(entry, body, queue, delay);
   const user = parseMessageAttributes(optionalObjectMap(entry, "MessageAttributes"));
   const system = parseMessageAttributes(optionalObjectMap(entry, "MessageSystemAttributes"), "system");
   for (const name of Object.keys(system.attributes)) {
@@ -52,17 +55,21 @@ export function sendOne(queue: FakeQueue, entry: JsonObject, senderId: string): 
   if (size > queue.maximumMessageSize) {
     throw invalidParameter(`One or more parameters are invalid. Reason: Message must be shorter than ${queue.maximumMessageSize} bytes.`);
   }
-  const message = queue.send({
+  const sent = queue.send({
     body,
     attributes: user.attributes,
     systemAttributes: system.attributes,
     senderId,
     delaySeconds: delay ?? queue.delaySeconds,
+    groupId,
+    dedupId,
   });
-  const result: JsonObject = { MessageId: message.id, MD5OfMessageBody: message.md5OfBody };
-  if (message.md5OfAttributes !== undefined) result.MD5OfMessageAttributes = message.md5OfAttributes;
+  const result: JsonObject = { MessageId: sent.messageId, MD5OfMessageBody: md5OfBody(body) };
+  const attributesMd5 = md5OfAttributes(user.attributes);
+  if (attributesMd5 !== undefined) result.MD5OfMessageAttributes = attributesMd5;
   const systemMd5 = md5OfAttributes(system.attributes);
   if (systemMd5 !== undefined) result.MD5OfMessageSystemAttributes = systemMd5;
+  if (sent.sequenceNumber !== undefined) result.SequenceNumber = sent.sequenceNumber;
   return result;
 }
 
@@ -82,7 +89,17 @@ export const sendMessageBatch: ActionHandler = (input, context) => {
   return runEntries(entries, (entry) => sendOne(queue, entry, senderId), (id) => context.entryFaults.take("SendMessageBatch", id));
 };
 
-const SYSTEM_ATTRIBUTES = ["SenderId", "SentTimestamp", "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "AWSTraceHeader"];
+const SYSTEM_ATTRIBUTES = [
+  "SenderId",
+  "SentTimestamp",
+  "ApproximateReceiveCount",
+  "ApproximateFirstReceiveTimestamp",
+  "AWSTraceHeader",
+  "MessageGroupId",
+  "MessageDeduplicationId",
+  "SequenceNumber",
+  "DeadLetterQueueSourceArn",
+];
 
 /** The `Attributes` map of a received message, for the names asked for. */
 function systemAttributesOf(received: ReceivedMessage, requested: ReadonlySet<string>): Record<string, string> | undefined {
@@ -95,6 +112,10 @@ function systemAttributesOf(received: ReceivedMessage, requested: ReadonlySet<st
     ApproximateReceiveCount: String(received.receiveCount),
     ApproximateFirstReceiveTimestamp: String(received.firstReceivedAt),
     AWSTraceHeader: message.systemAttributes.AWSTraceHeader?.StringValue,
+    MessageGroupId: message.groupId,
+    MessageDeduplicationId: message.dedupId,
+    SequenceNumber: message.sequenceNumber,
+    DeadLetterQueueSourceArn: message.deadLetterSourceArn,
   };
   const out: Record<string, string> = {};
   for (const name of SYSTEM_ATTRIBUTES) {
@@ -111,8 +132,10 @@ export const receiveMessage: ActionHandler = async (input, context) => {
   const wait = checkRange("WaitTimeSeconds", optionalInteger(input, "WaitTimeSeconds") ?? queue.receiveMessageWaitTimeSeconds, 0, 20);
   const systemNames = new Set([...(optionalStringList(input, "AttributeNames") ?? []), ...(optionalStringList(input, "MessageSystemAttributeNames") ?? [])]);
   const attributeNames = optionalStringList(input, "MessageAttributeNames");
+  const attemptId = optionalString(input, "ReceiveRequestAttemptId");
+  if (attemptId !== undefined) checkId("ReceiveRequestAttemptId", attemptId);
 
-  const received = await queue.waitForMessages(max, visibility, wait * 1000, context.signal);
+  const received = await queue.waitForMessages(max, visibility, wait * 1000, context.signal, attemptId);
   if (received.length === 0) return {};
   return {
     Messages: received.map((r) => {

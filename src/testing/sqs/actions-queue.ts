@@ -31,7 +31,8 @@ export const getQueueAttributes: ActionHandler = (input, { registry }) => {
 
 export const setQueueAttributes: ActionHandler = (input, { registry }) => {
   const queue = registry.byUrl(requiredString(input, "QueueUrl"));
-  const attributes = validateQueueAttributes(optionalStringMap(input, "Attributes") ?? {});
+  const attributes = validateQueueAttributes(optionalStringMap(input, "Attributes") ?? {}, queue.fifo);
+  registry.checkRedrive(attributes, queue);
   for (const [name, value] of Object.entries(attributes)) queue.attributes.set(name, value);
   queue.lastModifiedAt = registry.now();
   return {};

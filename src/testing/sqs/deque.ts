@@ -14,6 +14,11 @@ export class Deque<T> {
     this.#items.push(value);
   }
 
+  /** The first value, without removing it. */
+  peek(): T | undefined {
+    return this.#head < this.#items.length ? this.#items[this.#head] : undefined;
+  }
+
   shift(): T | undefined {
     if (this.#head >= this.#items.length) return undefined;
     const value = this.#items[this.#head];
@@ -31,6 +36,7 @@ export class Deque<T> {
     this.#head = 0;
   }
 
+  /** Iterates from the head. Do not shift while iterating: compaction would move the items under it. */
   *[Symbol.iterator](): IterableIterator<T> {
     for (let i = this.#head; i < this.#items.length; i++) yield this.#items[i]!;
   }

@@ -4,6 +4,7 @@
  */
 import { sqsError } from "./errors.js";
 import type { FakeQueue } from "./queue.js";
+import { checkRedriveAllowPolicy, parseRedrivePolicy } from "./redrive.js";
 
 interface NumericRule {
   min: number;
@@ -20,9 +21,15 @@ const NUMERIC: Record<string, NumericRule> = {
   KmsDataKeyReusePeriodSeconds: { min: 60, max: 86_400, fallback: 300 },
 };
 
-/** Settable attributes stored as given, not interpreted by the fake. */
+/** Settable attributes stored as given (RedrivePolicy and RedriveAllowPolicy checked in redrive.ts). */
 const OPAQUE = new Set(["Policy", "RedrivePolicy", "RedriveAllowPolicy", "KmsMasterKeyId", "SqsManagedSseEnabled"]);
-const FIFO_ONLY = new Set(["FifoQueue", "ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit"]);
+/** FIFO queue attributes, with the values SQS accepts and their defaults. */
+const FIFO_ONLY: Readonly<Record<string, { values: readonly string[]; fallback: string }>> = {
+  FifoQueue: { values: ["true"], fallback: "true" },
+  ContentBasedDeduplication: { values: ["true", "false"], fallback: "false" },
+  DeduplicationScope: { values: ["messageGroup", "queue"], fallback: "queue" },
+  FifoThroughputLimit: { values: ["perQueue", "perMessageGroupId"], fallback: "perQueue" },
+};
 
 const READ_ONLY = [
   "ApproximateNumberOfMessages",
@@ -33,8 +40,17 @@ const READ_ONLY = [
   "QueueArn",
 ] as const;
 
-/** Validates attributes for CreateQueue/SetQueueAttributes and returns them normalized. */
-export function validateQueueAttributes(attributes: Readonly<Record<string, string>>): Record<string, string> {
+function invalidValue(name: string, reason?: string): never {
+  throw sqsError("InvalidAttributeValue", `Invalid value for the parameter ${name}.${reason === undefined ? "" : ` Reason: ${reason}`}`);
+}
+
+/**
+ * Validates attributes for CreateQueue/SetQueueAttributes on a queue of the given type and returns them
+ * normalized. FIFO attributes on a standard queue are unknown to it, as SQS says (`FifoQueue=false`
+ * excepted); a FIFO queue's type cannot be changed. `DeduplicationScope` and `FifoThroughputLimit` are
+ * accepted in any combination: SQS runs high throughput only for `messageGroup` + `perMessageGroupId`.
+ */
+export function validateQueueAttributes(attributes: Readonly<Record<string, string>>, fifo = false): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(attributes)) {
     const rule = NUMERIC[name];
@@ -45,13 +61,17 @@ export function validateQueueAttributes(attributes: Readonly<Record<string, stri
       }
       out[name] = String(n);
     } else if (OPAQUE.has(name)) {
-      if (name === "SqsManagedSseEnabled" && value !== "true" && value !== "false") {
-        throw sqsError("InvalidAttributeValue", `Invalid value for the parameter ${name}.`);
-      }
+      if (name === "SqsManagedSseEnabled" && value !== "true" && value !== "false") invalidValue(name);
+      if (name === "RedrivePolicy") parseRedrivePolicy(value);
+      if (name === "RedriveAllowPolicy") checkRedriveAllowPolicy(value);
       out[name] = value;
-    } else if (FIFO_ONLY.has(name)) {
-      if (name === "FifoQueue" && value === "false") continue;
-      throw sqsError("UnsupportedOperation", `The fake SQS supports standard queues only; ${name} is a FIFO queue attribute.`);
+    } else if (FIFO_ONLY[name] !== undefined) {
+      if (name === "FifoQueue" && value === "false" && !fifo) continue;
+      if (name === "FifoQueue" && value !== "true" && value !== "false") invalidValue(name);
+      if (name === "FifoQueue" && fifo !== (value === "true")) invalidValue(name, "Modifying queue type is not supported.");
+      if (!fifo) throw sqsError("InvalidAttributeName", `Unknown Attribute ${name}.`);
+      if (!FIFO_ONLY[name].values.includes(value)) invalidValue(name);
+      out[name] = value;
     } else {
       throw sqsError("InvalidAttributeName", `Unknown Attribute ${name}.`);
     }
@@ -66,17 +86,18 @@ function settableValue(queue: FakeQueue, name: string): string | undefined {
   const rule = NUMERIC[name];
   if (rule !== undefined && name !== "KmsDataKeyReusePeriodSeconds") return String(rule.fallback);
   if (name === "SqsManagedSseEnabled") return "true";
+  if (queue.fifo) return FIFO_ONLY[name]?.fallback;
   return undefined;
 }
 
 /** `GetQueueAttributes`: `All` or the listed names; an unknown name is `InvalidAttributeName`. */
 export function readQueueAttributes(queue: FakeQueue, requested: readonly string[]): Record<string, string> {
-  const known = new Set<string>([...Object.keys(NUMERIC), ...OPAQUE, ...FIFO_ONLY, ...READ_ONLY]);
+  const known = new Set<string>([...Object.keys(NUMERIC), ...OPAQUE, ...Object.keys(FIFO_ONLY), ...READ_ONLY]);
   for (const name of requested) {
     if (name !== "All" && !known.has(name)) throw sqsError("InvalidAttributeName", `Unknown Attribute ${name}.`);
   }
   const all = requested.includes("All");
-  const names = all ? [...Object.keys(NUMERIC), ...OPAQUE, ...READ_ONLY] : [...new Set(requested)];
+  const names = all ? [...Object.keys(NUMERIC), ...OPAQUE, ...(queue.fifo ? Object.keys(FIFO_ONLY) : []), ...READ_ONLY] : [...new Set(requested)];
   const counts = names.some((n) => n.startsWith("Approximate")) ? queue.counts() : undefined;
   const out: Record<string, string> = {};
   for (const name of names) {

@@ -1,6 +1,7 @@
 /**
- * One fake SQS standard queue: message states, visibility timeouts, delays, receive counts and long-poll
- * waiters.
+ * One fake SQS queue, standard or FIFO: message states, visibility timeouts, delays, receive counts and
+ * long-poll waiters. What is FIFO-specific (which messages a receive may take, deduplication, receive
+ * attempts) and dead-letter moves live in their own files; this one keeps the states.
  *
  * Visibility is computed lazily: delayed and in-flight messages sit in a min-heap keyed by the time they
  * become visible, and every operation first moves what is due into the visible list. Only while a long
@@ -8,12 +9,16 @@
  * becoming visible again wakes the poll. No timer per message, nothing that keeps a process alive.
  */
 import { randomUUID } from "node:crypto";
-import { Deque } from "./deque.js";
+import { DedupWindow } from "./dedup-window.js";
 import { invalidParameter, sqsError } from "./errors.js";
+import { FifoVisibleSet } from "./fifo-visible-set.js";
 import type { StoredAttribute } from "./md5.js";
 import { md5OfAttributes, md5OfBody } from "./md5.js";
 import { MinHeap } from "./min-heap.js";
 import { decodeReceipt, encodeReceipt } from "./receipt-handle.js";
+import { ReceiveAttempts } from "./receive-attempts.js";
+import { parseRedrivePolicy, type RedrivePolicy } from "./redrive.js";
+import { StandardVisibleSet, type VisibleSet } from "./visible-set.js";
 
 export type MessageState = "delayed" | "visible" | "inflight" | "deleted";
 
@@ -35,6 +40,15 @@ export interface QueueMessage {
   version: number;
   /** Which receive issued the current receipt handle (0: never received). */
   receiveSeq: number;
+  /** `MessageGroupId` (FIFO queues; standard queues keep it for fair queues). */
+  readonly groupId: string | undefined;
+  /** FIFO: the deduplication id given or derived from the body. */
+  readonly dedupId: string | undefined;
+  /** FIFO: SQS's `SequenceNumber`, and the same as a number for ordering (0 on standard queues). */
+  readonly sequenceNumber: string | undefined;
+  readonly fifoOrder: number;
+  /** Set when redrive moved the message here: the ARN of the queue it came from. */
+  readonly deadLetterSourceArn: string | undefined;
 }
 
 /** One message handed out by a receive, with what the response shows as of that receive. */
@@ -51,7 +65,24 @@ export interface SendInit {
   systemAttributes: Record<string, StoredAttribute>;
   senderId: string;
   delaySeconds: number;
+  groupId?: string | undefined;
+  dedupId?: string | undefined;
+  /** A message moved here by redrive keeps its identity and history. */
+  moved?: { id: string; sentAt: number; receiveCount: number; firstReceivedAt: number | undefined; sourceArn: string };
 }
+
+/** What a send answers: a new message, or (FIFO) the first send of a duplicate. */
+export interface SendOutcome {
+  messageId: string;
+  sequenceNumber: string | undefined;
+  duplicate: boolean;
+}
+
+/** How a queue finds another by ARN (its dead-letter queue). */
+export type QueueByArn = (arn: string) => FakeQueue | undefined;
+
+/** SequenceNumber is a 128-bit number that only grows; SQS shows about 20 digits. */
+const SEQUENCE_BASE = 18_000_000_000_000_000_000n;
 
 interface Waiter {
   max: number;
@@ -70,6 +101,8 @@ export interface QueueCounts {
   sent: number;
   received: number;
   deleted: number;
+  /** Messages moved to the dead-letter queue by the redrive policy. */
+  deadLettered: number;
 }
 
 const NOT_AVAILABLE = "Message does not exist or is not available for visibility timeout change.";
@@ -81,11 +114,16 @@ export class FakeQueue {
   lastPurgeAt: number | undefined;
 
   readonly #now: () => number;
-  readonly #visible = new Deque<QueueMessage>();
+  readonly #visible: VisibleSet;
   readonly #pending = new MinHeap<{ message: QueueMessage; version: number }>();
   readonly #byId = new Map<string, QueueMessage>();
   readonly #waiters = new Set<Waiter>();
-  readonly #stats = { visible: 0, inflight: 0, delayed: 0, sent: 0, received: 0, deleted: 0 };
+  readonly #stats = { visible: 0, inflight: 0, delayed: 0, sent: 0, received: 0, deleted: 0, deadLettered: 0 };
+  readonly #dedup = new DedupWindow();
+  readonly #attempts = new ReceiveAttempts();
+  readonly #queueByArn: QueueByArn;
+  #redrive: { raw: string | undefined; policy: RedrivePolicy | undefined } = { raw: undefined, policy: undefined };
+  #fifoSeq = 0;
   #receiveSeq = 0;
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Infinity;
@@ -96,8 +134,13 @@ export class FakeQueue {
     readonly arn: string,
     attributes: Readonly<Record<string, string>>,
     now: () => number,
+    /** FIFO queue (`.fifo` name, `FifoQueue=true`). */
+    readonly fifo = false,
+    queueByArn: QueueByArn = () => undefined,
   ) {
     this.#now = now;
+    this.#queueByArn = queueByArn;
+    this.#visible = fifo ? new FifoVisibleSet() : new StandardVisibleSet();
     this.createdAt = now();
     this.lastModifiedAt = this.createdAt;
     for (const [key, value] of Object.entries(attributes)) this.attributes.set(key, value);
@@ -124,35 +167,63 @@ export class FakeQueue {
     return this.#numberAttribute("MaximumMessageSize", 262_144);
   }
 
-  send(init: SendInit): QueueMessage {
+  get contentBasedDeduplication(): boolean {
+    return this.attributes.get("ContentBasedDeduplication") === "true";
+  }
+
+  /** The redrive policy in force (parsed once per value). */
+  get redrivePolicy(): RedrivePolicy | undefined {
+    const raw = this.attributes.get("RedrivePolicy");
+    if (raw !== this.#redrive.raw) this.#redrive = { raw, policy: raw === undefined ? undefined : parseRedrivePolicy(raw) };
+    return this.#redrive.policy;
+  }
+
+  /** Enqueues a message; on a FIFO queue a duplicate inside the deduplication window is acknowledged, not enqueued. */
+  send(init: SendInit): SendOutcome {
     const now = this.#now();
+    const dedupKey =
+      this.fifo && init.dedupId !== undefined && init.moved === undefined
+        ? DedupWindow.key(init.dedupId, init.groupId ?? "", this.attributes.get("DeduplicationScope"))
+        : undefined;
+    if (dedupKey !== undefined) {
+      const first = this.#dedup.duplicateOf(dedupKey, now);
+      if (first !== undefined) return { ...first, duplicate: true };
+    }
+    const order = this.fifo ? ++this.#fifoSeq : 0;
     const message: QueueMessage = {
-      id: randomUUID(),
+      id: init.moved?.id ?? randomUUID(),
       body: init.body,
       md5OfBody: md5OfBody(init.body),
       attributes: init.attributes,
       md5OfAttributes: md5OfAttributes(init.attributes),
       systemAttributes: init.systemAttributes,
       senderId: init.senderId,
-      sentAt: now,
-      firstReceivedAt: undefined,
-      receiveCount: 0,
+      sentAt: init.moved?.sentAt ?? now,
+      firstReceivedAt: init.moved?.firstReceivedAt,
+      receiveCount: init.moved?.receiveCount ?? 0,
       state: "visible",
       visibleAt: now,
       version: 0,
       receiveSeq: 0,
+      groupId: init.groupId,
+      dedupId: this.fifo ? init.dedupId : undefined,
+      sequenceNumber: this.fifo ? String(SEQUENCE_BASE + BigInt(order)) : undefined,
+      fifoOrder: order,
+      deadLetterSourceArn: init.moved?.sourceArn,
     };
+    if (dedupKey !== undefined) this.#dedup.remember(dedupKey, { messageId: message.id, sequenceNumber: message.sequenceNumber! }, now);
     this.#byId.set(message.id, message);
     this.#stats.sent += 1;
     this.#stats.visible += 1;
+    this.#visible.added(message);
     if (init.delaySeconds > 0) {
       this.#setState(message, "delayed");
       this.#schedule(message, now + init.delaySeconds * 1000);
     } else {
-      this.#visible.push(message);
+      this.#visible.madeVisible(message);
     }
     this.#pump();
-    return message;
+    return { messageId: message.id, sequenceNumber: message.sequenceNumber, duplicate: false };
   }
 
   /**
@@ -160,10 +231,26 @@ export class FakeQueue {
    * or with nothing after `waitMs`. Rejects (taking nothing) when `signal` aborts: the client went away
    * or the fake is closing.
    */
-  waitForMessages(max: number, visibilityTimeoutSeconds: number, waitMs: number, signal: AbortSignal): Promise<ReceivedMessage[]> {
+  waitForMessages(
+    max: number,
+    visibilityTimeoutSeconds: number,
+    waitMs: number,
+    signal: AbortSignal,
+    receiveRequestAttemptId?: string,
+  ): Promise<ReceivedMessage[]> {
     if (signal.aborted) return Promise.reject(signal.reason);
     const now = this.#now();
-    const ready = this.#take(max, visibilityTimeoutSeconds, now);
+    // Only FIFO queues deduplicate receive attempts; standard queues ignore the id, as SQS does.
+    const attemptId = this.fifo ? receiveRequestAttemptId : undefined;
+    if (attemptId !== undefined) {
+      const replayed = this.#replay(attemptId, visibilityTimeoutSeconds, now);
+      if (replayed !== undefined) return Promise.resolve(replayed);
+    }
+    const remember = (received: ReceivedMessage[]): ReceivedMessage[] => {
+      if (attemptId !== undefined) this.#attempts.record(attemptId, received, this.#now());
+      return received;
+    };
+    const ready = remember(this.#take(max, visibilityTimeoutSeconds, now));
     if (ready.length > 0 || waitMs <= 0) return Promise.resolve(ready);
     return new Promise<ReceivedMessage[]>((resolve, reject) => {
       const finish = (): void => {
@@ -177,7 +264,7 @@ export class FakeQueue {
         visibilityTimeoutSeconds,
         deliver: (messages) => {
           finish();
-          resolve(messages);
+          resolve(remember(messages));
         },
       };
       const onAbort = (): void => {
@@ -210,6 +297,8 @@ export class FakeQueue {
     message.version += 1;
     this.#byId.delete(message.id);
     this.#stats.deleted += 1;
+    // A FIFO group is held while any of its messages is in flight: this delete may free it.
+    if (this.fifo) this.#pump();
     return "deleted";
   }
 
@@ -226,7 +315,7 @@ export class FakeQueue {
     if (seconds === 0) {
       this.#setState(message, "visible");
       message.visibleAt = now;
-      this.#visible.push(message);
+      this.#visible.madeVisible(message);
       this.#pump();
     } else {
       this.#schedule(message, now + seconds * 1000);
@@ -242,6 +331,7 @@ export class FakeQueue {
     }
     this.#byId.clear();
     this.#visible.clear();
+    this.#attempts.clear();
     this.#pending.clear();
     this.#stats.visible = 0;
     this.#stats.inflight = 0;
@@ -252,8 +342,8 @@ export class FakeQueue {
 
   counts(): QueueCounts {
     this.#settle(this.#now());
-    const { visible, inflight, delayed, sent, received, deleted } = this.#stats;
-    return { visible, inFlight: inflight, delayed, total: visible + inflight + delayed, sent, received, deleted };
+    const { visible, inflight, delayed, sent, received, deleted, deadLettered } = this.#stats;
+    return { visible, inFlight: inflight, delayed, total: visible + inflight + delayed, sent, received, deleted, deadLettered };
   }
 
   /** Every message still in the queue, oldest first (for tests to inspect). */
@@ -285,7 +375,9 @@ export class FakeQueue {
     if (state === "visible") stats.visible += 1;
     else if (state === "inflight") stats.inflight += 1;
     else if (state === "delayed") stats.delayed += 1;
+    const from = message.state;
     message.state = state;
+    this.#visible.stateChanged(message, from, state);
   }
 
   #schedule(message: QueueMessage, visibleAt: number): void {
@@ -300,33 +392,85 @@ export class FakeQueue {
       const message = entry.message;
       if (entry.version !== message.version || (message.state !== "inflight" && message.state !== "delayed")) continue;
       this.#setState(message, "visible");
-      this.#visible.push(message);
+      this.#visible.madeVisible(message);
     }
   }
 
   #take(max: number, visibilityTimeoutSeconds: number, now: number): ReceivedMessage[] {
     this.#settle(now);
     const taken: ReceivedMessage[] = [];
-    while (taken.length < max) {
-      const message = this.#visible.shift();
-      if (message === undefined) break;
-      if (message.state !== "visible") continue; // deleted while visible: dropped lazily
-      this.#setState(message, "inflight");
-      message.version += 1;
-      this.#schedule(message, now + visibilityTimeoutSeconds * 1000);
-      message.receiveCount += 1;
-      message.firstReceivedAt ??= now;
-      this.#receiveSeq += 1;
-      message.receiveSeq = this.#receiveSeq;
-      taken.push({
-        message,
-        receiptHandle: encodeReceipt(this.name, message.id, this.#receiveSeq),
-        receiveCount: message.receiveCount,
-        firstReceivedAt: message.firstReceivedAt,
-      });
+    for (let picked = this.#visible.pick(max); picked.length > 0; picked = this.#visible.pick(max - taken.length)) {
+      for (const message of picked) {
+        if (this.#deadLetter(message)) continue;
+        taken.push(this.#receive(message, visibilityTimeoutSeconds, now));
+      }
+      if (taken.length >= max) break;
     }
     this.#stats.received += taken.length;
     return taken;
+  }
+
+  /** Marks one visible message received: in flight, counted, with a new receipt handle. */
+  #receive(message: QueueMessage, visibilityTimeoutSeconds: number, now: number): ReceivedMessage {
+    this.#setState(message, "inflight");
+    message.version += 1;
+    this.#schedule(message, now + visibilityTimeoutSeconds * 1000);
+    message.receiveCount += 1;
+    message.firstReceivedAt ??= now;
+    this.#receiveSeq += 1;
+    message.receiveSeq = this.#receiveSeq;
+    return {
+      message,
+      receiptHandle: encodeReceipt(this.name, message.id, this.#receiveSeq),
+      receiveCount: message.receiveCount,
+      firstReceivedAt: message.firstReceivedAt,
+    };
+  }
+
+  /**
+   * Moves a message to the dead-letter queue instead of receiving it again, when it was already received
+   * `maxReceiveCount` times. A policy whose target is gone moves nothing (the message stays here).
+   */
+  #deadLetter(message: QueueMessage): boolean {
+    const policy = this.redrivePolicy;
+    if (policy === undefined || message.receiveCount < policy.maxReceiveCount) return false;
+    const target = this.#queueByArn(policy.deadLetterTargetArn);
+    if (target === undefined || target === this) return false;
+    this.#setState(message, "deleted");
+    message.version += 1;
+    this.#byId.delete(message.id);
+    this.#stats.deadLettered += 1;
+    target.send({
+      body: message.body,
+      attributes: message.attributes,
+      systemAttributes: message.systemAttributes,
+      senderId: message.senderId,
+      delaySeconds: 0,
+      groupId: message.groupId,
+      dedupId: message.dedupId,
+      moved: {
+        id: message.id,
+        sentAt: message.sentAt,
+        receiveCount: message.receiveCount,
+        firstReceivedAt: message.firstReceivedAt,
+        sourceArn: this.arn,
+      },
+    });
+    return true;
+  }
+
+  /** A retried FIFO receive: the same messages and handles, visibility timeout started again. */
+  #replay(attemptId: string, visibilityTimeoutSeconds: number, now: number): ReceivedMessage[] | undefined {
+    this.#settle(now);
+    const replayed = this.#attempts.replay(attemptId, now);
+    if (replayed === undefined) return undefined;
+    for (const { message } of replayed) {
+      message.version += 1;
+      this.#schedule(message, now + visibilityTimeoutSeconds * 1000);
+    }
+    this.#attempts.refreshed(attemptId, replayed.map((r) => r.message));
+    this.#scheduleWake();
+    return replayed;
   }
 
   /** Hands visible messages to waiting long polls, oldest poll first. */

@@ -81,6 +81,12 @@ export interface FakeQueueMessage {
   sentTimestamp: number;
   /** Epoch ms when a delayed or in-flight message becomes visible. */
   visibleAt: number;
+  /** FIFO queues (and standard queues sent to with one): the message group. */
+  messageGroupId?: string;
+  /** FIFO queues: SQS's `SequenceNumber`. */
+  sequenceNumber?: string;
+  /** Moved here by a redrive policy: the ARN of the source queue. */
+  deadLetterQueueSourceArn?: string;
 }
 
 export type FakeQueueCounts = QueueCounts;
@@ -94,11 +100,20 @@ export interface FakeSqsHandle extends FakeServiceHandle {
   createQueue(queueName: string, attributes?: Readonly<Record<string, string>>): string;
   /** Deletes a queue and its messages; false if there was none. */
   deleteQueue(queueName: string): boolean;
-  /** Enqueues a message without a client (validated as SendMessage is). Returns the message id. */
+  /**
+   * Enqueues a message without a client (validated as SendMessage is: a FIFO queue needs
+   * `messageGroupId`, and a deduplication id unless it has `ContentBasedDeduplication`). Returns the
+   * message id (a FIFO duplicate inside the 5-minute window returns the first one's).
+   */
   sendMessage(
     queueName: string,
     body: string,
-    options?: { delaySeconds?: number; messageAttributes?: Readonly<Record<string, FakeMessageAttributeValue>> },
+    options?: {
+      delaySeconds?: number;
+      messageAttributes?: Readonly<Record<string, FakeMessageAttributeValue>>;
+      messageGroupId?: string;
+      messageDeduplicationId?: string;
+    },
   ): string;
   /** Messages in the queue: visible + in flight + delayed. */
   messageCount(queueName: string): number;
@@ -126,7 +141,7 @@ function reply(payload: JsonObject): Reply {
 function detailsOf(input: JsonObject | FakeAwsError): Record<string, unknown> {
   if (input instanceof FakeAwsError) return {};
   const details: Record<string, unknown> = {};
-  for (const key of ["QueueUrl", "QueueName", "WaitTimeSeconds", "MaxNumberOfMessages", "VisibilityTimeout"] as const) {
+  for (const key of ["QueueUrl", "QueueName", "WaitTimeSeconds", "MaxNumberOfMessages", "VisibilityTimeout", "ReceiveRequestAttemptId"] as const) {
     if (input[key] !== undefined) details[key.charAt(0).toLowerCase() + key.slice(1)] = input[key];
   }
   if (Array.isArray(input.Entries)) details.entries = input.Entries.length;
@@ -212,6 +227,8 @@ export async function startFakeSqs(ctx: FakeContext, options: FakeSqsOptions = {
     sendMessage(queueName, body, init = {}) {
       const entry: JsonObject = { MessageBody: body };
       if (init.delaySeconds !== undefined) entry.DelaySeconds = init.delaySeconds;
+      if (init.messageGroupId !== undefined) entry.MessageGroupId = init.messageGroupId;
+      if (init.messageDeduplicationId !== undefined) entry.MessageDeduplicationId = init.messageDeduplicationId;
       if (init.messageAttributes !== undefined) {
         const attributes: Record<string, JsonObject> = {};
         for (const [name, value] of Object.entries(init.messageAttributes)) {
@@ -248,6 +265,9 @@ export async function startFakeSqs(ctx: FakeContext, options: FakeSqsOptions = {
           receiveCount: m.receiveCount,
           sentTimestamp: m.sentAt,
           visibleAt: m.visibleAt,
+          ...(m.groupId !== undefined ? { messageGroupId: m.groupId } : {}),
+          ...(m.sequenceNumber !== undefined ? { sequenceNumber: m.sequenceNumber } : {}),
+          ...(m.deadLetterSourceArn !== undefined ? { deadLetterQueueSourceArn: m.deadLetterSourceArn } : {}),
         })),
     purge: (name) => queues.require(name).purge(false),
     failBatchEntries: (count, fault) => entryFaults.failNext(count, fault),
