@@ -19,7 +19,7 @@ import type { RefreshingProvider } from "./types.js";
 export function makeRefreshingProvider(engine: RefreshEngine): RefreshingProvider {
   // Not `async`: the hot path hands back the engine's cached, already-resolved promise as is.
   const provider = (identityProperties?: Record<string, unknown>): Promise<SafeCredentials> =>
-    identityProperties?.forceRefresh === true ? engine.refresh() : engine.get();
+    identityProperties?.forceRefresh === true ? engine.refresh(undefined, identityProperties) : engine.get(identityProperties);
   const stop = (): void => engine.stop();
   Object.assign(provider, {
     ready: engine.ready,
