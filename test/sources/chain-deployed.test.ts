@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { fromEnvGatedChain, type EnvGatedChainOptions, type EnvGatedChainProvider } from "../../src/sources/chain.js";
 import { formatDescription } from "../../src/sources/describe.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
@@ -140,20 +140,36 @@ describe("deployed chain: Kubernetes", () => {
 });
 
 describe("deployed chain: stickiness and failures", () => {
-  it("bounds a container endpoint that accepts the connection and never answers (the SDK's fromHttp would wait forever)", async () => {
-    const credentials = deployed(CONTAINER(), { container: { timeoutMs: 100, maxRetries: 1 } });
-    fake.container.faults.hangNext(1);
-    const error = await rejection(() => credentials());
-    expect(error.message).toContain(`The container credentials endpoint ${fake.container.credentialsUrl}`);
-    expect(error.message).toContain("no answer within 400 ms");
-    expect(error.tryNextLink).toBe(false);
-    expect(fake.container.calls.at(-1)).toMatchObject({ fault: "hang" });
+  it("bounds a container endpoint that accepts the connection and never answers: each attempt aborted, no socket left open, nothing on console", async () => {
+    const warnings: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: (m: unknown) => warnings.push(String(m)), error: () => undefined };
+    const consoleWarn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const sockets = watchClientSockets(Number(new URL(fake.container.credentialsUrl).port));
+    try {
+      const credentials = deployed(CONTAINER(), { container: { timeoutMs: 100, maxRetries: 1 }, logger });
+      fake.container.faults.hangNext(2);
+      const started = Date.now();
+      const error = await rejection(() => credentials());
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(error.message).toContain(`The container credentials endpoint ${fake.container.credentialsUrl}`);
+      expect(error.message).toContain("no answer within 100 ms (the request was aborted)");
+      expect(error.tryNextLink).toBe(false);
+      expect(fake.container.calls.slice(-2).map((c) => c.fault)).toEqual(["hang", "hang"]);
+      // Both attempts' sockets are closed by the time the call fails: nothing waits on the hung endpoint.
+      expect(sockets.sockets).toHaveLength(2);
+      expect(sockets.sockets.every((socket) => socket.destroyed)).toBe(true);
+      expect(consoleWarn).not.toHaveBeenCalled();
 
-    fake.container.faults.restore();
-    const recovered = await credentials();
-    expect(fake.container.issuedAccessKeyIds).toContain(recovered.accessKeyId);
+      fake.container.faults.restore();
+      const recovered = await credentials();
+      expect(fake.container.issuedAccessKeyIds).toContain(recovered.accessKeyId);
+      expect(sockets.sockets).toHaveLength(3);
+      expect(sockets.sockets.every((socket) => socket.destroyed)).toBe(true);
+    } finally {
+      sockets.stop();
+      consoleWarn.mockRestore();
+    }
   });
-
 
   it("sticks to the first source that worked: later failures are its errors, never another identity, even when the environment changes", async () => {
     // Driven through the live process.env the chain reads (no env option): an earlier source appearing
