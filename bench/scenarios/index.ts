@@ -55,4 +55,10 @@ export const scenarios: readonly ScenarioEntry[] = [
     // Owned by the awscreds/sqs work (bench/sqs/, bench/sqs-consumer.bench.ts); called as is.
     load: async () => (await import("../sqs/throughput.js")).sqsThroughputScenario,
   },
+  {
+    id: 8,
+    key: "outage-past-expiry",
+    title: "STS outage past expiry: STS calls and failed-resolution latency",
+    load: async () => (await import("./outage-past-expiry.js")).outagePastExpiryScenario,
+  },
 ];
