@@ -179,7 +179,8 @@ function configFromClient(base: SQSClient): SQSClientConfig {
  * `NodeHttpHandler` bounds each `ReceiveMessage` at `WaitTimeSeconds` + grace (never below the wait,
  * never unbounded) and has its own keep-alive socket pool sized for the pollers; every other setting of
  * the base (credentials, region, endpoint, retries, logger, clock skew correction, user agent, …) is
- * carried over (see {@link NOT_CARRIED_SETTINGS} for the few that are rebuilt instead). The base client is not modified: its short
+ * carried over (credentials are shared live; the signer, endpoint resolution and protocol are rebuilt
+ * from the same settings). The base client is not modified: its short
  * timeouts keep applying to everything it sends.
  *
  * Throws a `RangeError` for options that would break long polls; logs a warning (or emits a process
