@@ -163,10 +163,6 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     }
   };
   const track = (promise: Promise<unknown>): void => {
-    if (sealed) {
-      promise.catch(() => undefined);
-      return;
-    }
     const tracked = promise.catch(() => undefined).finally(() => sideCalls.delete(tracked));
     sideCalls.add(tracked);
   };
