@@ -403,9 +403,8 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
           handlerAbort.abort();
         }
       }
+      // Nothing adds deletes or side calls any more: every handler settled, or was abandoned and sealed off.
       await batcher.close(Date.now() + o.deleteFlushTimeoutMs);
-      // Nothing adds side calls any more: every handler settled, or was abandoned and sealed off.
-      sealed = true;
       await Promise.allSettled([...sideCalls]);
     } finally {
       await heartbeat.stop();
