@@ -17,6 +17,8 @@ export interface LoadFailure {
   t: number;
   /** Error name or AWS code, e.g. `InternalFailure`, `CredentialsProviderError`. */
   error: string;
+  /** How long the call took to fail, ms. */
+  ms: number;
 }
 
 export interface LoadRecord {
@@ -76,7 +78,7 @@ export async function runFixedRate(targets: readonly LoadTarget[], options: Fixe
         record.samples.push({ t: t0 - start, ms: performance.now() - t0 });
       },
       (error: unknown) => {
-        record.failures.push({ t: t0 - start, error: errorName(error) });
+        record.failures.push({ t: t0 - start, error: errorName(error), ms: performance.now() - t0 });
       },
     );
     pending.add(settled);

@@ -79,4 +79,10 @@ export const scenarios: readonly ScenarioEntry[] = [
     title: "SQS FIFO throughput, 20 groups: consume vs sqs-consumer batchSize 1",
     load: async () => (await import("../sqs/fifo-throughput.js")).fifoThroughputScenario,
   },
+  {
+    id: 12,
+    key: "outage-past-expiry",
+    title: "STS outage past expiry: STS calls and failed-resolution latency",
+    load: async () => (await import("./outage-past-expiry.js")).outagePastExpiryScenario,
+  },
 ];

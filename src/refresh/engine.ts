@@ -6,6 +6,7 @@
  */
 import type { AwsCredentialIdentity } from "@smithy/types";
 import type { Logger } from "../shared/logger.js";
+import { redactedCopy } from "../shared/redact-error.js";
 import { toSafeCredentials, type SafeCredentials } from "../shared/safe-credentials.js";
 import { backoffDelay, type BackoffPolicy } from "./backoff.js";
 import { AttemptTimeoutError, CredentialsExpiredError, RefresherStoppedError, describeError, summarizeError, type ErrorSummary } from "./errors.js";
@@ -21,8 +22,11 @@ export interface Acquired {
   abandon?(): void;
 }
 
-/** One attempt at new credentials. */
-export type Acquire = () => Promise<Acquired>;
+/**
+ * One attempt at new credentials. `identityProperties` are the most recent caller's (what an SDK client
+ * passes, e.g. `callerClientConfig` with its region), so a background fetch asks as that caller would.
+ */
+export type Acquire = (identityProperties: Record<string, unknown> | undefined) => Promise<Acquired>;
 
 export interface EngineOptions {
   name: string;
@@ -38,8 +42,18 @@ export interface EngineOptions {
   onStop?: () => void;
 }
 
-/** Attempts never reject: callers, timers and `ready` each turn an outcome into what they need. */
+/**
+ * Attempts never reject: callers, timers and `ready` each turn an outcome into what they need. `error` is
+ * the redacted copy (the only one anything outside the engine ever sees); `callerError` is what a caller
+ * gets — the same copy, or a `CredentialsExpiredError` around it.
+ */
 type Outcome = { ok: true; credentials: SafeCredentials } | { ok: false; error: unknown; callerError: unknown };
+
+/** The last failure, redacted, kept to answer callers at once between attempts. */
+interface Failure {
+  error: unknown;
+  callerError: unknown;
+}
 
 interface Cached {
   credentials: SafeCredentials;
@@ -91,6 +105,9 @@ export class RefreshEngine {
   #lastRefreshAt: number | undefined;
   #lastError: ErrorSummary | undefined;
   #lastErrorAt: number | undefined;
+  #lastFailure: Failure | undefined;
+  /** The most recent caller's identity properties, handed to background attempts. */
+  #identityProperties: Record<string, unknown> | undefined;
   #settleReady: ((outcome: Outcome) => void) | undefined;
 
   constructor(acquire: Acquire, options: EngineOptions) {
@@ -111,14 +128,16 @@ export class RefreshEngine {
    * The hot path: while the cached credentials are valid, return their already-resolved promise —
    * one clock read and a comparison, no allocation.
    */
-  get(): Promise<SafeCredentials> {
+  get(identityProperties?: Record<string, unknown>): Promise<SafeCredentials> {
+    if (identityProperties !== undefined) this.#identityProperties = identityProperties;
     const cached = unexpired(this.#cached);
     if (cached !== undefined) return cached.promise;
     return this.#demand();
   }
 
   /** A forced attempt (joining one under way); rejects if it fails. */
-  refresh(override?: Acquire): Promise<SafeCredentials> {
+  refresh(override?: Acquire, identityProperties?: Record<string, unknown>): Promise<SafeCredentials> {
+    if (identityProperties !== undefined) this.#identityProperties = identityProperties;
     if (this.#stopped) return Promise.reject(new RefresherStoppedError(this.#options.name, this.#expiration()));
     return this.#attempt("forced", override).then(unwrap);
   }
@@ -155,10 +174,20 @@ export class RefreshEngine {
     };
   }
 
-  /** No valid credentials: wait for an attempt (joining one under way) — this is the only waiting path. */
+  /**
+   * No valid credentials: wait for an attempt (joining one under way) — this is the only waiting path.
+   * After a failure, callers do not start attempts of their own before the retry is due: they get the
+   * last (redacted) error at once, so however many callers there are, the source sees at most one
+   * attempt per backoff interval.
+   */
   #demand(): Promise<SafeCredentials> {
-    if (this.#stopped && this.#inFlight === undefined) {
-      return Promise.reject(new RefresherStoppedError(this.#options.name, this.#expiration()));
+    if (this.#inFlight === undefined) {
+      if (this.#stopped) return Promise.reject(new RefresherStoppedError(this.#options.name, this.#expiration()));
+      const failure = this.#lastFailure;
+      const due = this.#nextRefreshAt;
+      if (failure !== undefined && this.#consecutiveFailures > 0 && due !== undefined && Date.now() < due) {
+        return Promise.reject(this.#callerErrorNow(failure));
+      }
     }
     return this.#attempt("demand").then((outcome) => {
       if (outcome.ok) return outcome.credentials;
@@ -186,14 +215,14 @@ export class RefreshEngine {
     const startedAt = Date.now();
     let acquired: Acquired;
     try {
-      acquired = await this.#bounded(acquire());
+      acquired = await this.#bounded(acquire(this.#identityProperties));
     } catch (error) {
       return this.#fail(error, reason, startedAt);
     }
     const problem = this.#check(acquired);
     if (problem !== undefined) {
       if (acquired?.abandon) this.#safely(() => acquired.abandon?.(), "abandon");
-      return this.#fail(problem, reason, startedAt);
+      return this.#fail(problem, reason, startedAt, true);
     }
     return this.#succeed(acquired, reason, startedAt);
   }
@@ -279,11 +308,17 @@ export class RefreshEngine {
     return outcome;
   }
 
-  #fail(error: unknown, reason: RefreshReason, startedAt: number): Outcome {
+  /**
+   * Records a failed attempt. This is the one place where an error from outside (a source, a factory, a
+   * provider) is redacted: from here on only the copy exists for callers, `ready`, events, logs and
+   * `status()`. `ours` marks errors the engine built itself (they carry no secret and keep their class).
+   */
+  #fail(raw: unknown, reason: RefreshReason, startedAt: number, ours = false): Outcome {
     this.#finishFlight();
     const now = Date.now();
     const held = this.#cached;
     const secrets = held?.credentials;
+    const error = ours || raw instanceof AttemptTimeoutError ? raw : redactedCopy(raw, [secrets?.secretAccessKey, secrets?.sessionToken]);
     this.#failureCount += 1;
     this.#consecutiveFailures += 1;
     this.#lastError = summarizeError(error, secrets);
@@ -294,6 +329,7 @@ export class RefreshEngine {
     const valid = serving !== undefined;
     const expiredAt = held !== undefined && !valid ? toDate(held.expiresAt) : undefined;
     const callerError = expiredAt ? new CredentialsExpiredError(expiredAt, error, secrets) : error;
+    this.#lastFailure = { error, callerError };
     const name = this.#options.name;
     const attempt = this.#consecutiveFailures;
     const retry = retryAt === undefined ? "no retry (stopped)" : `next attempt at ${new Date(retryAt).toISOString()}`;
@@ -359,6 +395,17 @@ export class RefreshEngine {
   #clearTimer(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+  }
+
+  /**
+   * What a caller turned away between attempts gets: the last failure's error, wrapped in a
+   * `CredentialsExpiredError` if the credentials held have expired since (built once, then reused).
+   */
+  #callerErrorNow(failure: Failure): unknown {
+    const held = this.#cached;
+    if (held === undefined || unexpired(held) !== undefined || failure.callerError instanceof CredentialsExpiredError) return failure.callerError;
+    failure.callerError = new CredentialsExpiredError(new Date(held.expiresAt!), failure.error, held.credentials);
+    return failure.callerError;
   }
 
   #expiration(): Date | undefined {

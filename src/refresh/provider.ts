@@ -33,7 +33,7 @@ function withSts(status: RefreshStatus, source: unknown): RefreshStatus {
 export function makeRefreshingProvider(engine: RefreshEngine, source?: () => unknown): RefreshingProvider {
   // Not `async`: the hot path hands back the engine's cached, already-resolved promise as is.
   const provider = (identityProperties?: Record<string, unknown>): Promise<SafeCredentials> =>
-    identityProperties?.forceRefresh === true ? engine.refresh() : engine.get();
+    identityProperties?.forceRefresh === true ? engine.refresh(undefined, identityProperties) : engine.get(identityProperties);
   const stop = (): void => engine.stop();
   Object.assign(provider, {
     ready: engine.ready,

@@ -13,8 +13,10 @@ import type { RefreshOptions, Refresher } from "./types.js";
  * concurrent callers, keeps serving valid credentials while refreshes fail (retrying with backoff) and
  * only fails callers after expiry, with a {@link CredentialsExpiredError} that says why.
  *
- * The source is called as `source({ forceRefresh: true })`, so a memoizing source (such as the SDK's
- * `fromTokenFile`) really fetches. Credentials are returned as `SafeCredentials` (secrets hidden from
+ * The source is called as `source({ ...identityProperties, forceRefresh: true })`, so a memoizing source
+ * (such as the SDK's `fromTokenFile`) really fetches, and with the most recent caller's identity
+ * properties (an SDK client passes its config there, which SDK providers read the region from); the
+ * prefetch, before any caller, passes none. Credentials are returned as `SafeCredentials` (secrets hidden from
  * logs). Timers are unref'd: the process exits when its work is done, whether or not `stop()` is called.
  *
  * @param source - any credential provider function.
@@ -38,7 +40,7 @@ import type { RefreshOptions, Refresher } from "./types.js";
 export function createRefresher(source: AwsCredentialIdentityProvider, options: RefreshOptions = {}): Refresher {
   if (typeof source !== "function") throw new TypeError("createRefresher: source must be a credential provider function");
   const engine = new RefreshEngine(
-    async () => ({ credentials: await source({ forceRefresh: true }) }),
+    async (identityProperties) => ({ credentials: await source({ ...identityProperties, forceRefresh: true }) }),
     resolveEngineOptions(options, "awscreds refresher"),
   );
   const refresher = makeRefreshingProvider(engine, () => source);

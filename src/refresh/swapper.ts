@@ -52,7 +52,7 @@ export function createSwapper(factory: ProviderFactory, options: SwapperOptions 
   /** One cycle: build (unless given), resolve, and hand the engine a commit that swaps atomically. */
   const acquireFrom =
     (given?: AwsCredentialIdentityProvider): Acquire =>
-    async () => {
+    async (identityProperties) => {
       const next: unknown = given ?? (await factory());
       if (typeof next !== "function") throw new TypeError(`${name}: the factory returned ${next === null ? "null" : typeof next}, not a credential provider function`);
       const provider = next as AwsCredentialIdentityProvider;
@@ -60,7 +60,7 @@ export function createSwapper(factory: ProviderFactory, options: SwapperOptions 
       const owned = given === undefined;
       let credentials: AwsCredentialIdentity;
       try {
-        credentials = await provider({ forceRefresh: true });
+        credentials = await provider({ ...identityProperties, forceRefresh: true });
       } catch (error) {
         if (owned && provider !== current) release(provider);
         throw error;

@@ -82,7 +82,10 @@ export interface RefreshEvent {
 /** Passed to `onRefreshError` after every failed attempt. */
 export interface RefreshErrorEvent {
   reason: RefreshReason;
-  /** What the source (or factory) threw. Its message is the source's; log it as you would any SDK error. */
+  /**
+   * What the source (or factory) threw, as the redacted copy every other surface sees too (same name,
+   * message, code and `$metadata`; secrets masked, raw response and object-valued fields dropped).
+   */
   error: unknown;
   /** Consecutive failures, this one included (1 for the first failure after a success). */
   attempt: number;
@@ -138,12 +141,16 @@ export interface RefreshingProvider {
   /**
    * Current credentials: a cached, already-resolved promise while they are valid. Only when none are
    * valid (before the first fetch, after expiry) does the call wait, sharing one fetch with every other
-   * caller. `{ forceRefresh: true }` behaves like {@link RefreshingProvider.refresh}.
+   * caller — and after a failed attempt, not even that: until the retry is due, calls are rejected at once
+   * with the last (redacted) error, so callers never drive the source faster than the backoff.
+   * `{ forceRefresh: true }` behaves like {@link RefreshingProvider.refresh}. The identity properties of the
+   * most recent call (an SDK client passes its config there) are handed to background fetches.
    */
   (identityProperties?: Record<string, unknown>): Promise<SafeCredentials>;
   /**
-   * Settles once the first attempt is over: fulfils on success, rejects with the source's error on
-   * failure. A handler is attached at creation, so not awaiting it never causes an unhandled rejection.
+   * Settles once the first attempt is over: fulfils on success, rejects with (the redacted copy of) the
+   * source's error on failure. A handler is attached at creation, so not awaiting it never causes an
+   * unhandled rejection.
    */
   readonly ready: Promise<void>;
   /** A secret-free snapshot, fit for a readiness probe (see {@link RefreshStatus}). */

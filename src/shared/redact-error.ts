@@ -9,6 +9,16 @@
 const RAW_FIELDS = ["$response", "$responseBodyText"] as const;
 /** Fields worth keeping on a copy: what callers classify errors by. */
 const KEPT_FIELDS = ["code", "Code", "Type", "$fault", "$metadata", "$retryable", "tryNextLink", "errno", "syscall", "statusCode"] as const;
+/**
+ * Secrets whose value we cannot know in advance (the *new* keys in an STS or container reply that an
+ * error quotes): masked wherever a reply would carry them, XML elements and JSON fields alike, also in
+ * a reply cut short (SDK errors truncate bodies).
+ */
+const SECRET_ELEMENT = /<(SecretAccessKey|SessionToken|Token|WebIdentityToken)>[^<]*/g;
+/** A JSON field, also when the JSON is itself quoted (escaped quotes) or cut short. Secrets hold no quotes. */
+const SECRET_JSON_FIELD = /(\\?"(?:SecretAccessKey|SessionToken|Token|WebIdentityToken|secretAccessKey|sessionToken)\\?"\s*:\s*\\?")[^"\\]*/g;
+/** Fields the copy sets itself. */
+const OWN_FIELDS: readonly string[] = ["name", "message", "stack", "cause"];
 /** Cause chains are short; a longer one is cut (and a cyclic one cannot loop). */
 const MAX_DEPTH = 5;
 
@@ -27,7 +37,34 @@ const has = (value: object, key: string): boolean => Object.prototype.hasOwnProp
  * ```
  */
 export function redactError(error: unknown, secrets: readonly (string | undefined)[] = []): unknown {
-  return redact(error, searchable(secrets), 0);
+  return redact(error, searchable(secrets), 0, false);
+}
+
+/**
+ * Like {@link redactError}, but always a copy: a fresh object with the error's prototype (so `instanceof`
+ * and `name` hold), its name, message, stack, classification fields (`code`, `$metadata`, `tryNextLink`,
+ * …) and other own fields of primitive value — all redacted — and a redacted `cause`. Object-valued fields
+ * (a raw response, a request, a config holding keys) are not carried over. A thrown value that is not an
+ * error becomes an `Error` describing it. This is what the refresh engine records once per failure.
+ *
+ * @example
+ * ```ts
+ * const safe = redactedCopy(sourceError, [held.secretAccessKey, held.sessionToken]);
+ * ```
+ */
+export function redactedCopy(error: unknown, secrets: readonly (string | undefined)[] = []): Error {
+  return redact(error, searchable(secrets), 0, true) as Error;
+}
+
+/** A thrown value that is not an `Error`, as an `Error` whose message describes it (redacted). */
+function errorFromValue(value: unknown, text: (value: string) => string): Error {
+  let description: string | undefined;
+  try {
+    description = typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+  } catch {
+    description = undefined;
+  }
+  return new Error(text(description ?? "unknown error"));
 }
 
 /**
@@ -48,22 +85,34 @@ function searchable(secrets: readonly (string | undefined)[]): string[] {
 }
 
 function replaceAll(value: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => out.split(secret).join("[redacted]"), value);
+  const known = secrets.reduce((out, secret) => out.split(secret).join("[redacted]"), value);
+  return known.replace(SECRET_ELEMENT, "<$1>[redacted]").replace(SECRET_JSON_FIELD, "$1[redacted]");
 }
 
-function redact(error: unknown, secrets: readonly string[], depth: number): unknown {
+function redact(error: unknown, secrets: readonly string[], depth: number, copyAlways: boolean): unknown {
   const text = (value: string): string => replaceAll(value, secrets);
-  if (typeof error === "string") return text(error);
-  if (!(error instanceof Error)) return error;
+  if (!(error instanceof Error)) {
+    if (copyAlways) return errorFromValue(error, text);
+    return typeof error === "string" ? text(error) : error;
+  }
 
   const source = error as unknown as Record<string, unknown>;
   const message = String(error.message);
   const stack = typeof error.stack === "string" ? error.stack : undefined;
   const cause: unknown = has(error, "cause") ? source.cause : undefined;
-  const safeCause = cause === undefined || depth >= MAX_DEPTH ? undefined : redact(cause, secrets, depth + 1);
-  const kept = KEPT_FIELDS.filter((key) => has(error, key));
+  const safeCause = cause === undefined || depth >= MAX_DEPTH ? undefined : redact(cause, secrets, depth + 1, copyAlways);
+  const primitive = (value: unknown): boolean => value === null || (typeof value !== "object" && typeof value !== "function");
+  const kept = copyAlways
+    ? Object.keys(error).filter(
+        (key) =>
+          !OWN_FIELDS.includes(key) &&
+          !(RAW_FIELDS as readonly string[]).includes(key) &&
+          ((KEPT_FIELDS as readonly string[]).includes(key) || primitive(source[key])),
+      )
+    : KEPT_FIELDS.filter((key) => has(error, key));
   const unchanged = (value: unknown): boolean => typeof value !== "string" || text(value) === value;
   const clean =
+    !copyAlways &&
     !RAW_FIELDS.some((key) => has(error, key)) &&
     unchanged(message) &&
     unchanged(stack) &&
@@ -71,10 +120,11 @@ function redact(error: unknown, secrets: readonly string[], depth: number): unkn
     kept.every((key) => unchanged(source[key]));
   if (clean) return error;
 
-  const copy = new Error(text(message));
+  const copy: Error = copyAlways ? (Object.create(Object.getPrototypeOf(error) as object) as Error) : new Error(text(message));
   const hidden = (key: string, value: unknown): void => {
     Object.defineProperty(copy, key, { value, writable: true, configurable: true, enumerable: false });
   };
+  if (copyAlways) hidden("message", text(message));
   hidden("name", error.name);
   hidden("stack", stack === undefined ? undefined : text(stack));
   const target = copy as unknown as Record<string, unknown>;

@@ -24,7 +24,8 @@ const normalize = (name: string): string => name.trim().toLowerCase();
 
 /**
  * Decides local or deployed. The `appEnv` option wins over `APP_ENV`; both are compared ignoring case and
- * surrounding whitespace; anything that is not a deployed environment is local.
+ * surrounding whitespace; anything that is not a deployed environment is local. An `appEnv` option that is
+ * given but blank is an error, as a blank `APP_ENV` is (it does not fall back to `APP_ENV`).
  *
  * @throws CredentialsProviderError (never `tryNextLink`) when neither is set, naming `APP_ENV` (and saying
  * whether it is unset or blank), or when `deployedEnvs` is given but holds no name.
@@ -49,16 +50,17 @@ export function decideAppMode(input: { appEnv?: string; deployedEnvs?: readonly 
     );
   }
   const option = input.appEnv?.trim();
-  const fromEnv = readVar(input.env, "APP_ENV");
-  const appEnv = option || fromEnv;
+  // A blank option is the same mistake as a blank APP_ENV: an error, never a silent fallback to APP_ENV.
+  const appEnv = input.appEnv !== undefined ? option : readVar(input.env, "APP_ENV");
   if (!appEnv) {
     const deployedList = deployedEnvs.join(", ");
-    const emptyOption = input.appEnv !== undefined ? " The appEnv option was given but is empty." : "";
+    const emptyOption = input.appEnv !== undefined ? " The appEnv option was given but is empty (APP_ENV is not used in its place)." : "";
     // Set to whitespace only (a templating accident) reads differently from unset: say which it is.
     const raw = input.env.APP_ENV;
     const state = raw === undefined ? "is not set" : raw === "" ? "is set but empty" : "is set but blank (only whitespace)";
+    const what = input.appEnv !== undefined ? "The appEnv option is empty" : `APP_ENV ${state}`;
     throw credentialsError(
-      `APP_ENV ${state}, so awscreds cannot tell whether this process runs on a laptop or in a deployed ` +
+      `${what}, so awscreds cannot tell whether this process runs on a laptop or in a deployed ` +
         `environment.${emptyOption} Set APP_ENV (or pass the appEnv option) to the environment's name: one of ` +
         `${deployedList} to use the workload's identity (web identity token, container endpoint, instance role), ` +
         `or any other name such as "local" to use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment.`,

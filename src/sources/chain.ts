@@ -64,7 +64,10 @@ export type EnvGatedChainProvider = AwsCredentialIdentityProvider & {
  * - Deployed: web identity token (IRSA) → container endpoint (ECS, EKS Pod Identity) → shared files (only
  *   with `sharedConfig`) → instance role (IMDSv2; off in Kubernetes unless `allowInstanceRoleInKubernetes`).
  *   The first configured source is used and kept; a configured source that fails is an error, never a
- *   silent switch to another identity. Deployed configuration is read when the chain is created.
+ *   silent switch to another identity. A half-configured web identity (`AWS_ROLE_ARN` without
+ *   `AWS_WEB_IDENTITY_TOKEN_FILE`, or the reverse, or one of them blank) is such an error: it is logged at
+ *   construction, `describe()` reports it as `failed`, and resolving rejects naming both variables. Only a
+ *   source none of whose variables is set is skipped. Deployed configuration is read when the chain is created.
  *
  * @example
  * ```ts
@@ -142,6 +145,16 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
       allowInstanceRoleInKubernetes: options.allowInstanceRoleInKubernetes === true,
       imdsEndpoint,
     });
+
+  // A configured source that cannot work (half-configured web identity) is an error at first resolution; say
+  // so now too, so a service that never resolves at startup still has it in its log.
+  const misconfigured = planNow().find((p) => p.problem !== undefined);
+  if (misconfigured) {
+    logger.error(
+      `awscreds: deployed mode, ${decision.from}="${decision.appEnv}": the ${SOURCE_LABELS[misconfigured.source]} cannot work: ` +
+        `${misconfigured.problem}. Credentials will not resolve, and no other source is tried instead.`,
+    );
+  }
 
   const providers = new Map<SourceName, AwsCredentialIdentityProvider>();
   const sourceProvider = (source: PlannedSource["source"]): AwsCredentialIdentityProvider => {
@@ -255,6 +268,7 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
       if (failure?.source === p.source) Object.assign(report, { state: "failed", reason: failure.message });
       else if (chosen === p.source) report.state = "chosen";
       else if (skippedAtRuntime.has(p.source)) Object.assign(report, { state: "skipped", reason: skippedAtRuntime.get(p.source) });
+      else if (p.problem !== undefined) report.state = "failed";
       else if (p.available) report.state = chosen !== undefined || p.source !== firstCandidate ? "unused" : "candidate";
       return report;
     });

@@ -1,14 +1,14 @@
 /**
- * The container credentials endpoint (ECS task role, EKS Pod Identity), through the SDK's own `fromHttp`,
- * loaded only when this source is used. Every variable is handed to it explicitly, so the `env` option
- * is honoured and `process.env` cannot leak in.
+ * The container credentials endpoint (ECS task role, EKS Pod Identity): `fromHttp`'s rules on the SDK's HTTP
+ * handler, loaded only when this source is used. Every variable comes from `env`, so the `env` option is
+ * honoured and `process.env` cannot leak in.
  */
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { Logger } from "../shared/logger.js";
 import { toSafeCredentials } from "../shared/safe-credentials.js";
 import { credentialsError, messageOf } from "./errors.js";
 import { readVar, type EnvVars } from "./env.js";
-import { loadSdkProviders } from "./sdk-providers.js";
+import { containerUrlProblem, fetchContainerCredentials } from "./container-request.js";
 
 /** Where ECS serves `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`. */
 const ECS_HOST = "http://169.254.170.2";
@@ -16,7 +16,8 @@ const ECS_HOST = "http://169.254.170.2";
 export interface ContainerSourceOptions {
   /**
    * Per-attempt timeout, also the pause between attempts (the SDK's semantics). Default 1000 ms. An endpoint
-   * that accepts the connection and never answers fails after `2 × (maxRetries + 1) × timeoutMs` (8 s by default).
+   * that accepts the connection and never answers fails after `(2 × maxRetries + 1) × timeoutMs` (7 s by
+   * default), each attempt's request aborted at its timeout.
    */
   timeoutMs?: number;
   /** Retries after the first attempt. Default 3 (the SDK's). */
@@ -56,12 +57,15 @@ export function readContainerSettings(env: EnvVars): ContainerSettings {
 }
 
 /**
- * Credentials from the container endpoint, via the SDK's `fromHttp` (which checks the URL is HTTPS, loopback
- * or the ECS/EKS link-local host, and re-reads `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` on each call).
+ * Credentials from the container endpoint, with the SDK's `fromHttp` rules (the URL must be HTTPS, loopback
+ * or the ECS/EKS link-local host; `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` is re-read on each call), on the
+ * SDK's HTTP handler. Unlike `fromHttp`, every attempt is aborted at `timeoutMs`: an endpoint that accepts
+ * the connection and never answers fails after `(maxRetries + 1) × timeoutMs` plus the pauses between
+ * attempts, and leaves no open socket behind. The handler's warnings go to `logger`.
  *
  * @example
  * ```ts
- * const credentials = fromContainerEndpoint({ env: process.env });
+ * const credentials = fromContainerEndpoint({ env: process.env, logger: console });
  * ```
  */
 export function fromContainerEndpoint(init: ContainerSourceOptions & { env: EnvVars; logger: Logger }): AwsCredentialIdentityProvider {
@@ -73,19 +77,20 @@ export function fromContainerEndpoint(init: ContainerSourceOptions & { env: EnvV
         { tryNextLink: true, logger: init.logger },
       );
     }
-    const { fromHttp } = await loadSdkProviders();
-    // "" rather than undefined: fromHttp falls back to process.env for undefined values.
-    const provider = fromHttp({
-      awsContainerCredentialsRelativeUri: readVar(init.env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") ?? "",
-      awsContainerCredentialsFullUri: readVar(init.env, "AWS_CONTAINER_CREDENTIALS_FULL_URI") ?? "",
-      awsContainerAuthorizationToken: readVar(init.env, "AWS_CONTAINER_AUTHORIZATION_TOKEN") ?? "",
-      awsContainerAuthorizationTokenFile: readVar(init.env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") ?? "",
-      timeout: init.timeoutMs ?? 1_000,
-      maxRetries: init.maxRetries ?? 3,
-      logger: init.logger,
-    });
+    const relative = readVar(init.env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
     try {
-      return toSafeCredentials(await withDeadline(provider(), attemptBudgetMs(init), settings.endpoint));
+      const url = new URL(relative !== undefined ? `${ECS_HOST}${relative}` : readVar(init.env, "AWS_CONTAINER_CREDENTIALS_FULL_URI")!);
+      const problem = containerUrlProblem(url);
+      if (problem !== undefined) throw new Error(problem);
+      const credentials = await fetchContainerCredentials({
+        url,
+        authorizationToken: readVar(init.env, "AWS_CONTAINER_AUTHORIZATION_TOKEN"),
+        authorizationTokenFile: readVar(init.env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
+        timeoutMs: init.timeoutMs ?? 1_000,
+        maxRetries: init.maxRetries ?? 3,
+        logger: init.logger,
+      });
+      return toSafeCredentials(credentials);
     } catch (error) {
       throw credentialsError(
         `The container credentials endpoint ${settings.endpoint} (${settings.from}) gave no credentials: ${messageOf(error)}. ` +
@@ -95,29 +100,4 @@ export function fromContainerEndpoint(init: ContainerSourceOptions & { env: EnvV
       );
     }
   };
-}
-
-/**
- * The most the SDK's `fromHttp` should need: every attempt at its timeout plus the pause between attempts,
- * twice over. It is needed because `fromHttp` passes its timeout to the HTTP handler as a `requestTimeout`
- * that only logs a warning (no `throwOnRequestTimeout`), so an endpoint that accepts the connection and
- * never answers would otherwise hold the caller forever.
- */
-function attemptBudgetMs(init: ContainerSourceOptions): number {
-  const timeoutMs = init.timeoutMs ?? 1_000;
-  const attempts = (init.maxRetries ?? 3) + 1;
-  return 2 * attempts * timeoutMs;
-}
-
-function withDeadline<T>(work: Promise<T>, budgetMs: number, endpoint: string | undefined): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer within ${budgetMs} ms from ${endpoint ?? "the endpoint"} (it accepted the connection but never replied)`)),
-      budgetMs,
-    );
-    // The caller is waiting on this promise; the timer itself must not keep an idle process alive.
-    timer.unref();
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

@@ -14,6 +14,11 @@ export interface PlannedSource {
   source: Exclude<SourceName, "env-keys">;
   available: boolean;
   reason: string;
+  /**
+   * Set when the source is configured but its configuration cannot work (half-configured web identity,
+   * a malformed role ARN, no region): the chain fails with it rather than moving on to another identity.
+   */
+  problem?: string;
   details?: Record<string, string>;
 }
 
@@ -61,6 +66,7 @@ export function planDeployedSources(input: DeployedPlanInput): PlannedSource[] {
     plan.push({
       source: "web-identity",
       available: true,
+      ...(webIdentity.problem !== undefined && { problem: webIdentity.problem }),
       reason: webIdentity.problem ?? `role ARN (${webIdentity.from?.roleArn}) and token file (${webIdentity.from?.webIdentityTokenFile}) are set`,
       details,
     });

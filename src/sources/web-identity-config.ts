@@ -31,7 +31,10 @@ export interface WebIdentityConfig {
 
 export type WebIdentityConfigResult =
   | { ok: true; config: WebIdentityConfig }
-  /** `configured: false`: nothing of web identity is set here (a chain may try the next source). */
+  /**
+   * `configured: false`: nothing of web identity is set here (a chain may try the next source). Half of it
+   * set (or one half blank) is `configured: true` with a problem: an error, never a reason to move on.
+   */
   | { ok: false; configured: boolean; problem: string };
 
 const HOW_TO =
@@ -58,8 +61,18 @@ export function resolveWebIdentityConfig(
     return { ok: false, configured: false, problem: `web identity is not configured: AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE are not set. ${HOW_TO}` };
   }
   if (!role || !tokenFile) {
-    const [present, missing] = role ? [role.from, "AWS_WEB_IDENTITY_TOKEN_FILE (or the webIdentityTokenFile option)"] : [tokenFile!.from, "AWS_ROLE_ARN (or the roleArn option)"];
-    return { ok: false, configured: false, problem: `web identity is half configured: ${present} is set but ${missing} is not. ${HOW_TO}` };
+    // Half configured is configured (and broken), never "not here": a chain must not move on to another identity.
+    const [present, missingVar, missingOption] = role
+      ? [role.from, "AWS_WEB_IDENTITY_TOKEN_FILE", "webIdentityTokenFile"]
+      : [tokenFile!.from, "AWS_ROLE_ARN", "roleArn"];
+    const state = env[missingVar] !== undefined ? "is empty" : "is not set";
+    return {
+      ok: false,
+      configured: true,
+      problem:
+        `web identity is half configured: ${present} is set but ${missingVar} (or the ${missingOption} option) ${state}; ` +
+        `web identity needs both AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE, or neither. ${HOW_TO}`,
+    };
   }
   const roleArn = parseRoleArn(role.value);
   if (!roleArn) {

@@ -188,10 +188,6 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     }
   };
   const track = (promise: Promise<unknown>): void => {
-    if (sealed) {
-      promise.catch(() => undefined);
-      return;
-    }
     const tracked = promise.catch(() => undefined).finally(() => sideCalls.delete(tracked));
     sideCalls.add(tracked);
   };
@@ -502,9 +498,8 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
           handlerAbort.abort();
         }
       }
+      // Nothing adds deletes or side calls any more: every handler settled, or was abandoned and sealed off.
       await batcher.close(Date.now() + o.deleteFlushTimeoutMs);
-      // Nothing adds side calls any more: every handler settled, or was abandoned and sealed off.
-      sealed = true;
       await Promise.allSettled([...sideCalls]);
     } finally {
       await heartbeat.stop();

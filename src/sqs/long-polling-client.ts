@@ -137,33 +137,50 @@ function sharedCredentials(base: SQSClient): AwsCredentialIdentityProvider {
   return markForSdk(provider);
 }
 
-/** Shared settings of a constructed client, as config of a new one (providers are passed through). */
+/**
+ * Resolved settings of a base client that the long-polling client does not take over as they are; every
+ * other one (region, retries, logger, clock skew correction, user agent, checksums, extensions, …) is
+ * carried over, whatever the SDK version adds. Exported for the test that pins this list.
+ */
+export const NOT_CARRIED_SETTINGS: readonly string[] = Object.freeze([
+  // The HTTP handler is the long-polling client's own: that is the point of it.
+  "requestHandler",
+  "defaultSocketTimeout",
+  // Shared live, through a provider that reads the base's on every call (see sharedCredentials).
+  "credentials",
+  // Bound to the base's credentials; rebuilt over the shared ones.
+  "signer",
+  // Re-derived from the same inputs; a custom endpoint is passed on as `endpoint`.
+  "endpoint",
+  "isCustomEndpoint",
+  "serviceConfiguredEndpoint",
+  // An instance wired to the base client's serializer context; rebuilt with the same settings.
+  "protocol",
+]);
+
+/** Settings of a constructed client, as config of a new one (resolved values and providers pass through). */
 function configFromClient(base: SQSClient): SQSClientConfig {
-  const c = base.config;
-  const config: SQSClientConfig = {
-    region: c.region,
-    credentials: sharedCredentials(base),
-    maxAttempts: c.maxAttempts,
-    retryMode: c.retryMode,
-    logger: c.logger,
-    useFipsEndpoint: c.useFipsEndpoint,
-    useDualstackEndpoint: c.useDualstackEndpoint,
-    useQueueUrlAsEndpoint: c.useQueueUrlAsEndpoint,
-    userAgentAppId: c.userAgentAppId,
-    defaultsMode: c.defaultsMode,
-    ignoreConfiguredEndpointUrls: c.ignoreConfiguredEndpointUrls,
-    tls: c.tls,
-  };
-  if (c.isCustomEndpoint && c.endpoint) config.endpoint = c.endpoint;
-  if (c.customUserAgent) config.customUserAgent = c.customUserAgent;
-  return config;
+  const resolved = base.config as unknown as Record<string, unknown>;
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(resolved)) {
+    if (!NOT_CARRIED_SETTINGS.includes(key) && value !== undefined) config[key] = value;
+  }
+  config.credentials = sharedCredentials(base);
+  // Resolved, `retryStrategy` is a function returning (a promise of) the strategy, and the SDK takes a strategy
+  // or a promise of one, not such a function: hand it the promise, so a custom strategy carries over too.
+  const retryStrategy = resolved.retryStrategy;
+  if (typeof retryStrategy === "function") config.retryStrategy = (retryStrategy as () => unknown)();
+  if (base.config.isCustomEndpoint && base.config.endpoint) config.endpoint = base.config.endpoint;
+  return config as SQSClientConfig;
 }
 
 /**
  * Derives, from an SQS client or its config, a client for `ReceiveMessage` long polls: its own
  * `NodeHttpHandler` bounds each `ReceiveMessage` at `WaitTimeSeconds` + grace (never below the wait,
- * never unbounded) and has its own keep-alive socket pool sized for the pollers; credentials, region,
- * endpoint, retry settings and logger are the base's. The base client is not modified: its short
+ * never unbounded) and has its own keep-alive socket pool sized for the pollers; every other setting of
+ * the base (credentials, region, endpoint, retries, logger, clock skew correction, user agent, …) is
+ * carried over (credentials are shared live; the signer, endpoint resolution and protocol are rebuilt
+ * from the same settings). The base client is not modified: its short
  * timeouts keep applying to everything it sends.
  *
  * Throws a `RangeError` for options that would break long polls; logs a warning (or emits a process

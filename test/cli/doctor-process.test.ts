@@ -296,6 +296,26 @@ describe("deployed on ECS (container credentials endpoint)", () => {
     for (const r of [predicted, resolved]) expectNoSecret(r.all, [token]);
   });
 
+  it("a half-configured web identity next to a working container endpoint: exit 1 naming both variables, predicted and resolved, no call made", async () => {
+    const containerCalls = fake.container.count();
+    const stsCalls = fake.sts.count();
+    const env = { ...ecs(fake.container.authorizationToken), AWS_ROLE_ARN: ROLE };
+    const [predicted, resolved] = await Promise.all([runCli(cli.path, ["doctor"], env), runCli(cli.path, ["doctor", "--resolve", "--json"], env)]);
+    expect(predicted.code).toBe(1);
+    expect(predicted.stdout).toContain("✗ Credentials would not resolve");
+    // The text wraps at the terminal width: compare it unwrapped.
+    const text = predicted.stdout.replace(/\s+/g, " ");
+    expect(text).toContain("✗ web-identity failed web identity is half configured: AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE (or the webIdentityTokenFile option) is not set");
+    expect(text).toContain("source: web-identity");
+    expect(text).not.toContain("source: container");
+    expect(resolved.code).toBe(1);
+    const report = JSON.parse(resolved.stdout) as { verdict: { ok: boolean }; sources: { source: string; state: string }[] };
+    expect(report.verdict.ok).toBe(false);
+    expect(report.sources.slice(0, 2).map((s) => `${s.source}:${s.state}`)).toEqual(["web-identity:failed", "container:unused"]);
+    expect(fake.container.count()).toBe(containerCalls);
+    expect(fake.sts.count()).toBe(stsCalls);
+  });
+
   it("a wrong token: --resolve exits 1 with the endpoint's answer, and the wrong token is not echoed either", async () => {
     const wrong = "wrong-authorization-token-4f9c2e";
     const r = await runCli(cli.path, ["doctor", "--resolve"], ecs(wrong));

@@ -172,7 +172,8 @@ describe("refresher end to end (SDK fromTokenFile → fake STS; real STS and SQS
     await expect(sqs.config.credentials()).rejects.toBeInstanceOf(CredentialsExpiredError);
 
     fake.sts.faults.restore();
-    // The next call tries again and gets through.
+    // Callers do not drive STS: the next attempt is the backoff's (at most 1 s away), and then requests get through.
+    expect(await waitFor(() => refresher.status().state === "ready", 4_000)).toBe(true);
     await send(sqs, "after the outage");
     const recovered = await refresher();
     expect(recovered.expiration!.getTime()).toBeGreaterThan(Date.now());

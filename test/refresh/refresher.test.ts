@@ -188,21 +188,22 @@ describe("createRefresher: failures", () => {
     refresher.stop();
   });
 
-  it("after expiry fails callers with an error naming the expiry and the cause, each call trying once more, then recovers", async () => {
+  it("after expiry fails callers at once with an error naming the expiry and the cause, tries again only when the retry is due, then recovers", async () => {
     const source = scriptedSource({ lifetimeMs: 10_000, latencyMs: 50 });
-    const refresher = createRefresher(source, { backoff: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
+    const refresher = createRefresher(source, { backoff: { initialDelayMs: 60_000, maxDelayMs: 60_000, jitter: "none" } });
     await vi.advanceTimersByTimeAsync(50);
     const expiration = (await refresher()).expiration!;
     source.fail(() => new Error("connect ECONNREFUSED sts.us-east-1.amazonaws.com"));
     await vi.advanceTimersByTimeAsync(expiration.getTime() - Date.now());
     expect(refresher.status().state).toBe("expired");
+    const retryAt = refresher.status().nextRefreshAt!.getTime();
 
     const callsBefore = source.calls.length;
+    // Callers between attempts: answered at once (no clock moves), none starts a source call.
     const concurrent = [refresher(), refresher(), refresher()].map((p) => p.then(() => undefined, (e: unknown) => e));
-    await vi.advanceTimersByTimeAsync(50);
+    await settle();
     const failures = await Promise.all(concurrent);
-    // One attempt shared by the three concurrent callers.
-    expect(source.calls.length).toBe(callsBefore + 1);
+    expect(source.calls.length).toBe(callsBefore);
     const error = failures[0];
     expect(error).toBeInstanceOf(CredentialsExpiredError);
     expect(failures[1]).toBe(error);
@@ -214,11 +215,14 @@ describe("createRefresher: failures", () => {
     expect((expired.cause as Error).message).toMatch(/ECONNREFUSED/);
     expect(expired.message).not.toContain(SECRET_MARK);
 
-    // The next call tries again: STS is back, so it gets new credentials.
+    // STS is back, but callers still wait for the retry that is due: no attempt of their own before it.
     source.recover();
-    const next = refresher();
-    await vi.advanceTimersByTimeAsync(50);
-    expect((await next).expiration!.getTime()).toBeGreaterThan(Date.now());
+    await vi.advanceTimersByTimeAsync(retryAt - Date.now() - 100);
+    await expect(refresher()).rejects.toBeInstanceOf(CredentialsExpiredError);
+    expect(source.calls.length).toBe(callsBefore);
+    await vi.advanceTimersByTimeAsync(100 + 50);
+    expect(source.calls.length).toBe(callsBefore + 1);
+    expect((await refresher()).expiration!.getTime()).toBeGreaterThan(Date.now());
     expect(refresher.status().state).toBe("ready");
     refresher.stop();
   });

@@ -62,5 +62,9 @@ describe("decideAppMode", () => {
 
   it("says so when the appEnv option is given but empty", () => {
     expect(() => decideAppMode({ appEnv: " ", env: {} })).toThrow(/appEnv option was given but is empty/);
+    // Not a silent fallback to APP_ENV: a blank option is the same error as a blank APP_ENV.
+    for (const appEnv of ["", " ", "\t\n"]) {
+      expect(() => decideAppMode({ appEnv, env: { APP_ENV: "production" } })).toThrow(/^The appEnv option is empty, so awscreds cannot tell.*appEnv option was given but is empty \(APP_ENV is not used in its place\)/s);
+    }
   });
 });

@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { fromEnvGatedChain, type EnvGatedChainOptions, type EnvGatedChainProvider } from "../../src/sources/chain.js";
 import { formatDescription } from "../../src/sources/describe.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
@@ -140,24 +140,65 @@ describe("deployed chain: Kubernetes", () => {
 });
 
 describe("deployed chain: stickiness and failures", () => {
-  it("bounds a container endpoint that accepts the connection and never answers (the SDK's fromHttp would wait forever)", async () => {
-    const credentials = deployed(CONTAINER(), { container: { timeoutMs: 100, maxRetries: 1 } });
-    fake.container.faults.hangNext(1);
-    const error = await rejection(() => credentials());
-    expect(error.message).toContain(`The container credentials endpoint ${fake.container.credentialsUrl}`);
-    expect(error.message).toContain("no answer within 400 ms");
-    expect(error.tryNextLink).toBe(false);
-    expect(fake.container.calls.at(-1)).toMatchObject({ fault: "hang" });
+  it("bounds a container endpoint that accepts the connection and never answers: each attempt aborted, no socket left open, nothing on console", async () => {
+    const warnings: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: (m: unknown) => warnings.push(String(m)), error: () => undefined };
+    const consoleWarn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const sockets = watchClientSockets(Number(new URL(fake.container.credentialsUrl).port));
+    try {
+      const credentials = deployed(CONTAINER(), { container: { timeoutMs: 100, maxRetries: 1 }, logger });
+      fake.container.faults.hangNext(2);
+      const started = Date.now();
+      const error = await rejection(() => credentials());
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(error.message).toContain(`The container credentials endpoint ${fake.container.credentialsUrl}`);
+      expect(error.message).toContain("no answer within 100 ms (the request was aborted)");
+      expect(error.tryNextLink).toBe(false);
+      expect(fake.container.calls.slice(-2).map((c) => c.fault)).toEqual(["hang", "hang"]);
+      // Both attempts' sockets are closed by the time the call fails: nothing waits on the hung endpoint.
+      expect(sockets.sockets).toHaveLength(2);
+      expect(sockets.sockets.every((socket) => socket.destroyed)).toBe(true);
+      expect(consoleWarn).not.toHaveBeenCalled();
 
-    fake.container.faults.restore();
-    const recovered = await credentials();
-    expect(fake.container.issuedAccessKeyIds).toContain(recovered.accessKeyId);
+      fake.container.faults.restore();
+      const recovered = await credentials();
+      expect(fake.container.issuedAccessKeyIds).toContain(recovered.accessKeyId);
+      expect(sockets.sockets).toHaveLength(3);
+      expect(sockets.sockets.every((socket) => socket.destroyed)).toBe(true);
+    } finally {
+      sockets.stop();
+      consoleWarn.mockRestore();
+    }
   });
 
+  it("sticks to the first source that worked: later failures are its errors, never another identity, even when the environment changes", async () => {
+    // Driven through the live process.env the chain reads (no env option): an earlier source appearing
+    // later (a container endpoint injected into the environment) must not take over.
+    process.env.APP_ENV = "production";
+    process.env.AWS_REGION = "eu-west-1";
+    delete process.env.AWS_EC2_METADATA_DISABLED;
+    const credentials = fromEnvGatedChain({ container: { timeoutMs: 50, maxRetries: 1 }, instanceMetadata: { timeoutMs: 500, maxRetries: 0 } });
+    const first = await credentials();
+    expect(credentials.describe().chosen).toBe("instance-metadata");
+    expect(fake.imds.issuedAccessKeyIds).toContain(first.accessKeyId);
 
-  it("sticks to the first source that worked: later failures are its errors, never another identity", async () => {
-    const env: Record<string, string | undefined> = CONTAINER();
-    const credentials = deployed(env);
+    Object.assign(process.env, CONTAINER());
+    expect(credentials.describe().sources[1]).toMatchObject({ source: "container", state: "unused" });
+    const again = await credentials();
+    expect(fake.imds.issuedAccessKeyIds).toContain(again.accessKeyId);
+    expect(fake.container.count()).toBe(0);
+
+    fake.imds.faults.failNext(10, { status: 500, code: "InternalError", message: "metadata service down" });
+    const error = await rejection(() => credentials());
+    expect(error.tryNextLink).toBe(false);
+    expect(error.message).toContain("does not fall back to another identity");
+    expect(fake.container.count()).toBe(0);
+    expect(credentials.describe()).toMatchObject({ chosen: "instance-metadata" });
+    expect(credentials.describe().sources[3]).toMatchObject({ source: "instance-metadata", state: "failed" });
+  });
+
+  it("a failing chosen container endpoint stays the source: its errors, never the instance role", async () => {
+    const credentials = deployed(CONTAINER());
     const first = await credentials();
     expect(fake.container.issuedAccessKeyIds).toContain(first.accessKeyId);
 
@@ -169,13 +210,43 @@ describe("deployed chain: stickiness and failures", () => {
     expect(error.message).toContain("does not fall back to another identity");
     expect(fake.imds.count()).toBe(0);
     expect(credentials.describe().sources[1]).toMatchObject({ source: "container", state: "failed" });
+  });
 
-    fake.container.faults.restore();
-    Object.assign(env, WEB_IDENTITY());
-    await credentials();
-    expect(credentials.describe().chosen).toBe("container");
-    expect(fake.sts.count()).toBe(0);
+  it.each([
+    ["role ARN without token file", { AWS_ROLE_ARN: ROLE_ARN }, "AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE (or the webIdentityTokenFile option) is not set"],
+    ["role ARN with an empty token file", { AWS_ROLE_ARN: ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE: "" }, "AWS_WEB_IDENTITY_TOKEN_FILE (or the webIdentityTokenFile option) is empty"],
+    ["token file without role ARN", { AWS_WEB_IDENTITY_TOKEN_FILE: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token" }, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN (or the roleArn option) is not set"],
+    ["token file with an empty role ARN", { AWS_ROLE_ARN: " ", AWS_WEB_IDENTITY_TOKEN_FILE: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token" }, "AWS_ROLE_ARN (or the roleArn option) is empty"],
+  ])("a half-configured web identity (%s) is an error naming both variables, never a fall-through to the container or instance role", async (_name, vars, says) => {
+    const errors: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: unknown) => errors.push(String(m)) };
+    const credentials = deployed({ ...vars, ...CONTAINER() }, { logger });
+    // Said at construction already, and describe() reports it as the failed source the chain stops at.
+    expect(errors.join("\n")).toContain(says);
+    expect(credentials.describe().chosen).toBeUndefined();
+    expect(states(credentials).slice(0, 2)).toEqual([
+      ["web-identity", "failed"],
+      ["container", "unused"],
+    ]);
+    expect(formatDescription(credentials.describe())).toContain(says);
+    const error = await rejection(() => credentials());
+    expect(error.tryNextLink).toBe(false);
+    expect(error.message).toContain(says);
+    expect(error.message).toContain("needs both AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE, or neither");
+    expect(error.message).toContain("does not fall back to another identity");
+    expect(fake.container.count()).toBe(0);
     expect(fake.imds.count()).toBe(0);
+    expect(fake.sts.count()).toBe(0);
+  });
+
+  it("both web identity variables blank counts as not set: skipped, the container endpoint is used", async () => {
+    const credentials = deployed({ AWS_ROLE_ARN: "", AWS_WEB_IDENTITY_TOKEN_FILE: " ", ...CONTAINER() });
+    expect(states(credentials).slice(0, 2)).toEqual([
+      ["web-identity", "skipped"],
+      ["container", "candidate"],
+    ]);
+    const result = await credentials();
+    expect(fake.container.issuedAccessKeyIds).toContain(result.accessKeyId);
   });
 
   it("a configured source that fails stops the chain (no silent switch to the container role)", async () => {

@@ -56,11 +56,28 @@ describe("resolveWebIdentityConfig", () => {
     }
   });
 
-  it("names the missing half when half configured", () => {
+  it("names both variables, and which half is missing or empty, when half configured: configured (an error), not skipped", () => {
     const noFile = resolveWebIdentityConfig({}, { AWS_ROLE_ARN: ENV.AWS_ROLE_ARN }, host);
-    expect(noFile).toMatchObject({ ok: false, configured: false, problem: expect.stringContaining("AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE") });
+    expect(noFile).toMatchObject({
+      ok: false,
+      configured: true,
+      problem: expect.stringContaining("AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE (or the webIdentityTokenFile option) is not set"),
+    });
+    const emptyFile = resolveWebIdentityConfig({}, { AWS_ROLE_ARN: ENV.AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE: " " }, host);
+    expect(emptyFile).toMatchObject({ ok: false, configured: true, problem: expect.stringContaining("AWS_WEB_IDENTITY_TOKEN_FILE (or the webIdentityTokenFile option) is empty") });
     const noRole = resolveWebIdentityConfig({ webIdentityTokenFile: "/t" }, {}, host);
-    expect(noRole).toMatchObject({ ok: false, problem: expect.stringContaining("the webIdentityTokenFile option is set but AWS_ROLE_ARN (or the roleArn option) is not") });
+    expect(noRole).toMatchObject({
+      ok: false,
+      configured: true,
+      problem: expect.stringContaining("the webIdentityTokenFile option is set but AWS_ROLE_ARN (or the roleArn option) is not set"),
+    });
+    const emptyRole = resolveWebIdentityConfig({}, { AWS_ROLE_ARN: "", AWS_WEB_IDENTITY_TOKEN_FILE: "/t" }, host);
+    expect(emptyRole).toMatchObject({ ok: false, configured: true, problem: expect.stringContaining("AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN (or the roleArn option) is empty") });
+    for (const result of [noFile, emptyFile, noRole, emptyRole]) {
+      if (!result.ok) expect(result.problem).toContain("needs both AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE, or neither");
+    }
+    // Both blank is "neither": skipped, like both unset.
+    expect(resolveWebIdentityConfig({}, { AWS_ROLE_ARN: "", AWS_WEB_IDENTITY_TOKEN_FILE: "" }, host)).toMatchObject({ ok: false, configured: false });
   });
 
   it("reports configured-but-broken settings precisely", () => {

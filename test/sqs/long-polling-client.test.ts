@@ -1,6 +1,7 @@
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient, type ReceiveMessageCommandOutput } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLongPollingClient, longPollingInfo } from "../../src/sqs/index.js";
+import { NOT_CARRIED_SETTINGS } from "../../src/sqs/long-polling-client.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { clearAwsEnv, delay, fakeClient, waitFor } from "./support.js";
 
@@ -190,6 +191,81 @@ describe("createLongPollingClient", () => {
     expect(fake.sqs.calls.at(-1)?.accessKeyId).toBe(rotated.accessKeyId);
     expect(fake.sqs.calls.every((c) => c.status === 200)).toBe(true);
   });
+
+  it("carries over every base setting but the few it rebuilds (pinned list), e.g. disableClockSkewCorrection, retries, user agent", async () => {
+    const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+    const base = track(
+      fakeClient(fake, {
+        requestHandler: { requestTimeout: 2_000, throwOnRequestTimeout: true },
+        disableClockSkewCorrection: true,
+        maxAttempts: 7,
+        retryMode: "adaptive",
+        userAgentAppId: "orders-api",
+        customUserAgent: "orders/1.2.3",
+        useFipsEndpoint: false,
+        useDualstackEndpoint: false,
+        systemClockOffset: 1_234,
+        logger,
+      } as ConstructorParameters<typeof SQSClient>[0]),
+    );
+    const poller = track(createLongPollingClient(base));
+    expect(NOT_CARRIED_SETTINGS).toEqual([
+      "requestHandler",
+      "defaultSocketTimeout",
+      "credentials",
+      "signer",
+      "endpoint",
+      "isCustomEndpoint",
+      "serviceConfiguredEndpoint",
+      "protocol",
+    ]);
+    const baseConfig = base.config as unknown as Record<string, unknown>;
+    const derived = poller.config as unknown as Record<string, unknown>;
+    const carried = Object.keys(baseConfig).filter((key) => !NOT_CARRIED_SETTINGS.includes(key));
+    expect(carried.length).toBeGreaterThan(30);
+    for (const key of carried) {
+      const [a, b] = [baseConfig[key], derived[key]];
+      if (a === b) continue;
+      // The SDK re-wraps providers it is handed: then they must give the same answer.
+      expect(typeof a, key).toBe("function");
+      expect(typeof b, key).toBe("function");
+      expect(await (b as () => unknown)(), key).toEqual(await (a as () => unknown)());
+    }
+    expect(derived.disableClockSkewCorrection === true || (await (derived.disableClockSkewCorrection as () => unknown)()) === true).toBe(true);
+    expect(await (derived.maxAttempts as () => Promise<number>)()).toBe(7);
+    expect(derived.systemClockOffset).toBe(1_234);
+    expect(derived.logger).toBe(logger);
+    // A custom endpoint is re-derived, not copied raw.
+    expect(derived.isCustomEndpoint).toBe(true);
+    expect(await poller.config.endpoint!()).toEqual(await base.config.endpoint!());
+    await poller.send(new ReceiveMessageCommand({ QueueUrl: fake.sqs.createQueue("carried"), WaitTimeSeconds: 0 }));
+  });
+
+  it(
+    "a caller's short requestTimeout never cuts a long poll short, but the caller's abort still ends it",
+    async () => {
+      const poller = track(createLongPollingClient(shortTimeoutClient(), { graceSeconds: 1 }));
+      const queue = fake.sqs.createQueue("caller-timeout");
+      // 300 ms per call (as a library passing its own short timeout would): the 2 s poll still runs to its end.
+      const shortened = await timed(poller.send(new ReceiveMessageCommand({ QueueUrl: queue, WaitTimeSeconds: 2 }), { requestTimeout: 300 }));
+      expect(shortened.error).toBeUndefined();
+      expect(shortened.value?.Messages ?? []).toEqual([]);
+      expect(shortened.ms).toBeGreaterThanOrEqual(1_900);
+      // A longer caller timeout lengthens the bound: a hung poll then ends at it, not at wait + grace.
+      fake.sqs.faults.hangNext(1, { action: "ReceiveMessage" });
+      const lengthened = await timed(poller.send(new ReceiveMessageCommand({ QueueUrl: queue, WaitTimeSeconds: 1 }), { requestTimeout: 3_500 }));
+      fake.sqs.faults.restore();
+      expect(lengthened.error).toMatchObject({ name: "TimeoutError" });
+      expect(lengthened.ms).toBeGreaterThanOrEqual(3_400);
+      // An abort is the caller ending the poll on purpose (consume's stop()): honoured at once.
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 300);
+      const aborted = await timed(poller.send(new ReceiveMessageCommand({ QueueUrl: queue, WaitTimeSeconds: 5 }), { abortSignal: controller.signal }));
+      expect(aborted.error).toMatchObject({ name: "AbortError" });
+      expect(aborted.ms).toBeLessThan(2_000);
+    },
+    20_000,
+  );
 
   it("can be derived from a client config as well", async () => {
     const keys = fake.registerStaticKeys();

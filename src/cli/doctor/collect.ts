@@ -117,7 +117,9 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
   if (description.mode === "local") {
     report.verdict = predictLocal(env, description.appEnv, description.deployedEnvs);
   } else {
-    const selected = description.sources.find((s) => s.state === "candidate" || s.state === "chosen")?.source;
+    // Before any resolution, "failed" means configured but unusable (half-configured web identity): the chain
+    // stops there, so that is the source to judge, not a later candidate.
+    const selected = description.sources.find((s) => s.state === "candidate" || s.state === "chosen" || s.state === "failed")?.source;
     if (webIdentity.configured && webIdentity.webIdentityTokenFile !== undefined) {
       report.webIdentityToken = await inspectTokenFile(webIdentity.webIdentityTokenFile, webIdentity.from?.webIdentityTokenFile ?? "AWS_WEB_IDENTITY_TOKEN_FILE", now);
     }

@@ -1,0 +1,31 @@
+// Mutation testing of the decision modules (npm run test:mutation). Not part of CI: it takes ~20 min on
+// a 2-core box. STRYKER_MUTATE (comma-separated globs) narrows the run, e.g. to one file after a change.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+const mutate = process.env.STRYKER_MUTATE?.split(",") ?? [
+  "src/refresh/**/*.ts",
+  "!src/refresh/index.ts",
+  "!src/refresh/types.ts",
+  "src/sources/chain.ts",
+  "src/sqs/consume.ts",
+  "src/sqs/delete-batcher.ts",
+];
+
+export default {
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.stryker.config.ts", related: false },
+  mutate,
+  coverageAnalysis: "perTest",
+  // Log and error wording: hundreds of mutants that only change prose, and the slowest part of the run.
+  // Messages that matter are pinned by the tests anyway; the decisions are what this run is about.
+  mutator: { excludedMutations: ["StringLiteral"] },
+  // Static mutants (module-level constants) would re-run every test each; the unit tests pin those values.
+  ignoreStatic: true,
+  concurrency: 2,
+  timeoutMS: 10_000,
+  timeoutFactor: 2,
+  reporters: ["clear-text", "progress", "json"],
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: "always",
+  thresholds: { high: 90, low: 85, break: null },
+};

@@ -1,0 +1,31 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * The tests Stryker runs against each mutant: the unit and wire tests of the mutated modules only
+ * (refresh engine, chain planning, consume and its delete batcher), so a run ends in minutes, not hours.
+ * The consume test that sits through 6 s of heartbeats is left out here (it guards visibility-heartbeat.ts,
+ * which is not mutated), and so is the 24 h soak (it asserts the same envelope the unit tests pin, at 10×
+ * the cost per mutant); everything else runs as in `npm test`.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      "test/refresh/backoff.test.ts",
+      "test/refresh/schedule.test.ts",
+      "test/refresh/refresher.test.ts",
+      "test/refresh/swapper.test.ts",
+      "test/refresh/edges.test.ts",
+      "test/sources/chain-deployed.test.ts",
+      "test/sources/local-mode.test.ts",
+      "test/sources/app-env.test.ts",
+      "test/sources/errors.test.ts",
+      "test/sqs/consume.test.ts",
+      "test/sqs/delete-batcher.test.ts",
+    ],
+    testNamePattern: /^(?!.*keeps a message invisible through heartbeats)/,
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: "forks",
+    maxWorkers: 1,
+  },
+});
