@@ -1,5 +1,5 @@
 /**
- * Scenario 8: STS goes down and stays down past the expiry of the credentials in hand. What matters then
+ * Scenario 12: STS goes down and stays down past the expiry of the credentials in hand. What matters then
  * is not whether resolutions fail (they must, on both sides) but what the failing costs: how hard each
  * side drives STS while every caller fails, and how long a caller waits to learn that it failed.
  * SDK `fromTokenFile` behind an `SQSClient` against `createRefresher(fromRegionalWebIdentity())` behind
