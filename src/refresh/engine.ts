@@ -11,6 +11,7 @@ import { toSafeCredentials, type SafeCredentials } from "../shared/safe-credenti
 import { backoffDelay, type BackoffPolicy } from "./backoff.js";
 import { AttemptTimeoutError, CredentialsExpiredError, RefresherStoppedError, describeError, summarizeError, type ErrorSummary } from "./errors.js";
 import { planNextRefresh, type SchedulePolicy } from "./schedule.js";
+import { withRefreshTelemetry, type CredentialsTelemetry } from "../telemetry/credentials.js";
 import type { RefreshErrorEvent, RefreshEvent, RefreshReason, RefreshStatus } from "./types.js";
 
 /** The result of one successful acquisition. */
@@ -40,6 +41,10 @@ export interface EngineOptions {
   onRefreshError?: ((event: RefreshErrorEvent) => void) | undefined;
   /** Runs once when the engine is stopped (the swapper disposes its provider here). */
   onStop?: () => void;
+  /** Runs after new credentials were adopted (telemetry re-reads the source's kind: a chain settled, a swapper swapped). */
+  onCommitted?: () => void;
+  /** Refresh spans and duration, TTL gauge, stale-served count; undefined when telemetry is off. */
+  telemetry?: CredentialsTelemetry | undefined;
 }
 
 /**
@@ -92,6 +97,7 @@ export class RefreshEngine {
 
   readonly #acquire: Acquire;
   readonly #options: EngineOptions;
+  readonly #telemetry: CredentialsTelemetry | undefined;
   #cached: Cached | undefined;
   #inFlight: Promise<Outcome> | undefined;
   /** Attempts running or queued behind `#inFlight`; the last one to finish clears it. */
@@ -113,6 +119,9 @@ export class RefreshEngine {
   constructor(acquire: Acquire, options: EngineOptions) {
     this.#acquire = acquire;
     this.#options = options;
+    this.#telemetry = options.telemetry;
+    // Read only when a reader collects; the engine is held weakly, read through the argument.
+    this.#telemetry?.observeExpiration(this, (engine) => toDate(engine.#cached?.expiresAt));
     this.ready = new Promise<void>((resolve, reject) => {
       this.#settleReady = (outcome) => (outcome.ok ? resolve() : reject(outcome.error));
     });
@@ -131,7 +140,11 @@ export class RefreshEngine {
   get(identityProperties?: Record<string, unknown>): Promise<SafeCredentials> {
     if (identityProperties !== undefined) this.#identityProperties = identityProperties;
     const cached = unexpired(this.#cached);
-    if (cached !== undefined) return cached.promise;
+    if (cached !== undefined) {
+      // The only telemetry on a resolution: a field increment while degraded (read when collected).
+      if (this.#consecutiveFailures > 0) this.#telemetry?.staleServed();
+      return cached.promise;
+    }
     return this.#demand();
   }
 
@@ -148,6 +161,7 @@ export class RefreshEngine {
     this.#clearTimer();
     this.#nextRefreshAt = undefined;
     this.#log("debug", `${this.#options.name}: stopped`);
+    this.#telemetry?.close();
     if (this.#options.onStop) this.#safely(this.#options.onStop, "onStop");
   }
 
@@ -193,7 +207,10 @@ export class RefreshEngine {
       if (outcome.ok) return outcome.credentials;
       // A caller that raced a forced refresh may still find valid credentials; serve them rather than fail.
       const cached = unexpired(this.#cached);
-      if (cached !== undefined) return cached.credentials;
+      if (cached !== undefined) {
+        this.#telemetry?.staleServed();
+        return cached.credentials;
+      }
       throw outcome.callerError;
     });
   }
@@ -213,16 +230,21 @@ export class RefreshEngine {
     this.#clearTimer();
     this.#nextRefreshAt = undefined;
     const startedAt = Date.now();
+    let problem: Error | undefined;
+    // Unusable credentials fail the attempt inside its span too (the refresh span and histogram see it).
+    const checked = async (): Promise<Acquired> => {
+      const acquired = await acquire(this.#identityProperties);
+      const found = this.#check(acquired);
+      if (found === undefined) return acquired;
+      problem = found;
+      if (acquired?.abandon) this.#safely(() => acquired.abandon?.(), "abandon");
+      throw found;
+    };
     let acquired: Acquired;
     try {
-      acquired = await this.#bounded(acquire(this.#identityProperties));
+      acquired = await withRefreshTelemetry(this.#telemetry, reason, () => this.#bounded(checked()));
     } catch (error) {
-      return this.#fail(error, reason, startedAt);
-    }
-    const problem = this.#check(acquired);
-    if (problem !== undefined) {
-      if (acquired?.abandon) this.#safely(() => acquired.abandon?.(), "abandon");
-      return this.#fail(problem, reason, startedAt, true);
+      return error === problem ? this.#fail(error, reason, startedAt, true) : this.#fail(error, reason, startedAt);
     }
     return this.#succeed(acquired, reason, startedAt);
   }
@@ -282,6 +304,7 @@ export class RefreshEngine {
     this.#cached = { credentials, promise: Promise.resolve(credentials), expiresAt };
     const finish = this.#stopped ? acquired.abandon : acquired.commit;
     if (finish) this.#safely(() => finish.call(acquired), this.#stopped ? "abandon" : "commit");
+    if (!this.#stopped) this.#options.onCommitted?.();
     this.#refreshCount += 1;
     this.#lastRefreshAt = now;
     const recoveredFrom = this.#consecutiveFailures;

@@ -6,6 +6,8 @@ import { RefreshEngine } from "./engine.js";
 import { resolveEngineOptions } from "./options.js";
 import { makeRefreshingProvider } from "./provider.js";
 import type { RefreshOptions, Refresher } from "./types.js";
+import { credentialsTelemetry } from "../telemetry/credentials.js";
+import { sourceKindOf } from "../telemetry/source-kind.js";
 
 /**
  * Wraps a credential source so that no request waits for it once the first fetch is done: it fetches
@@ -39,10 +41,14 @@ import type { RefreshOptions, Refresher } from "./types.js";
  */
 export function createRefresher(source: AwsCredentialIdentityProvider, options: RefreshOptions = {}): Refresher {
   if (typeof source !== "function") throw new TypeError("createRefresher: source must be a credential provider function");
-  const engine = new RefreshEngine(
-    async (identityProperties) => ({ credentials: await source({ ...identityProperties, forceRefresh: true }) }),
-    resolveEngineOptions(options, "awscreds refresher"),
-  );
+  const engineOptions = resolveEngineOptions(options, "awscreds refresher");
+  const telemetry = credentialsTelemetry(options.telemetry, { provider: engineOptions.name, source: sourceKindOf(source) });
+  const engine = new RefreshEngine(async (identityProperties) => ({ credentials: await source({ ...identityProperties, forceRefresh: true }) }), {
+    ...engineOptions,
+    telemetry,
+    // A chain reports the source it settled on once it has.
+    onCommitted: telemetry && (() => telemetry.setSource(sourceKindOf(source))),
+  });
   const refresher = makeRefreshingProvider(engine, () => source);
   engine.start();
   return refresher;

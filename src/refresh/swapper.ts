@@ -10,6 +10,8 @@ import { describeError } from "./errors.js";
 import { resolveEngineOptions } from "./options.js";
 import { makeRefreshingProvider } from "./provider.js";
 import type { ClientWithCredentials, ProviderFactory, Swapper, SwapperOptions } from "./types.js";
+import { credentialsTelemetry } from "../telemetry/credentials.js";
+import { sourceKindOf } from "../telemetry/source-kind.js";
 
 /**
  * Keeps a whole provider fresh: at creation and then on the refresher's schedule (before expiry, with
@@ -78,8 +80,12 @@ export function createSwapper(factory: ProviderFactory, options: SwapperOptions 
       };
     };
 
+  // The factory's kind of provider is known once one is built: `custom` until then.
+  const telemetry = credentialsTelemetry(options.telemetry, { provider: name, source: "custom" });
   const engine = new RefreshEngine(acquireFrom(), {
     ...engineOptions,
+    telemetry,
+    onCommitted: telemetry && (() => telemetry.setSource(sourceKindOf(current))),
     onStop: () => {
       if (current !== undefined) release(current);
     },

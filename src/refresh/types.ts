@@ -8,6 +8,7 @@ import type { BackoffPolicy } from "./backoff.js";
 import type { ErrorSummary } from "./errors.js";
 import type { SchedulePolicy } from "./schedule.js";
 import type { StsFailoverStatus } from "../sts/failover.js";
+import type { TelemetryOption } from "../telemetry/options.js";
 
 /**
  * Where a refreshing provider stands (what a readiness probe wants):
@@ -121,8 +122,22 @@ export interface RefreshOptions {
   onRefresh?: (event: RefreshEvent) => void;
   /** Called after every failed attempt. Exceptions (and rejections) it produces are logged and ignored. */
   onRefreshError?: (event: RefreshErrorEvent) => void;
-  /** Label used in logs and error messages. Default `"awscreds refresher"` / `"awscreds swapper"`. */
+  /**
+   * Label used in logs and error messages, and the `awscreds.provider` attribute of its metrics and spans
+   * (keep it low-cardinality: one per role of the provider in your service, such as `"orders-sqs"`).
+   * Default `"awscreds refresher"` / `"awscreds swapper"`.
+   */
   name?: string;
+  /**
+   * OpenTelemetry reporting: an `awscreds refresh` span and an `awscreds.credentials.refresh.duration`
+   * point per attempt (with `awscreds.refresh.reason`: `initial`, `scheduled`, `retry`, `forced` or
+   * `demand`), the `awscreds.credentials.ttl` gauge (read only when collected) and
+   * `awscreds.credentials.stale_served` (the only addition to a resolution: a field increment while
+   * degraded). To the global providers when `@opentelemetry/api` is installed (default), to
+   * `{ meterProvider, tracerProvider }` when given, nowhere with `false` (the API is then never loaded).
+   * An invalid provider throws a `TypeError` at construction.
+   */
+  telemetry?: TelemetryOption;
   /** Uniform random numbers in `[0, 1)` for jitter. Default `Math.random`; inject a seeded one in tests. */
   random?: () => number;
 }

@@ -25,6 +25,7 @@ import { resolveRoleCacheOptions, type AssumeRoleCacheOptions, type CachedRoleSp
 import { recordFailure, recordSuccess } from "./outcome.js";
 import { RateBudget, type Priority } from "./rate-budget.js";
 import { entryStatus, type AssumeRoleCacheStatus, type RoleCacheCounters } from "./status.js";
+import { credentialsTelemetry, roleCacheTelemetry, withRefreshTelemetry } from "../telemetry/index.js";
 
 /** A cached role's provider: hand it to any SDK v3 client as `credentials`. */
 export type CachedRoleProvider = AwsCredentialIdentityProvider &
@@ -105,7 +106,7 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
   const env = resolveEnv(options.env);
   const settings = resolveRoleCacheOptions(options, env);
   const logger = options.logger ?? silentLogger;
-  const transport = createStsTransport({ ...resolveAssumeRoleTransport(options, env, WHO), logger, label: "Assume role" });
+  const transport = createStsTransport({ ...resolveAssumeRoleTransport(options, env, WHO), logger, label: "Assume role", telemetry: options.telemetry });
   const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const random = settings.random;
   const now = (): number => Date.now();
@@ -114,6 +115,15 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
   const providers = new WeakMap<RoleEntry, CachedRoleProvider>();
   const counters: RoleCacheCounters = { hits: 0, misses: 0, coalesced: 0, negativeHits: 0, backoffHits: 0, evictions: 0, stsCalls: 0, throttled: 0, failures: 0 };
   let stopped = false;
+
+  // Telemetry reads the cache's own state when a reader collects: a hit adds nothing to what it already does.
+  const telemetryName = options.name ?? "awscreds role cache";
+  const telemetry = roleCacheTelemetry(options.telemetry, telemetryName);
+  telemetry?.observeSize(entries, (held) => held.size);
+  telemetry?.observeRequests(counters, (c) => ({ hit: c.hits, miss: c.misses, coalesced: c.coalesced, negative: c.negativeHits + c.backoffHits }));
+  // Every entry's fetches, as one provider (per role would be a series per tenant).
+  const refreshTelemetry = credentialsTelemetry(options.telemetry, { provider: telemetryName, source: "assume-role" });
+  refreshTelemetry?.observeExpiration(entries, soonestExpiration);
 
   const timer = new OneTimer(tick, now, 100);
 
@@ -157,7 +167,8 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
 
   function start(entry: RoleEntry, priority: Priority): Promise<SafeCredentials> {
     const generation = entry.generation;
-    const current = (entry.inFlight = fetchThroughBudget(entry, priority, fetchDeps)
+    const reason = priority === "demand" ? "demand" : "scheduled";
+    const current = (entry.inFlight = withRefreshTelemetry(refreshTelemetry, reason, () => fetchThroughBudget(entry, priority, fetchDeps))
       .then(
         (credentials) => {
           if (generation === entry.generation && !entry.evicted) stored(entry, credentials);
@@ -203,6 +214,7 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     entry.resolved = undefined;
     entry.expiresAt = undefined;
     counters.evictions += 1;
+    telemetry?.evicted();
   }
 
   function insert(entry: RoleEntry): void {
@@ -295,6 +307,8 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     }
     entries.clear();
     transport.destroy();
+    telemetry?.close();
+    refreshTelemetry?.close();
   }
 
   return {
@@ -348,4 +362,11 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     stop,
     [Symbol.dispose]: stop,
   };
+}
+
+/** The soonest expiry among the entries holding credentials (the one "expiry approaching" is about). */
+function soonestExpiration(entries: ReadonlyMap<string, RoleEntry>): Date | undefined {
+  let soonest = Infinity;
+  for (const entry of entries.values()) if (entry.credentials !== undefined && entry.expiresAt !== undefined && entry.expiresAt < soonest) soonest = entry.expiresAt;
+  return soonest === Infinity ? undefined : new Date(soonest);
 }

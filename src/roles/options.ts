@@ -49,6 +49,12 @@ export interface AssumeRoleCacheOptions extends AssumeRoleTransportOptions {
   backoff?: Partial<BackoffPolicy>;
   /** A source of uniform numbers in [0, 1) (jitter); inject a seeded one in simulations. Default `Math.random`. */
   random?: () => number;
+  /**
+   * The cache's `awscreds.provider` attribute in telemetry (`awscreds.role_cache.*`, and the refresh spans
+   * and `awscreds.credentials.*` of its entries, reported per cache, never per role: one tenant per series
+   * would not scale). Default `"awscreds role cache"`.
+   */
+  name?: string;
 }
 
 /** A role to serve from the cache: an AssumeRole spec, plus the tenant its default session name shows. */

@@ -3,6 +3,7 @@
  */
 import type { STSClientConfig } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import type { TelemetryOption } from "../telemetry/options.js";
 import type { Logger } from "../shared/logger.js";
 import type { StsEndpointStatus, StsFailoverStatus } from "../sts/failover.js";
 import type { StsEndpointOption, StsFailoverOptions } from "../sts/failover-options.js";
@@ -58,6 +59,12 @@ export interface AssumeRoleTransportOptions extends EnvOption, StsFailoverOption
   clientConfig?: Partial<STSClientConfig>;
   /** SDK-compatible logger (`console` works). Default: silent. */
   logger?: Logger;
+  /**
+   * OpenTelemetry reporting (STS CLIENT spans, `awscreds.sts.requests`, `awscreds.sts.failovers`): to the
+   * global providers when `@opentelemetry/api` is installed (default), to `{ meterProvider, tracerProvider }`
+   * when given, nowhere with `false` (the API is then never loaded).
+   */
+  telemetry?: TelemetryOption;
 }
 
 export interface RegionalAssumeRoleOptions extends AssumeRoleSpec, AssumeRoleTransportOptions {

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { silentLogger } from "../shared/logger.js";
 import { createStsTransport } from "../sts/transport.js";
+import { markSourceKind } from "../telemetry/source-kind.js";
 import { resolveAssumeRoleRequest, resolveAssumeRoleTransport } from "./assume-role-config.js";
 import { describeAssumeRole } from "./assume-role-describe.js";
 import { clampMessage, fetchAssumedRole } from "./assume-role-fetch.js";
@@ -55,7 +56,7 @@ export function fromRegionalAssumeRole(options: RegionalAssumeRoleOptions): Regi
     () => defaultSessionName({ hostname: safeHostname(), random: randomBytes(4).readUInt32BE(0).toString(36).padStart(6, "0").slice(-6) }),
     WHO,
   );
-  const transport = createStsTransport({ ...resolveAssumeRoleTransport(options, env, WHO), logger, label: "Assume role" });
+  const transport = createStsTransport({ ...resolveAssumeRoleTransport(options, env, WHO), logger, label: "Assume role", telemetry: options.telemetry });
   let roleChaining: boolean | undefined;
   let clampLogged = false;
 
@@ -77,7 +78,7 @@ export function fromRegionalAssumeRole(options: RegionalAssumeRoleOptions): Regi
   provider.stsStatus = () => transport.status();
   provider.destroy = (): void => transport.destroy();
   provider[Symbol.dispose] = provider.destroy;
-  return provider;
+  return markSourceKind(provider, "assume-role");
 }
 
 function safeHostname(): string | undefined {

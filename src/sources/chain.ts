@@ -4,6 +4,8 @@
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { silentLogger, type Logger } from "../shared/logger.js";
+import type { TelemetryOption } from "../telemetry/options.js";
+import { markSourceKind } from "../telemetry/source-kind.js";
 import { decideAppMode, type AppMode, type AppModeDecision } from "./app-env.js";
 import { fromContainerEndpoint, type ContainerSourceOptions } from "./container.js";
 import { KUBERNETES_IMDS_REASON, planDeployedSources, type PlannedSource } from "./deployed-plan.js";
@@ -36,6 +38,11 @@ export interface EnvGatedChainOptions extends EnvOption {
   sharedConfig?: boolean | { profile?: string };
   /** SDK-compatible logger (`console` works). Default: silent. */
   logger?: Logger;
+  /**
+   * OpenTelemetry reporting of the web identity source (see `RegionalWebIdentityOptions.telemetry`;
+   * `webIdentity.telemetry` wins). Default: the global providers when `@opentelemetry/api` is installed.
+   */
+  telemetry?: TelemetryOption;
 }
 
 /** The chain's provider: a plain credentials provider with `describe()`. */
@@ -106,6 +113,7 @@ function localChain(decision: AppModeDecision, options: EnvGatedChainOptions, lo
   provider.destroy = (): void => undefined;
   provider.stsStatus = (): undefined => undefined;
   provider[Symbol.dispose] = provider.destroy;
+  markSourceKind(provider, "env");
 
   provider.describe = (): ChainDescription => {
     const env = resolveEnv(options.env);
@@ -132,7 +140,7 @@ function localChain(decision: AppModeDecision, options: EnvGatedChainOptions, lo
 
 function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions, logger: Logger): EnvGatedChainProvider {
   const env: EnvVars = resolveEnv(options.env);
-  const webIdentity = fromRegionalWebIdentity({ ...options.webIdentity, env, logger });
+  const webIdentity = fromRegionalWebIdentity({ telemetry: options.telemetry, ...options.webIdentity, env, logger });
   const sharedConfig = options.sharedConfig
     ? readSharedConfigSettings(typeof options.sharedConfig === "object" ? options.sharedConfig : {}, env)
     : undefined;
@@ -279,7 +287,8 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
       notes: ignoredVariableNotes(env, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", ...(sharedConfig ? [] : ["AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"])], "deployed"),
     };
   };
-  return provider;
+  // `awscreds.source` of a refresher around the chain: the source it settled on.
+  return markSourceKind(provider, () => chosen ?? "chain");
 }
 
 function describeMode(decision: AppModeDecision): Pick<ChainDescription, "mode" | "appEnv" | "appEnvFrom" | "deployedEnvs"> {

@@ -8,6 +8,7 @@ import type { Logger } from "../shared/logger.js";
 import type { StsEndpointStatus, StsFailoverStatus } from "../sts/failover.js";
 import type { StsEndpointOption, StsFailoverOptions } from "../sts/failover-options.js";
 import type { RetryPolicy } from "../sts/retry.js";
+import type { TelemetryOption } from "../telemetry/options.js";
 import type { EnvOption } from "./env.js";
 
 export interface RegionalWebIdentityOptions extends EnvOption, StsFailoverOptions {
@@ -46,6 +47,12 @@ export interface RegionalWebIdentityOptions extends EnvOption, StsFailoverOption
   clientConfig?: Partial<STSClientConfig>;
   /** SDK-compatible logger (`console` works). Default: silent. */
   logger?: Logger;
+  /**
+   * OpenTelemetry reporting (STS CLIENT spans, `awscreds.sts.requests`, `awscreds.sts.failovers`): to the
+   * global providers when `@opentelemetry/api` is installed (default), to `{ meterProvider, tracerProvider }`
+   * when given, nowhere with `false` (the API is then never loaded).
+   */
+  telemetry?: TelemetryOption;
 }
 
 /** What a web identity provider is set up with (no secrets: never the token). */

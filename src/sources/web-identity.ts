@@ -10,6 +10,7 @@ import { toSafeCredentials } from "../shared/safe-credentials.js";
 import { describeStsFailure } from "../sts/failure.js";
 import { resolveFailover, type ResolvedFailover } from "../sts/failover-config.js";
 import { createStsTransport, StsCallFailure, type StsTransport } from "../sts/transport.js";
+import { markSourceKind } from "../telemetry/source-kind.js";
 import { credentialsError, messageOf } from "./errors.js";
 import { readVar, resolveEnv } from "./env.js";
 import { readWebIdentityToken } from "./token-file.js";
@@ -89,6 +90,7 @@ export function fromRegionalWebIdentity(options: RegionalWebIdentityOptions = {}
       label: "Web identity",
       ignoredEndpointVar,
       failover,
+      telemetry: options.telemetry,
     });
     return transport;
   }
@@ -179,7 +181,7 @@ export function fromRegionalWebIdentity(options: RegionalWebIdentityOptions = {}
     transport?.destroy();
   };
   provider[Symbol.dispose] = provider.destroy;
-  return provider;
+  return markSourceKind(provider, "web-identity");
 }
 
 function safeHostname(): string | undefined {

@@ -3,6 +3,7 @@
  */
 import type { Message, SQSClient } from "@aws-sdk/client-sqs";
 import type { Logger } from "../shared/logger.js";
+import type { TelemetryOption } from "../telemetry/options.js";
 import { resolveBackoff, type BackoffPolicy } from "./backoff.js";
 import type { ErrorKind } from "./classify-error.js";
 import { isFifoQueueUrl } from "./fifo-groups.js";
@@ -106,6 +107,17 @@ export interface ConsumeOptions extends ReceiveOptions {
   onProcessed?: (message: Message) => void;
   /** A handler failed; the message is left for redelivery. */
   onFailed?: (message: Message, error: unknown) => void;
+  /**
+   * OpenTelemetry reporting, after the messaging conventions: a CONSUMER span `process <queue>` per
+   * handled message (per call of a `batchHandler`, linked to each message's producer), whose parent is the
+   * producer's context from the `traceparent` message attribute or the `AWSTraceHeader` system attribute
+   * (requested from SQS when the attribute lists were narrowed), with the handler running inside it, so
+   * spans it starts nest under it; `messaging.client.consumed.messages` and `messaging.process.duration`
+   * (`messaging.system` = `aws_sqs`, `messaging.destination.name` = the queue, `error.type` when the handler
+   * threw). To the global providers when `@opentelemetry/api` is installed (default), to
+   * `{ meterProvider, tracerProvider }` when given, nowhere with `false` (the API is then never loaded).
+   */
+  telemetry?: TelemetryOption;
 }
 
 export interface ResolvedConsumeOptions {

@@ -8,6 +8,7 @@ import {
   ChangeMessageVisibilityCommand,
   ReceiveMessageCommand,
   type Message,
+  type MessageSystemAttributeName,
 } from "@aws-sdk/client-sqs";
 import { silentLogger } from "../shared/logger.js";
 import { backoffDelayMs } from "./backoff.js";
@@ -28,6 +29,8 @@ import { receiveMessageInput, SQS_MAX_VISIBILITY_TIMEOUT_SECONDS } from "./recei
 import { sleep } from "./sleep.js";
 import { SlotGroup } from "./slot-group.js";
 import { VisibilityHeartbeat } from "./visibility-heartbeat.js";
+import { consumerTelemetry, withProcessTelemetry } from "../telemetry/index.js";
+import { traceMessageAttributeNames, traceSystemAttributeNames } from "./trace-receive-names.js";
 
 /** Live counts; read them at any time (they are updated in place). */
 export interface ConsumeCounters {
@@ -132,6 +135,7 @@ const DELETE_MAX_IN_FLIGHT = 4;
 export function consume(options: ConsumeOptions): ConsumerHandle {
   const o = resolveConsumeOptions(options);
   const { client, queueUrl } = options;
+  const telemetry = consumerTelemetry(options.telemetry, { queueUrl });
   const logger = options.logger ?? silentLogger;
   const ownsPollingClient = options.pollingClient === undefined;
   const pollingClient =
@@ -280,7 +284,8 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   /** Resolves true when the message succeeded. */
   const runOne = async (held: Held): Promise<boolean> => {
     try {
-      await options.handler!(held.message, { signal: handlerAbort.signal });
+      // Inside the message's CONSUMER span (when telemetry is on): the handler's own spans nest under it.
+      await withProcessTelemetry(telemetry, held.message, async () => options.handler!(held.message, { signal: handlerAbort.signal }));
     } catch (error) {
       fail(held, error);
       return false;
@@ -296,10 +301,9 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   const runBatch = async (helds: Held[], ordered = false): Promise<boolean> => {
     let result: unknown;
     try {
-      result = await options.batchHandler!(
-        helds.map((h) => h.message),
-        { signal: handlerAbort.signal },
-      );
+      const messages = helds.map((h) => h.message);
+      const handle = async (): Promise<unknown> => options.batchHandler!(messages, { signal: handlerAbort.signal });
+      result = await (telemetry ? telemetry.processBatch(messages, handle) : handle());
     } catch (error) {
       for (const held of helds) fail(held, error);
       return false;
@@ -407,12 +411,14 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     }
   };
 
+  const withTraceNames = (names: MessageSystemAttributeName[] | undefined) => (telemetry ? traceSystemAttributeNames(names) : names);
   const receiveOptions = {
     WaitTimeSeconds: o.WaitTimeSeconds,
     VisibilityTimeout: o.VisibilityTimeout,
     MaxNumberOfMessages: o.MaxNumberOfMessages,
-    MessageAttributeNames: options.MessageAttributeNames,
-    MessageSystemAttributeNames: o.fifo ? fifoSystemAttributeNames(options.MessageSystemAttributeNames) : options.MessageSystemAttributeNames,
+    // With telemetry on, the producer's trace context is asked for even when the lists were narrowed.
+    MessageAttributeNames: telemetry ? traceMessageAttributeNames(options.MessageAttributeNames) : options.MessageAttributeNames,
+    MessageSystemAttributeNames: withTraceNames(o.fifo ? fifoSystemAttributeNames(options.MessageSystemAttributeNames) : options.MessageSystemAttributeNames),
   };
 
   const pollLoop = async (slot: SlotGroup): Promise<void> => {
@@ -466,6 +472,7 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
         continue;
       }
       counters.received += messages.length;
+      telemetry?.received(messages.length);
       if (stopping) {
         release(messages);
         break;

@@ -43,6 +43,8 @@ export interface FailoverEvent {
   endpoint: string;
   /** For `failover` and `recovery`: where calls went before. */
   fromRegion?: string;
+  /** For `failover` and `recovery`: the endpoint calls went to before. */
+  fromEndpoint?: string;
 }
 
 /** A call in flight: where it went, and whether it is a half-open probe. */
@@ -139,13 +141,13 @@ export function createFailover(init: FailoverInit): Failover {
       inUse = call.index;
       if (call.index === 0) {
         logger.info(`awscreds: ${label}: STS recovered: calls are back on ${name(0)} (primary region ${regions[0]}), after ${name(from)} served them`);
-        emit({ type: "recovery", region: regions[0]!, endpoint: name(0), fromRegion: regions[from] });
+        emit({ type: "recovery", region: regions[0]!, endpoint: name(0), fromRegion: regions[from], fromEndpoint: name(from) });
       } else {
         logger.warn(
           `awscreds: ${label}: STS failover: calls now go to ${name(call.index)} (${regions[call.index]}), because ${name(from)} is failing; ` +
             `credentials from any regional STS endpoint are valid in every region. The primary is probed again after the cool-down`,
         );
-        emit({ type: "failover", region: call.region, endpoint: name(call.index), fromRegion: regions[from] });
+        emit({ type: "failover", region: call.region, endpoint: name(call.index), fromRegion: regions[from], fromEndpoint: name(from) });
       }
     },
     setEndpoint(index, endpoint) {

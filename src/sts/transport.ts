@@ -33,6 +33,7 @@ import { createFailover, type FailoverEvent, type StsFailoverStatus } from "./fa
 import type { ResolvedFailover } from "./failover-config.js";
 import { failoverOutcome } from "./failover-kind.js";
 import { crossPartitionProblem } from "./failover-regions.js";
+import { stsTelemetry, withStsTelemetry, type TelemetryOption } from "../telemetry/index.js";
 
 /** The STS operations the transport sends, with their SDK input and output shapes. */
 export interface StsOperations {
@@ -57,8 +58,19 @@ export interface StsTransportOptions {
   ignoredEndpointVar?: boolean | undefined;
   /** Failover regions (see `resolveFailover`); none: every call goes to the primary, as without failover. */
   failover?: ResolvedFailover | undefined;
-  /** Failovers, recoveries and breaker openings, e.g. for telemetry. */
+  /** Failovers, recoveries and breaker openings (telemetry counts failovers on its own). */
   onFailoverEvent?: ((event: FailoverEvent) => void) | undefined;
+  /** The provider's `telemetry` option: a CLIENT span and `awscreds.sts.requests` per request, `awscreds.sts.failovers`. */
+  telemetry?: TelemetryOption | undefined;
+}
+
+/** `server.address`: the endpoint's host only (bounded cardinality: no scheme, port or path). */
+function hostOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).hostname;
+  } catch {
+    return endpoint;
+  }
 }
 
 /** What one attempt sends: the command input, and for a signed operation the credentials that sign it. */
@@ -128,12 +140,20 @@ export function createStsTransport(options: StsTransportOptions): StsTransport {
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const regions = [options.region, ...(options.failover?.regions ?? [])];
   const custom = [options.customEndpoint, ...(options.failover?.customEndpoints ?? [])];
+  const telemetry = stsTelemetry(options.telemetry);
+  const onEvent =
+    telemetry === undefined
+      ? options.onFailoverEvent
+      : (event: FailoverEvent): void => {
+          if (event.type === "failover") telemetry.failover(hostOf(event.fromEndpoint ?? event.endpoint), hostOf(event.endpoint));
+          options.onFailoverEvent?.(event);
+        };
   const failover = createFailover({
     regions,
     policy: breakerPolicy(options.failover?.cooldownMs),
     logger,
     label: options.label,
-    onEvent: options.onFailoverEvent,
+    onEvent,
   });
   custom.forEach((url, i) => url !== undefined && failover.setEndpoint(i, url));
   let partitionChecked = !options.failover?.partitionCheckPending;
@@ -204,7 +224,8 @@ export function createStsTransport(options: StsTransportOptions): StsTransport {
       operation === "AssumeRole"
         ? new sts.AssumeRoleCommand(attempt.input as AssumeRoleCommandInput)
         : new sts.AssumeRoleWithWebIdentityCommand(attempt.input as AssumeRoleWithWebIdentityCommandInput);
-    const send = () => sts.client.send(command as never) as Promise<StsOperations[O]["output"]>;
+    // One CLIENT span per request sent (a child of the refresh span this call runs under), counted per endpoint.
+    const send = () => withStsTelemetry(telemetry, operation, hostOf(target), () => sts.client.send(command as never) as Promise<StsOperations[O]["output"]>);
     return attempt.credentials && signing ? signing.run(attempt.credentials, send) : send();
   }
 

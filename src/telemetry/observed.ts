@@ -33,7 +33,26 @@ export class CountCells {
     return entry.cell;
   }
 
+  private readonly pulls = new Set<() => boolean>();
+
+  /**
+   * Runs `pull` before each collection, to move counts kept elsewhere into cells (a cache counting on
+   * its own hot path, read only when collected). `pull` returns false once its owner is gone: it is then
+   * dropped, and the counts it moved stay (a monotonic sum never goes down). Returns a remover.
+   */
+  addPull(pull: () => boolean): () => void {
+    this.pulls.add(pull);
+    return () => this.pulls.delete(pull);
+  }
+
   observe(result: ObservableResult): void {
+    for (const pull of this.pulls) {
+      try {
+        if (!pull()) this.pulls.delete(pull);
+      } catch {
+        // a broken reader must not stop the others from being reported
+      }
+    }
     // Zero too: a series that exists before its first increment lets `increase()` see that increment.
     for (const { attributes, cell } of this.cells.values()) result.observe(cell.value, attributes);
   }

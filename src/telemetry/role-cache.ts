@@ -16,6 +16,7 @@ export class RoleCacheTelemetry {
   private readonly attributes: Attributes;
   private readonly cells: Record<RoleCacheResult, CountCell>;
   private removeSize: (() => void) | undefined;
+  private removeRequests: (() => void) | undefined;
 
   constructor(
     private readonly scope: TelemetryScope,
@@ -32,6 +33,31 @@ export class RoleCacheTelemetry {
     this.cells[result].value += 1;
   }
 
+  /**
+   * Reports `awscreds.role_cache.requests` from counts the cache keeps itself (`read(owner)`, monotonic),
+   * read only when a reader collects: a cache hit stays a plain field increment of the cache's own, with
+   * no telemetry call at all. `owner` is held weakly; counts already reported stay when it goes.
+   */
+  observeRequests<Owner extends object>(owner: Owner, read: (owner: Owner) => Readonly<Record<RoleCacheResult, number>>): void {
+    this.removeRequests?.();
+    const ref = new WeakRef(owner);
+    const seen: Record<RoleCacheResult, number> = { hit: 0, miss: 0, coalesced: 0, negative: 0 };
+    const pull = (): boolean => {
+      const current = ref.deref();
+      if (current === undefined) return false;
+      const counts = read(current);
+      for (const result of ROLE_CACHE_RESULTS) {
+        const delta = counts[result] - seen[result];
+        if (delta > 0) {
+          this.cells[result].value += delta;
+          seen[result] = counts[result];
+        }
+      }
+      return true;
+    };
+    this.removeRequests = this.scope.roleCacheRequests.addPull(pull);
+  }
+
   /** `count` entries evicted (idle, LRU over `maxEntries`). */
   evicted(count = 1): void {
     if (count > 0) this.scope.instruments()?.roleCacheEvictions.add(count, this.attributes);
@@ -43,7 +69,7 @@ export class RoleCacheTelemetry {
     this.removeSize = this.scope.roleCacheSize.add(owner, size, () => this.attributes);
   }
 
-  /** Stops the size gauge (call from the cache's `stop()`). Idempotent. */
+  /** Stops the size gauge (call from the cache's `stop()`); request counts already made are reported once more. Idempotent. */
   close(): void {
     this.removeSize?.();
     this.removeSize = undefined;
