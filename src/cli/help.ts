@@ -84,7 +84,8 @@ its 5-minute refresh window); the awscreds refresher refreshes as often, in the 
 part of the run STS is down (every call answers 503) while the credentials in hand are still valid.
 
 A live status line shows refreshes, requests, requests that waited on STS, p99 latency and failed STS
-calls; a summary table follows. Nothing contacts AWS: every endpoint is the local fake, and AWS_*
+calls; a summary table follows, then the awscreds side's OpenTelemetry metrics as an in-process reader
+saw them (when @opentelemetry/api and @opentelemetry/sdk-metrics are installed). Nothing contacts AWS: every endpoint is the local fake, and AWS_*
 variables are ignored.
 
 Options
@@ -92,6 +93,9 @@ Options
   --sts-latency <ms>  Latency of every STS answer, 0–5000 ms (default 300)
   --rate <n>          SendMessage requests per second per side, 1–500 (default 25)
   --outage <s>        STS is down for the last <s> seconds, 0 for none (default 40% of --duration)
+  --prometheus        Also serve the awscreds side's metrics on http://127.0.0.1:9464/metrics while it
+                      runs (needs @opentelemetry/exporter-prometheus installed)
+  --prometheus-port <n>  The port for --prometheus (default 9464; implies --prometheus)
   -h, --help          Show this help
 `;
 

@@ -21,6 +21,8 @@ export async function runDemo(argv: readonly string[], io: CliIo): Promise<numbe
     "sts-latency": { type: "string" },
     rate: { type: "string" },
     outage: { type: "string" },
+    prometheus: { type: "boolean" },
+    "prometheus-port": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -37,6 +39,7 @@ export async function runDemo(argv: readonly string[], io: CliIo): Promise<numbe
     max: durationSeconds,
     unit: "seconds (at most --duration)",
   });
+  const prometheusPort = numberOption("demo", "--prometheus-port", values["prometheus-port"], { fallback: 9464, min: 1, max: 65_535, unit: "(a TCP port)" });
   let scenario: typeof import("./run.js");
   try {
     scenario = await import("./run.js");
@@ -48,5 +51,15 @@ export async function runDemo(argv: readonly string[], io: CliIo): Promise<numbe
     }
     throw error;
   }
-  return scenario.runDemoScenario({ durationMs: Math.round(durationSeconds * 1000), stsLatencyMs, ratePerSecond, outageMs: Math.round(outageSeconds * 1000) }, io, styleFor(io.stdout, io.env));
+  return scenario.runDemoScenario(
+    {
+      durationMs: Math.round(durationSeconds * 1000),
+      stsLatencyMs,
+      ratePerSecond,
+      outageMs: Math.round(outageSeconds * 1000),
+      ...((values.prometheus === true || values["prometheus-port"] !== undefined) && { prometheusPort }),
+    },
+    io,
+    styleFor(io.stdout, io.env),
+  );
 }

@@ -15,6 +15,7 @@
 import { fromNodeProviderChain, fromTokenFile } from "@aws-sdk/credential-providers";
 import { createRefresher } from "../../refresh/index.js";
 import { fromEnvGatedChain } from "../../sources/index.js";
+import { canRequire } from "../../shared/lazy-require.js";
 import { sleep } from "../../sqs/sleep.js";
 import { startFakeAws } from "../../testing/index.js";
 import type { CliIo } from "../io.js";
@@ -23,6 +24,7 @@ import { formatMs } from "../time-format.js";
 import { LiveBlock, renderSummary, statusLine } from "./display.js";
 import { isolateAwsEnv } from "./isolated-env.js";
 import { DemoSide } from "./side.js";
+import { demoMetricsMissing, startDemoMetrics, type DemoMetrics } from "./metrics.js";
 
 export interface DemoOptions {
   durationMs: number;
@@ -30,6 +32,8 @@ export interface DemoOptions {
   ratePerSecond: number;
   /** STS answers 503 to every call for the last `outageMs` of the run (0: no outage). */
   outageMs: number;
+  /** Serve the awscreds side's metrics on `http://127.0.0.1:<port>/metrics` while the demo runs. */
+  prometheusPort?: number;
 }
 
 /** Credentials from the fake STS live this long: 2 s past the SDK's 5-minute refresh window. */
@@ -60,7 +64,13 @@ export async function runDemoScenario(options: DemoOptions, io: CliIo, style: St
     throw error;
   });
   const sides: DemoSide[] = [];
+  let metrics: DemoMetrics | undefined;
   try {
+    if (options.prometheusPort !== undefined && !canServePrometheus()) {
+      io.stderr.write("awscreds demo --prometheus needs @opentelemetry/api, @opentelemetry/sdk-metrics and @opentelemetry/exporter-prometheus: npm install --save-dev them\n");
+      return 1;
+    }
+    metrics = await startDemoMetrics(options.prometheusPort);
     const tokenFile = await fake.writeWebIdentityToken();
     const role = (name: string): string => `arn:aws:iam::${fake.accountId}:role/${name}`;
     const threshold = waitThresholdMs(options.stsLatencyMs);
@@ -77,8 +87,9 @@ export async function runDemoScenario(options: DemoOptions, io: CliIo, style: St
           AWS_ROLE_SESSION_NAME: "awscreds-demo",
         },
         webIdentity: { endpoint: fake.sts.endpoint },
+        telemetry: metrics?.telemetry ?? false,
       }),
-      { period: DEMO_REFRESH_PERIOD_MS, name: "awscreds demo" },
+      { period: DEMO_REFRESH_PERIOD_MS, name: "awscreds demo", telemetry: metrics?.telemetry ?? false },
     );
     sides.push(
       new DemoSide({
@@ -89,6 +100,7 @@ export async function runDemoScenario(options: DemoOptions, io: CliIo, style: St
         fake,
         queueName: "demo-awscreds",
         waitThresholdMs: threshold,
+        telemetry: metrics?.telemetry ?? false,
         release: () => refresher.stop(),
       }),
     );
@@ -136,7 +148,9 @@ export async function runDemoScenario(options: DemoOptions, io: CliIo, style: St
           ? `  For the last ${outageMs / 1000} s STS is down (every call answers 503) while the credentials in hand are still valid.\n`
           : "") +
         `  Each side: SendMessage ${options.ratePerSecond}/s to its own queue + a long-polling consume() consumer. ` +
-        `"waited on STS": a request whose credentials took > ${threshold} ms.\n\n`,
+        `"waited on STS": a request whose credentials took > ${threshold} ms.\n` +
+        (metrics?.prometheusUrl !== undefined ? `  Prometheus can scrape the awscreds side's metrics at ${metrics.prometheusUrl} while the demo runs.\n` : "") +
+        "\n",
     );
 
     // A service waits for its readiness probe; awscreds' probe is `ready` (the prefetch).
@@ -178,6 +192,8 @@ export async function runDemoScenario(options: DemoOptions, io: CliIo, style: St
     clearTimeout(outageTimer);
     const ranMs = Date.now() - started;
     if (io.signal?.aborted) out(style.dim("\ninterrupted; stopping…\n"));
+    // Read before the sides stop: a stopped refresher no longer reports its time to expiry.
+    const metricsText = await metricsSummary(metrics, style);
     await Promise.all(sides.map((s) => s.stop()));
     const snapshots = sides.map((s) => s.snapshot());
     out(
@@ -194,6 +210,7 @@ export async function runDemoScenario(options: DemoOptions, io: CliIo, style: St
         style,
       ),
     );
+    out(metricsText);
     const failed = snapshots[0]!.failed;
     if (failed > 0) {
       io.stderr.write(`awscreds demo: ${failed} requests of the awscreds side failed (see the last errors above).\n`);
@@ -203,7 +220,21 @@ export async function runDemoScenario(options: DemoOptions, io: CliIo, style: St
     return 0;
   } finally {
     await Promise.allSettled(sides.map((s) => s.stop()));
+    await metrics?.shutdown();
     await fake.close();
     restoreEnv();
   }
+}
+
+function canServePrometheus(): boolean {
+  return demoMetricsMissing() === undefined && canRequire("@opentelemetry/exporter-prometheus");
+}
+
+/** The awscreds side's OpenTelemetry metrics, as an in-process reader saw them at the end. */
+async function metricsSummary(metrics: DemoMetrics | undefined, style: Style): Promise<string> {
+  if (metrics === undefined) {
+    return style.dim(`\nMetrics: install ${demoMetricsMissing() ?? "@opentelemetry/sdk-metrics"} to see the awscreds side's OpenTelemetry metrics here.\n`);
+  }
+  const lines = await metrics.summary();
+  return `\n${style.bold("Metrics of the awscreds side")} ${style.dim("(OpenTelemetry, in-process reader; see README \"Telemetry\")")}\n${lines.map((l) => `  ${l}\n`).join("")}`;
 }

@@ -7,6 +7,7 @@ import { performance } from "node:perf_hooks";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { consume, type ConsumerHandle } from "../../sqs/index.js";
+import type { TelemetryOption } from "../../telemetry/options.js";
 import type { FakeAws } from "../../testing/index.js";
 import { timeCredentialWaits } from "./credential-timer.js";
 import { maximum, percentile } from "./stats.js";
@@ -25,6 +26,8 @@ export interface SideInit {
   waitThresholdMs: number;
   /** Called last on stop (e.g. to stop a refresher). */
   release?: () => void;
+  /** The consumer's `telemetry` option (default: off, the SDK sides report nothing). */
+  telemetry?: TelemetryOption;
 }
 
 /** What the status line and summary show of a side. */
@@ -83,6 +86,7 @@ export class DemoSide {
       client: this.client,
       queueUrl: this.#queueUrl,
       concurrency: 5,
+      telemetry: this.#init.telemetry ?? false,
       handler: async () => undefined,
       onError: (error) => {
         this.#consumerErrors += 1;
