@@ -23,6 +23,9 @@ declare global {
   const app: { get(path: string, handler: (req: unknown, res: { status(code: number): { json(body: unknown): void } }) => void): void };
   const consumer: { sqsClient: SQSClient };
   const otherProvider: AwsCredentialIdentityProvider;
+  // The application's OpenTelemetry SDK providers (README "Telemetry"); awscreds' option types fit them.
+  const meterProvider: import("awscreds").TelemetryMeterProvider;
+  const tracerProvider: import("awscreds").TelemetryTracerProvider;
   function handle(message: Message): Promise<void>;
   function handleMessage(message: Message): Promise<Message | undefined>; // sqs-consumer 14: the message when handled
   function processOrder(order: unknown): Promise<void>;
