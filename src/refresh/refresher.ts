@@ -21,6 +21,10 @@ import { sourceKindOf } from "../telemetry/source-kind.js";
  * prefetch, before any caller, passes none. Credentials are returned as `SafeCredentials` (secrets hidden from
  * logs). Timers are unref'd: the process exits when its work is done, whether or not `stop()` is called.
  *
+ * With `@opentelemetry/api` installed it reports each attempt (span and duration, with reason and outcome),
+ * the time to expiry and the resolutions served while degraded, named after `name` (see
+ * {@link RefreshOptions.telemetry}; `telemetry: false` turns it off).
+ *
  * @param source - any credential provider function.
  * @param options - see {@link RefreshOptions}.
  *
@@ -30,7 +34,7 @@ import { sourceKindOf } from "../telemetry/source-kind.js";
  * import { SQSClient } from "@aws-sdk/client-sqs";
  * import { createRefresher } from "awscreds";
  *
- * const credentials = createRefresher(fromTokenFile(), { logger: console });
+ * const credentials = createRefresher(fromTokenFile(), { logger: console, name: "orders" }); // awscreds.provider="orders"
  * await credentials.ready; // optional: fail fast at startup
  * const sqs = new SQSClient({ credentials });
  * app.get("/ready", (_req, res) => {

@@ -90,14 +90,16 @@ const LRU_TOUCH_MS = 1_000;
  * - AccessDenied (how STS answers a wrong ExternalId too), ValidationError and policy errors are cached for
  *   `negativeTtlMs` with an explanation of what to check, so a broken tenant cannot burn the budget;
  * - with `failoverRegions` (or `AWSCREDS_STS_FAILOVER_REGIONS`), calls move to another region's STS while
- *   the primary's fails with retryable errors; `status().sts` shows where they go and each breaker.
+ *   the primary's fails with retryable errors; `status().sts` shows where they go and each breaker;
+ * - with `@opentelemetry/api` installed, size, lookups by result, evictions, the entries' fetches and their
+ *   STS requests are reported under the cache's `name` (`telemetry: false` turns it off).
  *
  * @example
  * ```ts
  * import { S3Client } from "@aws-sdk/client-s3";
  * import { createAssumeRoleCache, createRefresher, fromEnvGatedChain } from "awscreds";
  *
- * const roles = createAssumeRoleCache({ source: createRefresher(fromEnvGatedChain()), serviceName: "billing-api" });
+ * const roles = createAssumeRoleCache({ source: createRefresher(fromEnvGatedChain()), serviceName: "billing-api", name: "tenant-roles" });
  * const s3ForTenant = (t: { roleArn: string; externalId: string; id: string }) =>
  *   new S3Client({ credentials: roles.provider({ roleArn: t.roleArn, externalId: t.externalId, tenant: t.id }) });
  * ```

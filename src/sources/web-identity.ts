@@ -49,6 +49,9 @@ function checkOptions(options: RegionalWebIdentityOptions): void {
  * endpoint, and calls return to the primary once it answers again; the list must stay in the primary's
  * partition (checked here, at construction: a wrong list throws a `TypeError` that says why).
  *
+ * With `@opentelemetry/api` installed, each STS request is a CLIENT span (a child of the refresher's
+ * `awscreds refresh` span) counted in `awscreds.sts.requests`, and each failover in `awscreds.sts.failovers`.
+ *
  * Configuration is read when the provider is created (create a new one to re-read it). Not configured at
  * all: the error has `tryNextLink: true`; configured but failing: `tryNextLink: false`.
  *

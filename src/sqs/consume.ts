@@ -103,6 +103,10 @@ const DELETE_MAX_IN_FLIGHT = 4;
  * one at a time in receive order and up to `concurrency` groups run side by side; when one fails, the
  * rest of its group in hand is released in order, not handled (`counters.released`).
  *
+ * With `@opentelemetry/api` installed, each message is handled inside a CONSUMER span that continues the
+ * producer's trace (`traceparent` message attribute, or `AWSTraceHeader`), and the messaging metrics count
+ * it (see {@link ConsumeOptions.telemetry}; `telemetry: false` turns it off).
+ *
  * @example
  * ```ts
  * import { SQSClient } from "@aws-sdk/client-sqs";
