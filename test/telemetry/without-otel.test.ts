@@ -60,8 +60,16 @@ const telemetry = [
   internal.consumerTelemetry(undefined, { queueUrl: "http://127.0.0.1/1/q" }),
 ].map((t) => t === undefined ? "off" : "on");
 const refreshed = await internal.withRefreshTelemetry(undefined, "initial", async () => "fetched");
+// The faces, with telemetry left at its default: they work, whether the API is there or not.
+const refresher = awscreds.createRefresher(chain, { name: "child" });
+await refresher.ready;
+const viaRefresher = (await refresher()).accessKeyId;
+refresher.stop();
+const roles = awscreds.createAssumeRoleCache({ source: refresher, region: "eu-west-1", name: "child" });
+const cacheSize = roles.status().size;
+roles.stop();
 const loaded = Object.keys(require.cache).filter((k) => k.includes("opentelemetry"));
-console.log(JSON.stringify({ resolvable, accessKeyId: credentials.accessKeyId, attributes, report, telemetry, refreshed, loaded }));
+console.log(JSON.stringify({ resolvable, accessKeyId: credentials.accessKeyId, attributes, report, telemetry, refreshed, viaRefresher, cacheSize, loaded }));
 `;
 
 const CJS_CHILD = `
@@ -92,6 +100,12 @@ const telemetry = [
   internal.consumerTelemetry(false, { queueUrl: "http://127.0.0.1/1/q" }),
 ].map((t) => t === undefined ? "off" : "on");
 const attributes = sqs.withTraceContext({}, { telemetry: false });
+const awscreds = await import("awscreds");
+const refresher = awscreds.createRefresher(async () => ({ accessKeyId: "AKID", secretAccessKey: "secret" }), { telemetry: false });
+await refresher.ready;
+refresher.stop();
+awscreds.createAssumeRoleCache({ source: refresher, region: "eu-west-1", telemetry: false }).stop();
+awscreds.fromRegionalWebIdentity({ env: {}, telemetry: false });
 const loaded = Object.keys(require.cache).filter((k) => k.includes("opentelemetry"));
 console.log(JSON.stringify({ telemetry, attributes, loaded }));
 `;
@@ -136,7 +150,7 @@ describe("without @opentelemetry/api installed", () => {
         expect(out.attributes).toEqual({ tenant: { DataType: "String", StringValue: "acme" } });
         expect(out.report).toEqual({ messageAttributes: {}, added: [], skipped: [] });
         expect((out.telemetry as string[]).every((t) => t === "off")).toBe(true);
-        if (format === "ESM") expect(out.refreshed).toBe("fetched");
+        if (format === "ESM") expect([out.refreshed, out.viaRefresher, out.cacheSize]).toEqual(["fetched", "test", 0]);
         expect(out.loaded).toEqual([]);
       } finally {
         await rm(root, { recursive: true, force: true });
