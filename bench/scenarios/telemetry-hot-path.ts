@@ -9,21 +9,17 @@
  */
 import { context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
-import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { MeterProvider } from "@opentelemetry/sdk-metrics";
+import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { credentialsTelemetry, type CredentialsTelemetry } from "../../src/telemetry/credentials.js";
 import { consumerTelemetry, withProcessTelemetry, type ConsumerTelemetry } from "../../src/telemetry/messaging.js";
 import type { BarCheck, Scenario } from "../lib/scenario.js";
 import { median } from "../lib/stats.js";
-import { consumeThroughput, providerHotPath, PROVIDER_TARGETS } from "./telemetry-wired.js";
+import { CollectOnDemand, consumeThroughput, DiscardingExporter, providerHotPath, PROVIDER_TARGETS } from "./telemetry-wired.js";
 
 /** Tenths of a nanosecond: the differences measured here are a few ns. */
 const formatNs = (ns: number): string => (Number.isFinite(ns) ? `${ns.toFixed(1)} ns` : "–");
 
-class CollectOnDemand extends MetricReader {
-  protected async onForceFlush(): Promise<void> {}
-  protected async onShutdown(): Promise<void> {}
-}
 
 interface Held {
   credentials: { accessKeyId: string };
@@ -63,15 +59,6 @@ function nsPerCall(fn: (h: Held, t: CredentialsTelemetry | undefined) => unknown
   return ns;
 }
 
-/** Counts what it is given and drops it: the cost of exporting is the exporter's, not awscreds'. */
-class DiscardingExporter implements SpanExporter {
-  exported = 0;
-  export(spans: ReadableSpan[], done: (result: { code: number }) => void): void {
-    this.exported += spans.length;
-    done({ code: 0 });
-  }
-  async shutdown(): Promise<void> {}
-}
 
 const MESSAGE = {
   MessageId: "4c3f5a7e-0000-4000-8000-000000000000",

@@ -14,13 +14,13 @@ import { createRefresher, type Refresher, type TelemetryOption } from "../../src
 import { consume } from "../../src/sqs/index.js";
 import { startFakeAws } from "../../src/testing/index.js";
 
-class CollectOnDemand extends MetricReader {
+export class CollectOnDemand extends MetricReader {
   protected async onForceFlush(): Promise<void> {}
   protected async onShutdown(): Promise<void> {}
 }
 
 /** Counts what it is given and drops it: the cost of exporting is the exporter's, not awscreds'. */
-class DiscardingExporter implements SpanExporter {
+export class DiscardingExporter implements SpanExporter {
   exported = 0;
   export(spans: ReadableSpan[], done: (result: { code: number }) => void): void {
     this.exported += spans.length;
