@@ -11,6 +11,7 @@ import {
   createRefresher,
   createSwapper,
   fromEnvGatedChain,
+  fromRegionalAssumeRole,
   fromRegionalWebIdentity,
   type AssumeRoleCacheOptions,
   type RegionalWebIdentityOptions,
@@ -270,6 +271,19 @@ describe("assume-role cache", () => {
     for (const client of spans.filter((s) => s.name === "STS/AssumeRole")) {
       expect(refreshes.map((r) => r.spanContext().spanId)).toContain(client.parentSpanContext?.spanId);
     }
+  });
+
+  it("fromRegionalAssumeRole behind a refresher: source assume-role, AssumeRole requests, its CLIENT span under the refresh span", async () => {
+    const role = fromRegionalAssumeRole({ ...tenantRole(3), source: async () => keys, region: fake.region, endpoint: fake.sts.endpoint, telemetry: providers() });
+    cleanups.push(() => role.destroy());
+    const credentials = track(createRefresher(role, { name: "tenant-3", telemetry: providers() }));
+    await credentials.ready;
+    const m = await otel.metrics();
+    expect(histogramCount(point(m, METRIC.refreshDuration, { "awscreds.provider": "tenant-3", "awscreds.source": "assume-role", "awscreds.refresh.reason": "initial", outcome: "success" }))).toBe(1);
+    expect(point(m, METRIC.stsRequests, { "rpc.method": "AssumeRole", "server.address": "127.0.0.1", outcome: "success" })?.value).toBe(1);
+    const spans = otel.spans();
+    const refresh = spans.find((s) => s.name === "awscreds refresh")!;
+    expect(spans.find((s) => s.name === "STS/AssumeRole")?.parentSpanContext?.spanId).toBe(refresh.spanContext().spanId);
   });
 
   it("stop() ends the size gauge; counts already made stay", async () => {
