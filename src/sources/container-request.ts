@@ -70,7 +70,9 @@ export async function fetchContainerCredentials(request: ContainerRequest): Prom
         return await attemptOnce(handler, request);
       } catch (error) {
         if (attempt >= request.maxRetries || (error as { retryable?: boolean }).retryable === false) throw error;
-        await new Promise((resolve) => setTimeout(resolve, request.timeoutMs).unref());
+        // Ref'd, as the SDK's pause is: a caller awaits this, and a process with nothing else to do (a CLI)
+        // must not exit in the middle of it.
+        await new Promise((resolve) => setTimeout(resolve, request.timeoutMs));
       }
     }
   } finally {

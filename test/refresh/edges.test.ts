@@ -176,6 +176,24 @@ function expectNoSecret(value: unknown): void {
   }
 }
 
+describe("no failure yet, nothing in flight, credentials expired (a laptop woke from sleep)", () => {
+  it("the first caller starts an attempt and everyone shares it: the storm gate turns away callers only after a failure", async () => {
+    const source = scriptedSource({ lifetimeMs: 60_000, latencyMs: 100 });
+    const refresher = createRefresher(source, { backoff });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(source.calls).toHaveLength(1);
+    // The clock jumps past expiry without the refresh timer having run (the process was suspended).
+    vi.setSystemTime(Date.now() + 120_000);
+    expect(refresher.status()).toMatchObject({ state: "expired", consecutiveFailures: 0 });
+    const callers = [refresher(), refresher(), refresher()];
+    expect(source.calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(100);
+    const results = await Promise.all(callers);
+    expect(new Set(results.map((c) => c.accessKeyId))).toEqual(new Set(["ASIATEST00000002"]));
+    refresher.stop();
+  });
+});
+
 describe("one redaction point: only the redacted copy leaves the engine", () => {
   for (const face of ["refresher", "swapper"] as const) {
     it(`${face}: ready, callers, refresh(), onRefreshError, logs and status() never carry a secret from the source's error`, async () => {
