@@ -13,8 +13,6 @@ declare global {
   const consume: typeof import("awscreds/sqs").consume;
   const SQSClient: typeof import("@aws-sdk/client-sqs").SQSClient;
   const DeleteMessageBatchCommand: typeof import("@aws-sdk/client-sqs").DeleteMessageBatchCommand;
-  // A refresher made in an earlier snippet of the same section.
-  const credentials: import("awscreds").RefreshingProvider;
   // The user's own things.
   const queueUrl: string;
   const sqs: SQSClient;

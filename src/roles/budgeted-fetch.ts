@@ -85,7 +85,7 @@ export async function fetchThroughBudget(entry: RoleEntry, priority: Priority, d
       const kind = classifyStsFailure((error as { cause?: unknown }).cause);
       if (kind === "fatal" || kind === "invalid-token" || attempt >= deps.retry.maxAttempts || deps.stopped()) throw error;
       const ceiling = Math.min(deps.retry.maxDelayMs, deps.retry.baseDelayMs * 2 ** (attempt - 1));
-      await sleep(ceiling * deps.random(), undefined, { ref: false });
+      await sleep(ceiling * deps.random(), undefined, { ref: priority === "demand" }); // a waiting caller keeps the process alive
     }
   }
 }

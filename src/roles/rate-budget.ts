@@ -1,7 +1,8 @@
 /**
  * One rate budget for every STS call of a role cache: callers wait for a token, callers that need
  * credentials now (demand) ahead of background refreshes, and among those the fetch the most callers wait
- * for first (a hot tenant's cold start before a rarely used one's). One timer at most, unref'd.
+ * for first (a hot tenant's cold start before a rarely used one's). One timer at most, unref'd unless a
+ * caller is waiting.
  */
 import { initialBucket, onAccepted, onThrottled, takeToken, type TokenBucketPolicy, type TokenBucketState } from "./token-bucket.js";
 
@@ -112,7 +113,9 @@ export class RateBudget {
           this.#timer = undefined;
           this.#pump();
         }, Math.max(1, taken.waitMs));
-        this.#timer.unref();
+        // Callers awaiting credentials keep the process alive (an unref'd wait let a script's top-level
+        // await die mid-call); background refreshes alone never do.
+        if (this.#demand.length === 0) this.#timer.unref();
         return;
       }
       if (this.#demand.length > 0) this.#demand.splice(heaviest(this.#demand), 1)[0]!.resolve();

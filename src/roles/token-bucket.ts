@@ -41,7 +41,9 @@ export function refill(state: TokenBucketState, policy: TokenBucketPolicy, now: 
   const seconds = Math.max(0, now - state.at) / 1000;
   if (seconds === 0) return state;
   const rate = state.streak > 0 ? state.rate : Math.min(policy.targetRate, state.rate + policy.targetRate * policy.recoveryPerSecond * seconds);
-  return { ...state, tokens: Math.min(policy.burst, state.tokens + seconds * state.rate), rate, at: now };
+  // Nothing is earned during a pause after Throttling: else the pause ends in a burst of everything it held back.
+  const earning = Math.max(0, now - Math.max(state.at, state.pausedUntil)) / 1000;
+  return { ...state, tokens: Math.min(policy.burst, state.tokens + earning * state.rate), rate, at: now };
 }
 
 /**

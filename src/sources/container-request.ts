@@ -70,8 +70,8 @@ export async function fetchContainerCredentials(request: ContainerRequest): Prom
         return await attemptOnce(handler, request);
       } catch (error) {
         if (attempt >= request.maxRetries || (error as { retryable?: boolean }).retryable === false) throw error;
-        // Ref'd, as the SDK's pause is: a caller awaits this, and a process with nothing else to do (a CLI)
-        // must not exit in the middle of it.
+        // Not unref'd: someone awaits this fetch. An unref'd pause let a process with nothing else to do
+        // (`awscreds doctor --resolve` after a 403) exit with code 0 and no output, mid-call.
         await new Promise((resolve) => setTimeout(resolve, request.timeoutMs));
       }
     }

@@ -8,7 +8,7 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import { createAssumeRoleCache, type AssumeRoleCache, type AssumeRoleCacheOptions } from "../../src/roles/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { isolateEnv } from "../sources/support/env.js";
-import { registerTenants, serviceKeys, tenantRole } from "./support.js";
+import { recordingLogger, registerTenants, serviceKeys, tenantRole } from "./support.js";
 
 let fake: FakeAws;
 let keys: AwsCredentialIdentity;
@@ -56,21 +56,63 @@ describe("cold start", () => {
   });
 
   it("Throttling shrinks the rate and pauses; every caller still gets credentials", { timeout: 60_000 }, async () => {
-    fake.sts.setRateLimit({ requestsPerSecond: 20, burst: 5 });
-    const throttledBefore = fake.sts.throttled;
-    // A budget ten times what STS allows: the cache has to learn the real rate.
-    const roles = cache({ stsRequestsPerSecond: 200, stsBurst: 50 });
-    const results = await Promise.allSettled(Array.from({ length: 60 }, (_, n) => roles.provider(tenantRole(n))()));
-    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
-    const status = roles.status();
-    expect(status.throttled).toBe(fake.sts.throttled - throttledBefore);
-    expect(status.throttled).toBeGreaterThan(0);
-    expect(status.rate.currentPerSecond).toBeLessThan(200);
-    // It learned: the later half of the calls is throttled far less than the first half.
-    const calls = fake.sts.calls.filter((c) => c.action === "AssumeRole");
-    const rate = (part: typeof calls) => part.filter((c) => c.errorCode === "Throttling").length / part.length;
-    const half = Math.floor(calls.length / 2);
-    expect(rate(calls.slice(half))).toBeLessThan(rate(calls.slice(0, half)) / 2);
+    // Fake time for the cache and for the fake STS alike (a fake started under fake timers reads its
+    // clock), so STS's rate limit and the cache's budget run on one clock that moves only when the test
+    // moves it: the outcome no longer depends on how fast a busy box answers (it once flaked on that).
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    const sts = await startFakeAws({ sts: { rateLimit: { requestsPerSecond: 20, burst: 5 } } });
+    try {
+      registerTenants(sts, 60);
+      const serviceCredentials = serviceKeys(sts);
+      const logger = recordingLogger();
+      // A budget ten times what STS allows: the cache has to learn the real rate.
+      const roles = createAssumeRoleCache({
+        source: async () => serviceCredentials,
+        region: sts.region,
+        endpoint: sts.sts.endpoint,
+        serviceName: "billing-api",
+        stsRequestsPerSecond: 200,
+        stsBurst: 50,
+        random: () => 0.5,
+        logger,
+      });
+      caches.push(roles);
+      let settled = 0;
+      const results = Array.from({ length: 60 }, (_, n) => {
+        const p = roles.provider(tenantRole(n))();
+        void p.then(
+          () => (settled += 1),
+          () => (settled += 1),
+        );
+        return p;
+      });
+      // Time stands still while real sockets talk; it moves (10 ms at a time) only once every caller still
+      // waiting is queued for the budget, i.e. nothing is in flight.
+      while (settled < results.length) {
+        while (settled < results.length && roles.status().rate.waitingDemand !== results.length - settled) await new Promise((r) => setImmediate(r));
+        if (settled < results.length) vi.advanceTimersByTime(10);
+      }
+      expect((await Promise.allSettled(results)).filter((r) => r.status === "rejected")).toEqual([]);
+      const status = roles.status();
+      expect(status.throttled).toBe(sts.sts.throttled);
+      expect(status.throttled).toBeGreaterThan(0);
+      expect(status.rate.currentPerSecond).toBeLessThan(200);
+      const calls = sts.sts.calls.filter((c) => c.action === "AssumeRole");
+      // The first Throttling halves the budget and pauses it; no call reaches STS during the pause.
+      const firstThrottle = calls.find((c) => c.errorCode === "Throttling")!;
+      const said = logger.lines.find((l) => l.includes("STS throttled AssumeRole"));
+      expect(said).toMatch(/slows to 100\/s \(of 200\/s\) and pauses until /);
+      const pausedUntil = Date.parse(said!.split("pauses until ")[1]!);
+      expect(pausedUntil - firstThrottle.time).toBe(375); // 500 ms base, equal jitter at random() = 0.5
+      expect(calls.filter((c) => c.time > firstThrottle.time && c.time < pausedUntil)).toEqual([]);
+      // It learned: the later half of the calls is throttled far less than the first half.
+      const rate = (part: typeof calls) => part.filter((c) => c.errorCode === "Throttling").length / part.length;
+      const half = Math.floor(calls.length / 2);
+      expect(rate(calls.slice(half))).toBeLessThan(rate(calls.slice(0, half)) / 2);
+    } finally {
+      vi.useRealTimers();
+      await sts.close();
+    }
   });
 });
 

@@ -40,6 +40,14 @@ describe("token bucket", () => {
     expect(s.pausedUntil - s.at).toBeLessThanOrEqual(20_000);
   });
 
+  it("earns nothing during the pause: it ends with one call, not a burst of what it held back", () => {
+    let s = onThrottled(initialBucket(policy, 0), policy, 0, 0); // rate 5/s, paused until 250
+    s = takeToken(s, policy, 100).state; // a caller looked during the pause
+    const after = takeToken(s, policy, 450); // 200 ms after the pause: one token at 5/s
+    expect(after.granted).toBe(true);
+    expect(takeToken(after.state, policy, 450)).toMatchObject({ granted: false, waitMs: 200 });
+  });
+
   it("grows back to the target once calls go through", () => {
     let s = onThrottled(initialBucket(policy, 0), policy, 0, 0);
     s = takeToken(s, policy, 5_000).state; // still in the streak: no growth
