@@ -2,8 +2,6 @@
  * `fromRegionalAssumeRole`: AssumeRole (cross-account, with an ExternalId) on the regional STS transport
  * web identity uses, signed with any source provider.
  */
-import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
 import { silentLogger } from "../shared/logger.js";
 import { createStsTransport } from "../sts/transport.js";
 import { markSourceKind } from "../telemetry/source-kind.js";
@@ -12,6 +10,7 @@ import { describeAssumeRole } from "./assume-role-describe.js";
 import { clampMessage, fetchAssumedRole } from "./assume-role-fetch.js";
 import type { RegionalAssumeRoleOptions, RegionalAssumeRoleProvider } from "./assume-role-options.js";
 import { resolveEnv } from "./env.js";
+import { sessionNameInputs } from "./session-name-inputs.js";
 import { defaultSessionName } from "./session-name.js";
 
 export type { AssumeRoleDescription, AssumeRoleSpec, AssumeRoleTransportOptions, RegionalAssumeRoleOptions, RegionalAssumeRoleProvider } from "./assume-role-options.js";
@@ -53,7 +52,7 @@ export function fromRegionalAssumeRole(options: RegionalAssumeRoleOptions): Regi
   const env = resolveEnv(options.env);
   const request = resolveAssumeRoleRequest(
     options,
-    () => defaultSessionName({ hostname: safeHostname(), random: randomBytes(4).readUInt32BE(0).toString(36).padStart(6, "0").slice(-6) }),
+    () => defaultSessionName(sessionNameInputs()),
     WHO,
   );
   const transport = createStsTransport({ ...resolveAssumeRoleTransport(options, env, WHO), logger, label: "Assume role", telemetry: options.telemetry });
@@ -79,12 +78,4 @@ export function fromRegionalAssumeRole(options: RegionalAssumeRoleOptions): Regi
   provider.destroy = (): void => transport.destroy();
   provider[Symbol.dispose] = provider.destroy;
   return markSourceKind(provider, "assume-role");
-}
-
-function safeHostname(): string | undefined {
-  try {
-    return hostname();
-  } catch {
-    return undefined;
-  }
 }

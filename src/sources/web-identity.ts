@@ -2,8 +2,6 @@
  * `fromRegionalWebIdentity`: AssumeRoleWithWebIdentity against the regional STS endpoint of the
  * workload's own region, with the token file re-read on every fetch.
  */
-import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { silentLogger } from "../shared/logger.js";
 import { toSafeCredentials } from "../shared/safe-credentials.js";
@@ -13,6 +11,7 @@ import { createStsTransport, StsCallFailure, type StsTransport } from "../sts/tr
 import { markSourceKind } from "../telemetry/source-kind.js";
 import { credentialsError, messageOf } from "./errors.js";
 import { readVar, resolveEnv } from "./env.js";
+import { sessionNameInputs } from "./session-name-inputs.js";
 import { readWebIdentityToken } from "./token-file.js";
 import { webIdentityAdvice } from "./web-identity-advice.js";
 import { resolveWebIdentityConfig, type WebIdentityConfig } from "./web-identity-config.js";
@@ -71,10 +70,7 @@ export function fromRegionalWebIdentity(options: RegionalWebIdentityOptions = {}
   checkOptions(options);
   const logger = options.logger ?? silentLogger;
   const env = resolveEnv(options.env);
-  const resolved = resolveWebIdentityConfig(options, env, {
-    hostname: safeHostname(),
-    random: randomBytes(4).readUInt32BE(0).toString(36).padStart(6, "0").slice(-6),
-  });
+  const resolved = resolveWebIdentityConfig(options, env, sessionNameInputs());
   const ignoredEndpointVar = options.endpoint === undefined && readVar(env, "AWS_ENDPOINT_URL_STS") !== undefined;
   // Checked now, so a wrong list fails at startup, not in the outage it is meant for.
   const failover: ResolvedFailover | undefined = resolved.ok ? resolveFailover(options, env, resolved.config.region, "awscreds: Web identity") : undefined;
@@ -185,12 +181,4 @@ export function fromRegionalWebIdentity(options: RegionalWebIdentityOptions = {}
   };
   provider[Symbol.dispose] = provider.destroy;
   return markSourceKind(provider, "web-identity");
-}
-
-function safeHostname(): string | undefined {
-  try {
-    return hostname();
-  } catch {
-    return undefined;
-  }
 }
