@@ -13,11 +13,16 @@ if [ "$(id -u)" != "0" ]; then
   exit 1
 fi
 
+# Pinned, as every install of CI is: the clients' versions are what the suite was written against
+# (Debian 12's). curl is part of the machine; a machine without it is refused rather than given any version.
 missing=()
-[ -x /usr/bin/aws ] || missing+=(awscli)
-/usr/bin/python3 -c "import boto3" 2>/dev/null || missing+=(python3-boto3)
-[ -x /usr/bin/curl ] || missing+=(curl)
-command -v ip >/dev/null || missing+=(iproute2)
+[ -x /usr/bin/aws ] || missing+=(awscli=2.9.19-1)
+/usr/bin/python3 -c "import boto3" 2>/dev/null || missing+=(python3-boto3=1.26.27+dfsg-1 python3-botocore=1.29.27+repack-1)
+command -v ip >/dev/null || missing+=(iproute2=6.1.0-3)
+if [ ! -x /usr/bin/curl ]; then
+  echo "test:interop needs /usr/bin/curl (Debian's curl) for the curl --aws-sigv4 tests." >&2
+  exit 1
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "== apt-get install ${missing[*]}"
   apt-get update -qq
