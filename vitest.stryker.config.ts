@@ -21,6 +21,7 @@ export default defineConfig({
       "test/sources/errors.test.ts",
       "test/sqs/consume.test.ts",
       "test/sqs/delete-batcher.test.ts",
+      "test/sqs/delete-batcher-schedule.test.ts",
     ],
     testNamePattern: /^(?!.*keeps a message invisible through heartbeats)/,
     testTimeout: 30_000,
