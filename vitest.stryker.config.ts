@@ -15,6 +15,7 @@ export default defineConfig({
       "test/refresh/refresher.test.ts",
       "test/refresh/swapper.test.ts",
       "test/refresh/edges.test.ts",
+      "test/refresh/errors-dispose.test.ts",
       "test/sources/chain-deployed.test.ts",
       "test/sources/local-mode.test.ts",
       "test/sources/app-env.test.ts",
