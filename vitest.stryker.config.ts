@@ -14,6 +14,7 @@ export default defineConfig({
       "test/refresh/schedule.test.ts",
       "test/refresh/refresher.test.ts",
       "test/refresh/swapper.test.ts",
+      "test/refresh/swapper-edges.test.ts",
       "test/refresh/edges.test.ts",
       "test/refresh/errors-dispose.test.ts",
       "test/sources/chain-deployed.test.ts",
