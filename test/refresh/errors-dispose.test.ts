@@ -1,11 +1,14 @@
 /**
  * The engine's small pure helpers, at their edges: error descriptions and summaries (non-Error values,
  * empty messages, secrets masked), the expired/stopped errors' wording boundaries, and `disposeProvider`
- * on values that are not providers, providers without a disposal method, sync and async disposals.
+ * on values that are not providers, providers without a disposal method, sync and async disposals; and user
+ * callbacks returning odd values (null, non-function `then`, rejecting thenables, throws).
  */
 import { describe, expect, it, vi } from "vitest";
 import { CredentialsExpiredError, RefresherStoppedError, describeError, summarizeError } from "../../src/refresh/errors.js";
 import { disposeProvider } from "../../src/refresh/dispose.js";
+import { createRefresher } from "../../src/refresh/refresher.js";
+import { capturingLogger, makeCredentials } from "./helpers.js";
 
 const secrets = { accessKeyId: "ASIAEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRET", sessionToken: "FwoGZXIvYXdzEXAMPLETOKEN" };
 const leaky = () => new Error(`AccessDenied for ${secrets.secretAccessKey} / ${secrets.sessionToken}`);
@@ -94,4 +97,33 @@ describe("disposeProvider", () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(onError.mock.calls).toEqual([[thrown], [rejected]]);
   });
+});
+
+describe("user callbacks returning odd values", () => {
+  const cases: { what: string; value: () => unknown; logged: RegExp | undefined }[] = [
+    { what: "undefined", value: () => undefined, logged: undefined },
+    { what: "null", value: () => null, logged: undefined },
+    { what: "an object whose then is not a function", value: () => ({ then: 1 }), logged: undefined },
+    { what: "a rejected promise", value: () => Promise.reject(new Error("async boom")), logged: /onRefresh failed: Error: async boom/ },
+    { what: "a rejecting thenable object", value: () => ({ then: (_: unknown, reject: (e: unknown) => void) => reject(new Error("thenable boom")) }), logged: /onRefresh failed: Error: thenable boom/ },
+    {
+      what: "a rejecting thenable function",
+      value: () => Object.assign(() => undefined, { then: (_: unknown, reject: (e: unknown) => void) => reject(new Error("fn boom")) }),
+      logged: /onRefresh failed: Error: fn boom/,
+    },
+    { what: "a throw", value: () => { throw new Error("sync boom"); }, logged: /onRefresh threw: Error: sync boom/ },
+  ];
+  for (const c of cases) {
+    it(`onRefresh returning ${c.what}: the refresh succeeds, and only a failure is logged`, async () => {
+      const logger = capturingLogger();
+      const refresher = createRefresher(async () => makeCredentials(1, 3_600_000), { logger, onRefresh: () => c.value() as void });
+      await refresher.ready;
+      expect(await refresher()).toMatchObject({ accessKeyId: "ASIATEST00000001" });
+      await new Promise((resolve) => setImmediate(resolve));
+      const errors = logger.lines.filter((l) => l.level === "error").map((l) => l.text);
+      if (c.logged === undefined) expect(errors).toEqual([]);
+      else expect(errors).toEqual([expect.stringMatching(c.logged)]);
+      refresher.stop();
+    });
+  }
 });
