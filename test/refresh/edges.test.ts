@@ -321,4 +321,17 @@ describe("background fetches ask as the most recent caller", () => {
     expect(resolved).toEqual([{ forceRefresh: true }, { callerClientConfig, forceRefresh: true }]);
     swapper.stop();
   });
+
+  it("a forced resolution (forceRefresh: true, as the SDK asks after an auth error) is remembered as the most recent caller too", async () => {
+    const source = scriptedSource({ lifetimeMs: 60_000 });
+    const refresher = createRefresher(source, { backoff });
+    await settle();
+    const callerClientConfig = { region: "sa-east-1" };
+    await refresher({ callerClientConfig, forceRefresh: true });
+    expect(source.calls[1]).toEqual({ callerClientConfig, forceRefresh: true });
+    await vi.advanceTimersByTimeAsync(refresher.status().nextRefreshAt!.getTime() - Date.now());
+    expect(source.calls).toHaveLength(3);
+    expect(source.calls[2]).toEqual({ callerClientConfig, forceRefresh: true });
+    refresher.stop();
+  });
 });
