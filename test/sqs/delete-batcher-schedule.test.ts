@@ -161,6 +161,63 @@ describe("DeleteBatcher schedules (fake timers)", () => {
     expect(t.deleted).toHaveLength(4);
     expect(t.deleteCalls()).toEqual([3, 1, 1]);
     expect(fake.sqs.messageCount(t.name)).toBe(0);
+    // close() resolved before its deadline: closed all the same, a late add is given up, not sent.
+    t.batcher.add({ receiptHandle: "late", attempts: 0, body: "late" });
+    expect(t.givenUp.map((g) => g.body)).toEqual(["late"]);
+    expect(t.deleteCalls()).toEqual([3, 1, 1]);
+  });
+
+  it("gives up an entry added from the deadline on while the last batch is still answering; a second close() resolves too", async () => {
+    const t = await setUp(2);
+    t.batcher.add(t.entries[0]!);
+    const deadline = Date.now() + 100;
+    t.close(deadline);
+    // The batch is on the wire; the deadline passes before SQS answers.
+    vi.setSystemTime(deadline);
+    t.batcher.add(t.entries[1]!);
+    expect(t.givenUp.map((g) => g.body)).toEqual([t.entries[1]!.body]);
+    expect(messageOf(t.givenUp[0]!.reason)).toMatch(/consumer has stopped/);
+    await settle(() => t.isClosed(), "close()");
+    expect(t.deleted).toEqual([t.entries[0]!.body]);
+    expect(t.deleteCalls()).toEqual([1]);
+    await t.batcher.close(Date.now() + 1_000);
+  });
+
+  it("retried entries refill a full batch at once; the remainder still waits for the flush delay", async () => {
+    const t = await setUp(15, { flushDelayMs: 5_000 });
+    fake.sqs.failBatchEntries(10, { action: "DeleteMessageBatch" });
+    for (const entry of t.entries.slice(0, 10)) t.batcher.add(entry);
+    await settle(() => t.errors.length === 1, "the first batch failing");
+    for (const entry of t.entries.slice(10)) t.batcher.add(entry); // 5 held for the flush delay
+    const retryMs = t.errors[0]!.delayMs!;
+    expect(retryMs).toBeLessThan(5_000);
+    await vi.advanceTimersByTimeAsync(retryMs);
+    await settle(() => t.deleted.length === 10, "the refilled batch");
+    // The 5 left over are not sent with it, nor right after it, though slots are free: they wait.
+    const until = process.hrtime.bigint() + 100_000_000n;
+    await settle(() => process.hrtime.bigint() > until, "a moment of real time");
+    expect(t.deleteCalls()).toEqual([10, 10]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await settle(() => t.deleted.length === 15, "the timed flush");
+    expect(t.deleteCalls()).toEqual([10, 10, 5]);
+  });
+
+  it("a full batch waits for a free slot (maxInFlight) instead of being sent at once", async () => {
+    const t = await setUp(20, { maxInFlight: 1 });
+    fake.sqs.faults.hangNext(1, { action: "DeleteMessageBatch" });
+    for (const entry of t.entries.slice(0, 10)) t.batcher.add(entry);
+    await settle(() => t.deleteCalls().length === 1, "the first batch on the wire (hanging)");
+    for (const entry of t.entries.slice(10)) t.batcher.add(entry); // a second full batch, no free slot
+    const until = process.hrtime.bigint() + 100_000_000n;
+    await settle(() => process.hrtime.bigint() > until, "a moment of real time");
+    expect(t.deleteCalls()).toEqual([10]);
+    // The hanging call fails (its socket is closed): its slot frees, the waiting batch goes, the failed one is retried.
+    fake.sqs.faults.restore();
+    await settle(() => t.deleted.length === 10 && t.errors.length === 1, "the second batch and the first one's failure");
+    await vi.advanceTimersByTimeAsync(t.errors[0]!.delayMs!);
+    await settle(() => t.deleted.length === 20, "the retry");
+    expect(t.deleteCalls()).toEqual([10, 10, 10]);
+    expect(fake.sqs.messageCount(t.name)).toBe(0);
   });
 
   it("gives every entry up at once when the whole call fails fatally", async () => {
