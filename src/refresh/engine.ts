@@ -111,6 +111,7 @@ export class RefreshEngine {
   #lastRefreshAt: number | undefined;
   #lastError: ErrorSummary | undefined;
   #lastErrorAt: number | undefined;
+  /** The last attempt's failure; cleared by a success, so it is set exactly while `consecutiveFailures > 0`. */
   #lastFailure: Failure | undefined;
   /** The most recent caller's identity properties, handed to background attempts. */
   #identityProperties: Record<string, unknown> | undefined;
@@ -197,9 +198,9 @@ export class RefreshEngine {
   #demand(): Promise<SafeCredentials> {
     if (this.#inFlight === undefined) {
       if (this.#stopped) return Promise.reject(new RefresherStoppedError(this.#options.name, this.#expiration()));
+      // The last outcome was a failure (a success clears it), and its retry is not due yet.
       const failure = this.#lastFailure;
-      const due = this.#nextRefreshAt;
-      if (failure !== undefined && this.#consecutiveFailures > 0 && due !== undefined && Date.now() < due) {
+      if (failure !== undefined && Date.now() < (this.#nextRefreshAt ?? 0)) {
         return Promise.reject(this.#callerErrorNow(failure));
       }
     }
@@ -309,6 +310,7 @@ export class RefreshEngine {
     this.#lastRefreshAt = now;
     const recoveredFrom = this.#consecutiveFailures;
     this.#consecutiveFailures = 0;
+    this.#lastFailure = undefined;
     const next = this.#stopped ? undefined : planNextRefresh(expiresAt, now, this.#options.schedule, this.#options.random);
     this.#arm(next);
     const durationMs = now - startedAt;

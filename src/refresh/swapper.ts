@@ -42,7 +42,8 @@ export function createSwapper(factory: ProviderFactory, options: SwapperOptions 
   const { name, logger } = engineOptions;
   let current: AwsCredentialIdentityProvider | undefined;
 
-  const release = (provider: AwsCredentialIdentityProvider): void =>
+  // `unknown`: disposeProvider ignores what is not a provider (no previous one, nothing current at stop).
+  const release = (provider: unknown): void =>
     disposeProvider(provider, (error) => {
       try {
         logger.warn(`${name}: disposing a provider failed: ${describeError(error)}`);
@@ -72,7 +73,7 @@ export function createSwapper(factory: ProviderFactory, options: SwapperOptions 
         commit: () => {
           const previous = current;
           current = provider;
-          if (previous !== undefined && previous !== provider) release(previous);
+          if (previous !== provider) release(previous);
         },
         abandon: () => {
           if (owned && provider !== current) release(provider);
@@ -86,9 +87,7 @@ export function createSwapper(factory: ProviderFactory, options: SwapperOptions 
     ...engineOptions,
     telemetry,
     onCommitted: telemetry && (() => telemetry.setSource(sourceKindOf(current))),
-    onStop: () => {
-      if (current !== undefined) release(current);
-    },
+    onStop: () => release(current),
   });
   const swapper = makeRefreshingProvider(engine, () => current) as Swapper;
   Object.defineProperty(swapper, "current", { get: () => current, enumerable: true });

@@ -77,11 +77,12 @@ export class DeleteBatcher<E extends DeleteEntry> {
 
   #pump(): void {
     const full = this.#queue.length >= MAX_BATCH;
-    if ((full || this.#closing) && this.#queue.length > 0) {
-      if (this.#timer) clearTimeout(this.#timer);
+    if (full || this.#closing) {
+      clearTimeout(this.#timer);
       this.#timer = undefined;
       while (this.#queue.length > 0 && this.#inFlight.size < this.#o.maxInFlight) {
-        if (this.#queue.length < MAX_BATCH && !this.#closing && this.#inFlight.size > 0) break;
+        // Not closing, a batch just sent: the remainder waits for 10 or the flush timer.
+        if (this.#queue.length < MAX_BATCH && !this.#closing) break;
         this.#startBatch(this.#queue.splice(0, MAX_BATCH));
       }
     }
@@ -157,7 +158,8 @@ export class DeleteBatcher<E extends DeleteEntry> {
     }
     const attempt = Math.max(...again.map((e) => e.attempts)) - 1;
     let delayMs = backoffDelayMs(attempt, this.#o.backoff);
-    if (this.#closing) delayMs = Math.min(delayMs, Math.max(0, this.#deadline - Date.now()));
+    // Not past close()'s deadline (Infinity until close() is called).
+    delayMs = Math.min(delayMs, Math.max(0, this.#deadline - Date.now()));
     this.#o.onError(error, kind, delayMs);
     const timer = setTimeout(() => {
       this.#retrying.delete(timer);
@@ -181,7 +183,8 @@ export class DeleteBatcher<E extends DeleteEntry> {
   }
 
   #checkIdle(): void {
-    if (!this.#closing || this.#idleWaiters.length === 0) return;
+    // Only close() adds waiters, so a waiter means closing.
+    if (this.#idleWaiters.length === 0) return;
     if (this.#queue.length === 0 && this.#inFlight.size === 0 && this.#retrying.size === 0 && !this.#timer) {
       // Closed in the same turn it goes idle: an add() queued before close()'s caller resumes is given up,
       // not sent after close() resolved.

@@ -194,6 +194,32 @@ describe("no failure yet, nothing in flight, credentials expired (a laptop woke 
   });
 });
 
+describe("after a failure, the retry falls due while its timer has not run (the process was suspended)", () => {
+  for (const face of ["refresher", "swapper"] as const) {
+    it(`${face}: callers are turned away until the retry is due, and from the due instant the first caller starts it`, async () => {
+      const source = scriptedSource({ lifetimeMs: 60_000 });
+      source.fail();
+      const provider = face === "refresher" ? createRefresher(source, { backoff }) : createSwapper(() => source, { backoff });
+      await settle();
+      expect(source.calls).toHaveLength(1);
+      const due = provider.status().nextRefreshAt!.getTime();
+      expect(due).toBeGreaterThan(Date.now());
+      // One millisecond before the retry: the last error at once, no attempt.
+      vi.setSystemTime(due - 1);
+      await expect(provider()).rejects.toThrow(/STS unavailable/);
+      expect(source.calls).toHaveLength(1);
+      // At the due instant, the timer not having run: the caller starts the retry and gets its credentials.
+      source.recover();
+      vi.setSystemTime(due);
+      const credentials = await provider();
+      expect(credentials.accessKeyId).toBe("ASIATEST00000002");
+      expect(source.calls).toHaveLength(2);
+      expect(provider.status()).toMatchObject({ state: "ready", consecutiveFailures: 0 });
+      provider.stop();
+    });
+  }
+});
+
 describe("one redaction point: only the redacted copy leaves the engine", () => {
   for (const face of ["refresher", "swapper"] as const) {
     it(`${face}: ready, callers, refresh(), onRefreshError, logs and status() never carry a secret from the source's error`, async () => {
@@ -294,5 +320,18 @@ describe("background fetches ask as the most recent caller", () => {
     await vi.advanceTimersByTimeAsync(swapper.status().nextRefreshAt!.getTime() - Date.now());
     expect(resolved).toEqual([{ forceRefresh: true }, { callerClientConfig, forceRefresh: true }]);
     swapper.stop();
+  });
+
+  it("a forced resolution (forceRefresh: true, as the SDK asks after an auth error) is remembered as the most recent caller too", async () => {
+    const source = scriptedSource({ lifetimeMs: 60_000 });
+    const refresher = createRefresher(source, { backoff });
+    await settle();
+    const callerClientConfig = { region: "sa-east-1" };
+    await refresher({ callerClientConfig, forceRefresh: true });
+    expect(source.calls[1]).toEqual({ callerClientConfig, forceRefresh: true });
+    await vi.advanceTimersByTimeAsync(refresher.status().nextRefreshAt!.getTime() - Date.now());
+    expect(source.calls).toHaveLength(3);
+    expect(source.calls[2]).toEqual({ callerClientConfig, forceRefresh: true });
+    refresher.stop();
   });
 });
