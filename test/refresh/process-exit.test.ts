@@ -3,42 +3,26 @@
  * The child is a real Node process running a bundle of fixtures/never-stopped.ts (esbuild, which tsup
  * already brings) against the fake STS started here.
  */
-import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { bundleFixture, runNode, type BundledFixture } from "../support/child-node.js";
 import { isolateAwsEnv } from "./e2e-helpers.js";
 import { trackUnhandledRejections } from "./helpers.js";
 
 const unhandled = trackUnhandledRejections();
 let restoreEnv: () => void;
 let fake: FakeAws;
-let outDir: string;
-let script: string;
+let fixture: BundledFixture;
 
 beforeAll(async () => {
   restoreEnv = isolateAwsEnv();
   fake = await startFakeAws({ sts: { credentialLifetimeSeconds: 4 } });
-  outDir = await mkdtemp(join(tmpdir(), "awscreds-never-stopped-"));
-  script = join(outDir, "never-stopped.cjs");
-  await build({
-    entryPoints: [fileURLToPath(new URL("./fixtures/never-stopped.ts", import.meta.url))],
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    outfile: script,
-    logLevel: "silent",
-  });
+  fixture = await bundleFixture(new URL("./fixtures/never-stopped.ts", import.meta.url));
 });
 
 afterAll(async () => {
   await fake?.close();
-  if (outDir) await rm(outDir, { recursive: true, force: true });
+  await fixture?.dispose();
   restoreEnv?.();
   unhandled.dispose();
   expect(unhandled.reasons).toEqual([]);
@@ -57,22 +41,11 @@ it.each([
     AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/awscreds-test/credentials",
     AWS_EC2_METADATA_DISABLED: "true",
   };
-  const args = [script, fake.sts.endpoint, fake.region, tokenFile, `arn:aws:iam::${fake.accountId}:role/never-stopped`, kind];
+  const args = [fixture.script, fake.sts.endpoint, fake.region, tokenFile, `arn:aws:iam::${fake.accountId}:role/never-stopped`, kind];
   const started = Date.now();
-  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    // Generous: the refresher's own period is 2 s and the credentials live 4 s; a kept-alive process
-    // would still be running long after this.
-    const guard = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    child.on("exit", (code, signal) => {
-      clearTimeout(guard);
-      resolve({ code, signal });
-    });
-  });
+  // Generous: the refresher's own period is 2 s and the credentials live 4 s; a kept-alive process
+  // would still be running long after this.
+  const { stdout, stderr, ...exit } = await runNode(args, env, 20_000);
   expect({ ...exit, stderr: stderr.replace(/\(node:\d+\) Warning: NodeVersionSupportWarning[\s\S]*$/, "").trim() }).toEqual({ code: 0, signal: null, stderr: "" });
   expect(JSON.parse(stdout.trim())).toEqual({ arn: `arn:aws:sts::${fake.accountId}:assumed-role/never-stopped/never-stopped`, state: "ready" });
   expect(fake.sts.count("AssumeRoleWithWebIdentity") - callsBefore).toBe(1);
