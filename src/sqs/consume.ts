@@ -177,7 +177,8 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
    * never resolves with an SQS call still to come.
    */
   let sealed = false;
-  let stopRequestedAt = 0;
+  /** When running handlers are abandoned: `stopTimeoutMs` after stop() was asked for (set before the pollers end). */
+  let handlersDeadline = 0;
   let fatal: { error: unknown } | undefined;
 
   const report = (error: unknown, context: ConsumeErrorContext): void => {
@@ -239,7 +240,7 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   const requestStop = (): void => {
     if (stopping) return;
     stopping = true;
-    stopRequestedAt = Date.now();
+    handlersDeadline = Date.now() + o.stopTimeoutMs;
     pollAbort.abort();
     // FIFO messages waiting for their turn are not started any more: handed back, in order.
     if (groups) {
@@ -435,7 +436,8 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
       await slot.waitForRoom(1);
       // Room for one message while others finish: wait a moment for room for a full receive rather
       // than poll for crumbs, then let handlers finishing in the same turn release their slots too.
-      if (!stopping && slot.free < target && slot.inHand > 0) await slot.waitForRoom(target, GATHER_MS);
+      // (Short of a full receive means some are in hand; a closed group, i.e. stopping, waits for nothing.)
+      if (slot.free < target) await slot.waitForRoom(target, GATHER_MS);
       await new Promise((resolve) => setImmediate(resolve));
       if (stopping) break;
       const windowStartedAt = Date.now();
@@ -489,25 +491,20 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     heartbeat.start();
     try {
       await Promise.all(slots.map((slot) => pollLoop(slot)));
-      const remaining = o.stopTimeoutMs - (Date.now() - stopRequestedAt);
+      const timer = new AbortController();
+      await Promise.race([Promise.allSettled([...running]), sleep(Math.max(0, handlersDeadline - Date.now()), timer.signal)]);
+      timer.abort();
+      // No handler starts once the pollers have ended, so whatever still runs has outlived stopTimeoutMs.
       if (running.size > 0) {
-        const timer = new AbortController();
-        const finished = await Promise.race([
-          Promise.allSettled([...running]).then(() => true),
-          sleep(Math.max(0, remaining), timer.signal).then(() => false),
-        ]);
-        timer.abort();
-        if (!finished && running.size > 0) {
-          counters.abandoned = running.size;
-          logger.warn(
-            `awscreds/sqs: ${running.size} handler(s) still running after stopTimeoutMs (${o.stopTimeoutMs} ms); ` +
-              "their signal is aborted and their messages will be delivered again.",
-          );
-          // Sealed before the abort: a handler that returns from its abort listener must not slip a delete
-          // into the batcher while it closes (that delete would land after stop() resolved).
-          sealed = true;
-          handlerAbort.abort();
-        }
+        counters.abandoned = running.size;
+        logger.warn(
+          `awscreds/sqs: ${running.size} handler(s) still running after stopTimeoutMs (${o.stopTimeoutMs} ms); ` +
+            "their signal is aborted and their messages will be delivered again.",
+        );
+        // Sealed before the abort: a handler that returns from its abort listener must not slip a delete
+        // into the batcher while it closes (that delete would land after stop() resolved).
+        sealed = true;
+        handlerAbort.abort();
       }
       // Nothing adds deletes or side calls any more: every handler settled, or was abandoned and sealed off.
       await batcher.close(Date.now() + o.deleteFlushTimeoutMs);

@@ -1,0 +1,403 @@
+/**
+ * `consume` at its edges: what it reports (onError contexts, throwing callbacks, log levels), how it
+ * sizes and spaces its polls, what it sends after a failure, and what stop() does with a receive that
+ * answers while stopping, a user's polling client and a last delete that fails. Real SDK clients over
+ * HTTP against the loopback fake SQS.
+ */
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { Agent } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consume, type ConsumeErrorContext } from "../../src/sqs/index.js";
+import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { clearAwsEnv, delay, fakeClient, loadMessages, waitFor } from "./support.js";
+
+clearAwsEnv();
+
+let fake: FakeAws;
+let client: SQSClient;
+/** One attempt per call: a fault the fake injects reaches consume instead of the SDK's retries. */
+let once: SQSClient;
+const fast = { initialDelayMs: 20, maxDelayMs: 40 };
+
+beforeAll(async () => {
+  fake = await startFakeAws();
+  client = fakeClient(fake);
+  once = fakeClient(fake, { maxAttempts: 1 });
+});
+
+afterAll(async () => {
+  fake.sqs.faults.restore();
+  client.destroy();
+  once.destroy();
+  await fake.close();
+});
+
+/** A logger that keeps what it is told, by level. */
+function recordingLogger() {
+  const lines: { level: "debug" | "info" | "warn" | "error"; text: string }[] = [];
+  const at = (level: (typeof lines)[number]["level"]) => (...args: unknown[]) => void lines.push({ level, text: args.map(String).join(" ") });
+  return { lines, logger: { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") } };
+}
+
+const callsOf = (queue: string, action: string) => fake.sqs.calls.filter((c) => c.action === action && c.details.queueUrl === queue);
+
+describe("consume: failureVisibilityTimeout", () => {
+  it("sends what the function returns, rounded and clamped to SQS's 0..43200 s (non-finite: 0); a throwing function is reported and sends nothing", async () => {
+    const queue = fake.sqs.createQueue("fvt-clamp");
+    const returns: Record<string, () => number> = {
+      negative: () => -5,
+      huge: () => 1e9,
+      fraction: () => 600.6,
+      nan: () => Number.NaN,
+      throws: () => {
+        throw new Error("backoff table missing");
+      },
+    };
+    for (const body of Object.keys(returns)) await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: body }));
+    const errors: [unknown, ConsumeErrorContext][] = [];
+    const seen = new Set<string>();
+    const consumer = consume({
+      client,
+      queueUrl: queue,
+      WaitTimeSeconds: 1,
+      MessageSystemAttributeNames: [],
+      failureVisibilityTimeout: ({ message, receiveCount }) => {
+        expect(receiveCount).toBeUndefined();
+        return returns[message.Body!]!();
+      },
+      onError: (error, context) => errors.push([error, context]),
+      handler: (message) => {
+        // Fails on the first receive only: messages made visible again at once succeed next time.
+        if (!seen.has(message.Body!)) {
+          seen.add(message.Body!);
+          throw new Error("first receive fails");
+        }
+      },
+    });
+    await waitFor(() => consumer.counters.failed === 5 && consumer.counters.deleted === 2, 10_000, "5 failures and the 2 redelivered at once deleted");
+    await consumer.stop();
+
+    const sent = callsOf(queue, "ChangeMessageVisibility").map((c) => c.details.visibilityTimeout);
+    expect(sent.sort((a, b) => Number(a) - Number(b))).toEqual([0, 0, 601, 43_200]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]![1]).toEqual({ operation: "callback", kind: "transient" });
+    expect(String(errors[0]![0])).toContain("backoff table missing");
+    // Visible again at once: the two that got 0 s; the rest stay invisible (10 min, 12 h, and the 30 s of their receive).
+    expect(fake.sqs.messages("fvt-clamp").map((m) => m.body).sort()).toEqual(["fraction", "huge", "throws"]);
+  });
+
+  it("sends a number as given, and passes the receive count when SQS returns it", async () => {
+    const queue = fake.sqs.createQueue("fvt-number");
+    await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "x" }));
+    const counts: (number | undefined)[] = [];
+    const consumer = consume({
+      client,
+      queueUrl: queue,
+      WaitTimeSeconds: 1,
+      failureVisibilityTimeout: 7,
+      onFailed: (message) => counts.push(Number(message.Attributes?.ApproximateReceiveCount)),
+      handler: () => {
+        throw new Error("fails");
+      },
+    });
+    await waitFor(() => callsOf(queue, "ChangeMessageVisibility").length === 1, 10_000, "the visibility change");
+    await consumer.stop();
+    expect(callsOf(queue, "ChangeMessageVisibility").map((c) => c.details.visibilityTimeout)).toEqual([7]);
+    expect(counts).toEqual([1]);
+  });
+
+  it("reports a failed visibility change with its operation and kind", async () => {
+    const queue = fake.sqs.createQueue("fvt-fails");
+    await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "x" }));
+    fake.sqs.faults.failNext(1, { status: 400, code: "ThrottlingException", message: "Rate exceeded" }, { action: "ChangeMessageVisibility" });
+    const errors: ConsumeErrorContext[] = [];
+    const consumer = consume({
+      client: once,
+      queueUrl: queue,
+      WaitTimeSeconds: 1,
+      failureVisibilityTimeout: 0,
+      onError: (_e, context) => errors.push(context),
+      handler: () => {
+        throw new Error("fails");
+      },
+    });
+    await waitFor(() => errors.length === 1, 10_000, "the reported failure");
+    await consumer.stop();
+    expect(errors).toEqual([{ operation: "ChangeMessageVisibility", kind: "throttling" }]);
+  });
+});
+
+describe("consume: callbacks and reporting", () => {
+  it("a throwing onProcessed is logged as an error and reported as a callback error; the message is still deleted", async () => {
+    const queue = fake.sqs.createQueue("callback-throws");
+    await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "x" }));
+    const { lines, logger } = recordingLogger();
+    const errors: ConsumeErrorContext[] = [];
+    const consumer = consume({
+      client,
+      queueUrl: queue,
+      WaitTimeSeconds: 1,
+      logger,
+      onError: (_e, context) => errors.push(context),
+      onProcessed: () => {
+        throw new Error("metrics down");
+      },
+      handler: () => undefined,
+    });
+    await waitFor(() => consumer.counters.deleted === 1, 10_000, "the delete");
+    await consumer.stop();
+    expect(errors).toEqual([{ operation: "callback", kind: "transient" }]);
+    expect(lines.filter((l) => l.level === "error").map((l) => l.text)).toEqual([expect.stringContaining("onProcessed callback threw: ")]);
+    expect(lines.filter((l) => l.level === "error")[0]!.text).toContain("metrics down");
+    // A clean stop: nothing abandoned, nothing to warn about.
+    expect(lines.filter((l) => l.level === "warn")).toEqual([]);
+  });
+
+  it("without onError a throwing callback is only logged; a throwing onError is logged too", async () => {
+    const queue = fake.sqs.createQueue("onerror-throws");
+    await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "a" }));
+    const quiet = recordingLogger();
+    const first = consume({
+      client,
+      queueUrl: queue,
+      WaitTimeSeconds: 1,
+      logger: quiet.logger,
+      onFailed: () => {
+        throw new Error("alerting down");
+      },
+      failureVisibilityTimeout: 0,
+      handler: () => {
+        throw new Error("fails");
+      },
+    });
+    await waitFor(() => first.counters.failed >= 1, 10_000, "a failure");
+    await first.stop();
+    expect(quiet.lines.filter((l) => l.level === "error").map((l) => l.text)).toEqual(
+      Array.from({ length: first.counters.failed }, () => expect.stringContaining("onFailed callback threw: ")),
+    );
+
+    const other = fake.sqs.createQueue("onerror-throws-2");
+    await client.send(new SendMessageCommand({ QueueUrl: other, MessageBody: "b" }));
+    const loud = recordingLogger();
+    const second = consume({
+      client,
+      queueUrl: other,
+      WaitTimeSeconds: 1,
+      logger: loud.logger,
+      onError: () => {
+        throw new Error("pager down");
+      },
+      onProcessed: () => {
+        throw new Error("metrics down");
+      },
+      handler: () => undefined,
+    });
+    await waitFor(() => second.counters.deleted === 1, 10_000, "the delete");
+    await second.stop();
+    const errorLines = loud.lines.filter((l) => l.level === "error").map((l) => l.text);
+    expect(errorLines).toEqual([expect.stringContaining("onProcessed callback threw: "), expect.stringContaining("onError callback threw: ")]);
+    expect(errorLines[1]).toContain("pager down");
+  });
+
+  it("counts visibility extensions and reports a failed heartbeat with its operation and kind", async () => {
+    const queue = fake.sqs.createQueue("heartbeat-fails");
+    await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "slow" }));
+    fake.sqs.faults.failNext(1, { status: 500, code: "InternalError", message: "try again" }, { action: "ChangeMessageVisibilityBatch" });
+    const { lines, logger } = recordingLogger();
+    const errors: ConsumeErrorContext[] = [];
+    let extensionsSeen = 0;
+    const consumer = consume({
+      client: once,
+      queueUrl: queue,
+      WaitTimeSeconds: 1,
+      VisibilityTimeout: 2,
+      heartbeatIntervalSeconds: 0.2,
+      logger,
+      onError: (_e, context) => errors.push(context),
+      handler: async () => {
+        // Held until the heartbeat failed once and then extended the message twice.
+        await waitFor(() => errors.length === 1 && callsOf(queue, "ChangeMessageVisibilityBatch").length >= 3, 10_000, "heartbeats");
+        await waitFor(() => consumer.counters.visibilityExtensions >= 2, 10_000, "two extensions counted");
+        extensionsSeen = consumer.counters.visibilityExtensions;
+      },
+    });
+    await waitFor(() => consumer.counters.deleted === 1, 15_000, "the delete");
+    await consumer.stop();
+    expect(errors).toEqual([{ operation: "ChangeMessageVisibilityBatch", kind: "transient" }]);
+    expect(lines.some((l) => l.level === "warn" && l.text.includes("visibility heartbeat failed (transient)"))).toBe(true);
+    expect(extensionsSeen).toBeGreaterThanOrEqual(2);
+    // Counted per extended message, one message here: at most one per successful batch call.
+    expect(consumer.counters.visibilityExtensions).toBeLessThanOrEqual(callsOf(queue, "ChangeMessageVisibilityBatch").length - 1);
+  });
+
+  it("gives up a delete after 5 attempts: counted, logged with the message id, the last report without a retry delay", async () => {
+    const queue = fake.sqs.createQueue("delete-gives-up");
+    await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "x" }));
+    fake.sqs.faults.failNext(5, { status: 503, code: "ServiceUnavailable", message: "try later" }, { action: "DeleteMessageBatch" });
+    const { lines, logger } = recordingLogger();
+    const errors: ConsumeErrorContext[] = [];
+    let id = "";
+    const consumer = consume({
+      client: once,
+      queueUrl: queue,
+      WaitTimeSeconds: 1,
+      backoff: fast,
+      logger,
+      onError: (_e, context) => errors.push(context),
+      handler: (message) => {
+        id = message.MessageId!;
+      },
+    });
+    await waitFor(() => consumer.counters.deleteFailures === 1, 10_000, "the give-up");
+    await consumer.stop();
+    expect(errors.map((e) => e.operation)).toEqual(Array(5).fill("DeleteMessageBatch"));
+    for (const e of errors.slice(0, 4)) expect(e.delayMs).toBeGreaterThan(0);
+    expect(errors[4]).toEqual({ operation: "DeleteMessageBatch", kind: "transient" });
+    const warns = lines.filter((l) => l.level === "warn").map((l) => l.text);
+    expect(warns.filter((t) => t.includes("DeleteMessageBatch failed (transient), retrying in "))).toHaveLength(4);
+    expect(warns.filter((t) => t.includes("DeleteMessageBatch failed (transient): "))).toHaveLength(1);
+    expect(warns.some((t) => t.includes(`gave up deleting message ${id}; it will be delivered again`))).toBe(true);
+    expect(consumer.counters).toMatchObject({ processed: 1, deleted: 0, deleteFailures: 1 });
+    expect(fake.sqs.messages("delete-gives-up")).toHaveLength(1);
+  });
+
+  it("logs at debug when the polling client was not made by createLongPollingClient, and not when it was", async () => {
+    const queue = fake.sqs.createQueue("debug-note");
+    const plain = recordingLogger();
+    const pollingClient = fakeClient(fake);
+    const mine = consume({ client, pollingClient, queueUrl: queue, WaitTimeSeconds: 1, logger: plain.logger, handler: () => undefined });
+    await mine.stop();
+    expect(plain.lines.filter((l) => l.level === "debug").map((l) => l.text)).toEqual([
+      expect.stringContaining("pollingClient was not made by createLongPollingClient"),
+    ]);
+    const own = recordingLogger();
+    const theirs = consume({ client, queueUrl: queue, WaitTimeSeconds: 1, logger: own.logger, handler: () => undefined });
+    await theirs.stop();
+    expect(own.lines.filter((l) => l.text.includes("pollingClient was not made"))).toEqual([]);
+    pollingClient.destroy();
+  });
+});
+
+describe("consume: polls", () => {
+  it("gathers: with one slot free and another handler about to finish, waits a moment and polls for both", async () => {
+    const queue = fake.sqs.createQueue("gather");
+    await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "a" }));
+    await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "b" }));
+    const finish = new Map<string, () => void>();
+    const consumer = consume({
+      client,
+      queueUrl: queue,
+      concurrency: 2,
+      WaitTimeSeconds: 1,
+      handler: (message) => new Promise<void>((resolve) => finish.set(message.Body!, resolve)),
+    });
+    await waitFor(() => finish.size === 2, 10_000, "both handlers running");
+    // "a" finishes; "b" 5 ms later, well inside the 20 ms the poller waits for room for a full receive.
+    // (Timers fire in order of their due time, so "b" always finishes before that wait ends.)
+    finish.get("a")!();
+    setTimeout(() => finish.get("b")!(), 5);
+    await waitFor(() => callsOf(queue, "ReceiveMessage").length >= 2, 10_000, "the next poll");
+    await consumer.stop();
+    expect(callsOf(queue, "ReceiveMessage").map((c) => c.details.maxNumberOfMessages)).toEqual([2, 2]);
+  });
+
+  it("with WaitTimeSeconds 0, an empty poll is followed by a 1 s pause; with a long poll, the next poll follows at once", async () => {
+    const short = fake.sqs.createQueue("short-polls");
+    const a = consume({ client, queueUrl: short, WaitTimeSeconds: 0, handler: () => undefined });
+    await waitFor(() => callsOf(short, "ReceiveMessage").length >= 2, 10_000, "two short polls");
+    await a.stop();
+    const shortPolls = callsOf(short, "ReceiveMessage");
+    // A timer never fires early: at least 1 s between an empty short poll and the next.
+    expect(shortPolls[1]!.time - shortPolls[0]!.time).toBeGreaterThanOrEqual(999);
+    expect(a.counters.emptyPolls).toBe(a.counters.polls);
+
+    const long = fake.sqs.createQueue("long-polls");
+    const b = consume({ client, queueUrl: long, WaitTimeSeconds: 1, handler: () => undefined });
+    await waitFor(() => callsOf(long, "ReceiveMessage").length >= 3, 10_000, "three long polls");
+    await b.stop();
+    const longPolls = callsOf(long, "ReceiveMessage");
+    // Each poll waits 1 s at the fake, then the next is sent: with a second's pause each gap would be 2 s.
+    expect(longPolls[2]!.time - longPolls[0]!.time).toBeLessThan(3_500);
+    expect(b.counters.emptyPolls).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("consume: stop()", () => {
+  it("hands back, unhandled, the messages of a receive that answers while stopping, and leaves the caller's polling client usable", async () => {
+    const queue = fake.sqs.createQueue("answer-at-stop");
+    await loadMessages(client, queue, 3);
+    const agent = new Agent({ keepAlive: true });
+    const pollingClient = fakeClient(fake, { requestHandler: new NodeHttpHandler({ httpAgent: agent }) });
+    const controller = new AbortController();
+    // stop is requested while the answer is on its way: after the response, before consume sees it.
+    pollingClient.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        controller.abort();
+        return out;
+      },
+      { step: "initialize", name: "stopOnAnswer" },
+    );
+    const handled: Message[] = [];
+    const consumer = consume({
+      client,
+      pollingClient,
+      queueUrl: queue,
+      WaitTimeSeconds: 1,
+      VisibilityTimeout: 60,
+      signal: controller.signal,
+      handler: (message) => void handled.push(message),
+    });
+    await consumer.done;
+    expect(handled).toEqual([]);
+    expect(consumer.counters).toMatchObject({ polls: 1, received: 3, released: 3, processed: 0 });
+    const releases = callsOf(queue, "ChangeMessageVisibilityBatch");
+    expect(releases.map((c) => c.details.entries)).toEqual([3]);
+    // Visible again now, not in 60 s.
+    expect(fake.sqs.counts("answer-at-stop")).toMatchObject({ visible: 3, inFlight: 0 });
+    // The caller's client is the caller's: not destroyed, its keep-alive socket still there and working.
+    expect(Object.values(agent.freeSockets).flat().length).toBeGreaterThan(0);
+    const again = await pollingClient.send(new ReceiveMessageCommand({ QueueUrl: queue, MaxNumberOfMessages: 10 }));
+    expect(again.Messages).toHaveLength(3);
+    pollingClient.destroy();
+  });
+
+  it("an already aborted signal stops the consumer before its first poll", async () => {
+    const queue = fake.sqs.createQueue("aborted-before");
+    await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "x" }));
+    const consumer = consume({ client, queueUrl: queue, signal: AbortSignal.abort(), handler: () => undefined });
+    expect(consumer.stopping).toBe(true);
+    await consumer.done;
+    expect(consumer.counters.polls).toBe(0);
+    expect(callsOf(queue, "ReceiveMessage")).toEqual([]);
+  });
+
+  it("waits for a handler that finishes within stopTimeoutMs, and retries a failing last delete within deleteFlushTimeoutMs", async () => {
+    const queue = fake.sqs.createQueue("finish-at-stop");
+    await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "x" }));
+    const { lines, logger } = recordingLogger();
+    let release!: () => void;
+    const consumer = consume({
+      client: once,
+      queueUrl: queue,
+      WaitTimeSeconds: 1,
+      stopTimeoutMs: 10_000,
+      deleteFlushTimeoutMs: 10_000,
+      backoff: fast,
+      logger,
+      handler: () => new Promise<void>((resolve) => (release = resolve)),
+    });
+    await waitFor(() => consumer.counters.inFlight === 1, 10_000, "the handler to start");
+    const stopped = consumer.stop();
+    // Still handling 300 ms into stop(); its delete then fails twice before it goes through.
+    await delay(300);
+    fake.sqs.faults.failNext(2, { status: 500, code: "InternalError", message: "try again" }, { action: "DeleteMessageBatch" });
+    release();
+    await stopped;
+    expect(consumer.counters).toMatchObject({ abandoned: 0, processed: 1, deleted: 1, deleteFailures: 0 });
+    expect(fake.sqs.messages("finish-at-stop")).toEqual([]);
+    expect(callsOf(queue, "DeleteMessageBatch")).toHaveLength(3);
+    expect(lines.some((l) => l.text.includes("still running after stopTimeoutMs"))).toBe(false);
+  });
+});
