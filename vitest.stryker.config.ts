@@ -22,6 +22,8 @@ export default defineConfig({
       "test/sources/app-env.test.ts",
       "test/sources/errors.test.ts",
       "test/sqs/consume.test.ts",
+      "test/sqs/consume-edges.test.ts",
+      "test/sqs/consume-polling-client.test.ts",
       "test/sqs/delete-batcher.test.ts",
       "test/sqs/delete-batcher-schedule.test.ts",
     ],

@@ -1,0 +1,76 @@
+/**
+ * Whose polling client consume() destroys at stop: the long-polling one it made, never the caller's.
+ * A file of its own, with its own fake, so that counting this process's connections counts only these.
+ */
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { Agent } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consume } from "../../src/sqs/index.js";
+import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { clearAwsEnv, fakeClient, waitFor } from "./support.js";
+
+clearAwsEnv();
+
+let fake: FakeAws;
+
+beforeAll(async () => {
+  fake = await startFakeAws();
+});
+
+afterAll(async () => {
+  await fake.close();
+});
+
+describe("consume: the polling client at stop()", () => {
+  it("destroys the long-polling client it made: none of its connections outlives stop()", async () => {
+    const queue = fake.sqs.createQueue("own-polling-client");
+    // Both ends of each loopback connection live in this process: the fake's end is a ref'd socket.
+    const sockets = () => process.getActiveResourcesInfo().filter((r) => r === "TCPSocketWrap").length;
+    const own = fakeClient(fake);
+    const before = sockets();
+    await own.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "x" }));
+    let stopping = (): boolean => false;
+    const consumer = consume({
+      client: own,
+      queueUrl: queue,
+      concurrency: 1,
+      WaitTimeSeconds: 1,
+      // Holds the only slot until stop(): the poller's connection sits idle in its pool, not in a poll.
+      handler: () => waitFor(() => stopping(), 10_000, "stop()"),
+    });
+    stopping = () => consumer.stopping;
+    await waitFor(() => consumer.counters.inFlight === 1, 10_000, "the handler to start");
+    await consumer.stop();
+    own.destroy();
+    await waitFor(() => sockets() <= before, 3_000, "the consumer's connections to close");
+    expect(consumer.counters.deleted).toBe(1);
+  });
+
+  it("leaves the caller's polling client alone: its idle connection is still open after stop()", async () => {
+    const queue = fake.sqs.createQueue("callers-polling-client");
+    const client = fakeClient(fake);
+    await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "x" }));
+    const agent = new Agent({ keepAlive: true });
+    const pollingClient = fakeClient(fake, { requestHandler: new NodeHttpHandler({ httpAgent: agent }) });
+    let stopping = (): boolean => false;
+    const consumer = consume({
+      client,
+      pollingClient,
+      queueUrl: queue,
+      concurrency: 1,
+      WaitTimeSeconds: 1,
+      // Holds the only slot until stop(): the poll's connection sits idle in the caller's pool.
+      handler: () => waitFor(() => stopping(), 10_000, "stop()"),
+    });
+    stopping = () => consumer.stopping;
+    await waitFor(() => consumer.counters.inFlight === 1, 10_000, "the handler to start");
+    const idle = Object.values(agent.freeSockets).flat();
+    expect(idle).toHaveLength(1);
+    await consumer.stop();
+    expect(Object.values(agent.freeSockets).flat()).toEqual(idle);
+    expect(idle[0]!.destroyed).toBe(false);
+    pollingClient.destroy();
+    client.destroy();
+  });
+});
