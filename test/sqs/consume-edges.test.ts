@@ -5,6 +5,7 @@
  * HTTP against the loopback fake SQS.
  */
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
+import { getEventListeners } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consume, type ConsumeErrorContext } from "../../src/sqs/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
@@ -278,6 +279,34 @@ describe("consume: callbacks and reporting", () => {
   });
 });
 
+describe("consume: batch handler results", () => {
+  it("nothing returned means all succeeded; odd entries of batchItemFailures are ignored, listed ids fail", async () => {
+    const queue = fake.sqs.createQueue("batch-results");
+    await loadMessages(client, queue, 3);
+    // One message per call: nothing, null, and a batchItemFailures that is not a list all mean success.
+    const results: unknown[] = [undefined, null, { batchItemFailures: "all of them" }];
+    const consumer = consume({ client, queueUrl: queue, WaitTimeSeconds: 1, MaxNumberOfMessages: 1, batchHandler: () => results.shift() });
+    await waitFor(() => consumer.counters.deleted === 3, 10_000, "three batches deleted");
+    await consumer.stop();
+    expect(consumer.counters).toMatchObject({ processed: 3, failed: 0 });
+
+    // A null entry, one without an id, and the message's own id: only that message fails.
+    const other = fake.sqs.createQueue("batch-results-2");
+    await client.send(new SendMessageCommand({ QueueUrl: other, MessageBody: "last" }));
+    const last = consume({
+      client,
+      queueUrl: other,
+      WaitTimeSeconds: 1,
+      batchHandler: (messages) => ({ batchItemFailures: [null, {}, { itemIdentifier: messages[0]!.MessageId }] }),
+    });
+    await waitFor(() => last.counters.failed === 1, 10_000, "the listed message failed");
+    await last.stop();
+    expect(last.counters).toMatchObject({ processed: 0, failed: 1, deleted: 0 });
+    expect(fake.sqs.messages("batch-results")).toEqual([]);
+    expect(fake.sqs.messages("batch-results-2").map((m) => m.body)).toEqual(["last"]);
+  });
+});
+
 describe("consume: polls", () => {
   it("gathers: with one slot free and another handler about to finish, waits a moment and polls for both", async () => {
     const queue = fake.sqs.createQueue("gather");
@@ -357,6 +386,71 @@ describe("consume: stop()", () => {
     const again = await client.send(new ReceiveMessageCommand({ QueueUrl: queue, MaxNumberOfMessages: 10 }));
     expect(again.Messages).toHaveLength(3);
     pollingClient.destroy();
+  });
+
+  it("a fatal receive error is logged as such and stops the consumer", async () => {
+    const { lines, logger } = recordingLogger();
+    const consumer = consume({ client, queueUrl: fake.sqs.queueUrl("never-created"), WaitTimeSeconds: 1, logger, handler: () => undefined });
+    await expect(consumer.done).rejects.toMatchObject({ name: "QueueDoesNotExist" });
+    expect(lines.filter((l) => l.level === "error").map((l) => l.text)).toEqual([
+      expect.stringContaining("awscreds/sqs: ReceiveMessage failed and cannot succeed on retry; stopping: "),
+    ]);
+  });
+
+  it("waits for a visibility change sent by a handler failing during stop(), and lets go of its signal", async () => {
+    const queue = fake.sqs.createQueue("side-call-at-stop");
+    await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "x" }));
+    // The visibility change hangs until the client's 400 ms request timeout: stop() must outlast it.
+    const slow = fakeClient(fake, { maxAttempts: 1, requestHandler: { requestTimeout: 400, throwOnRequestTimeout: true } });
+    fake.sqs.faults.hangNext(1, { action: "ChangeMessageVisibility" });
+    const controller = new AbortController();
+    const errors: ConsumeErrorContext[] = [];
+    let fail!: (error: Error) => void;
+    const consumer = consume({
+      client: slow,
+      queueUrl: queue,
+      WaitTimeSeconds: 1,
+      failureVisibilityTimeout: 0,
+      signal: controller.signal,
+      onError: (_e, context) => errors.push(context),
+      handler: () => new Promise<void>((_resolve, reject) => (fail = reject)),
+    });
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+    await waitFor(() => consumer.counters.inFlight === 1, 10_000, "the handler to start");
+    const stopped = consumer.stop();
+    fail(new Error("failed while stopping"));
+    await stopped;
+    expect(errors).toEqual([{ operation: "ChangeMessageVisibility", kind: "transient" }]);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    slow.destroy();
+  });
+
+  it("a second stop() does not push back stopTimeoutMs", async () => {
+    const queue = fake.sqs.createQueue("stop-twice");
+    await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "x" }));
+    let abortedAt = 0;
+    const consumer = consume({
+      client,
+      queueUrl: queue,
+      WaitTimeSeconds: 1,
+      stopTimeoutMs: 1_000,
+      handler: (_m, { signal }) =>
+        new Promise<void>((resolve) => {
+          signal.addEventListener("abort", () => {
+            abortedAt = Date.now();
+            resolve();
+          });
+        }),
+    });
+    await waitFor(() => consumer.counters.inFlight === 1, 10_000, "the handler to start");
+    const firstAt = Date.now();
+    const first = consumer.stop();
+    await delay(800);
+    await Promise.all([first, consumer.stop()]);
+    // Abandoned 1 s after the first stop(); a deadline counted from the second would be 1.8 s.
+    expect(abortedAt - firstAt).toBeGreaterThanOrEqual(999);
+    expect(abortedAt - firstAt).toBeLessThan(1_700);
+    expect(consumer.counters.abandoned).toBe(1);
   });
 
   it("an already aborted signal stops the consumer before its first poll", async () => {

@@ -45,6 +45,8 @@ describe("consume: the polling client at stop()", () => {
     own.destroy();
     await waitFor(() => sockets() <= before, 3_000, "the consumer's connections to close");
     expect(consumer.counters.deleted).toBe(1);
+    // The poller woke for stop() while waiting for room, and did not poll again.
+    expect(consumer.counters.polls).toBe(1);
   });
 
   it("leaves the caller's polling client alone: its idle connection is still open after stop()", async () => {

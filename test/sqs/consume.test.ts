@@ -411,11 +411,13 @@ describe("consume", () => {
       });
       const consumerClient = new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint, credentials });
       const errors: ConsumeErrorContext[] = [];
+      const logged: string[] = [];
       const consumer = consume({
         client: consumerClient,
         queueUrl: queue,
         WaitTimeSeconds: 1,
         backoff: { initialDelayMs: 50, maxDelayMs: 100 },
+        logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (text: string) => void logged.push(text) },
         onError: (_e, context) => errors.push(context),
         handler: () => undefined,
       });
@@ -427,6 +429,7 @@ describe("consume", () => {
       expect(consumer.stopping).toBe(true);
       expect(errors).toEqual([{ operation: "ReceiveMessage", kind: "credentials" }]);
       expect(consumer.counters.receiveErrors).toBe(1);
+      expect(logged).toEqual([expect.stringContaining("awscreds/sqs: the client's credentials provider was stopped; stopping: ")]);
       consumerClient.destroy();
     },
     15_000,
