@@ -12,6 +12,8 @@ import { resolveEngineOptions } from "../../src/refresh/options.js";
 import { createRefresher } from "../../src/refresh/refresher.js";
 import { createSwapper } from "../../src/refresh/swapper.js";
 import type { RefreshErrorEvent, RefreshOptions } from "../../src/refresh/types.js";
+import { METRIC } from "../../src/telemetry/names.js";
+import { point, points, startOtel } from "../telemetry/support.js";
 import { capturingLogger, makeCredentials, scriptedSource, useFakeClockAndCatchUnhandled } from "./helpers.js";
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
@@ -298,7 +300,9 @@ describe("callers and the attempt in flight", () => {
       await new Promise((r) => setTimeout(r, 100));
       throw new Error("swap refused");
     };
-    const swapper = createSwapper(factory, { backoff: { initialDelayMs: 60_000, jitter: "none" } });
+    const otel = startOtel();
+    const telemetry = { meterProvider: otel.meterProvider, tracerProvider: otel.tracerProvider };
+    const swapper = createSwapper(factory, { backoff: { initialDelayMs: 60_000, jitter: "none" }, telemetry });
     await vi.advanceTimersByTimeAsync(100);
     // The process sleeps past expiry: the first caller starts an attempt, a swap queues behind it, a second caller joins the swap.
     vi.setSystemTime(Date.now() + 20_000);
@@ -309,7 +313,11 @@ describe("callers and the attempt in flight", () => {
     expect(await swapped).toMatchObject({ message: "swap refused" });
     expect((await first).accessKeyId).toBe("ASIATEST00000002");
     expect((await joined).accessKeyId).toBe("ASIATEST00000002");
+    // Only the caller whose own attempt failed counts as served stale; the first got its attempt's credentials.
+    const stale = points(await otel.metrics(), METRIC.staleServed).reduce((sum, p) => sum + (p.value as number), 0);
+    expect(stale).toBe(1);
     swapper.stop();
+    await otel.shutdown();
   });
 
   it("a call without identity properties keeps the last caller's for background attempts", async () => {
@@ -322,5 +330,35 @@ describe("callers and the attempt in flight", () => {
     expect(source.calls).toHaveLength(2);
     expect(source.calls[1]).toEqual({ callerClientConfig: { region: "eu-west-1" }, forceRefresh: true });
     refresher.stop();
+  });
+});
+
+describe("the telemetry the engine feeds", () => {
+  it("stale_served counts only resolutions served while refreshing fails; ttl reads the credentials held, until stop()", async () => {
+    // Delta: each collection shows what it observed (a cumulative gauge would repeat its last value after stop()).
+    const otel = startOtel({ temporality: "delta" });
+    const source = scriptedSource({ lifetimeMs: 60_000 });
+    const refresher = createRefresher(source, { name: "engine-telemetry", backoff, telemetry: { meterProvider: otel.meterProvider, tracerProvider: otel.tracerProvider } });
+    const attributes = { "awscreds.provider": "engine-telemetry", "awscreds.source": "custom" };
+    await refresher.ready;
+    await refresher();
+    await refresher();
+    let m = await otel.metrics();
+    expect(point(m, METRIC.staleServed, attributes)?.value ?? 0).toBe(0);
+    expect(point(m, METRIC.ttl, attributes)?.value).toBe(60);
+
+    source.fail();
+    await expect(refresher.refresh()).rejects.toThrow(/STS unavailable/);
+    await vi.advanceTimersByTimeAsync(10_000);
+    await refresher();
+    await refresher();
+    m = await otel.metrics();
+    expect(point(m, METRIC.staleServed, attributes)?.value).toBe(2);
+    expect(point(m, METRIC.ttl, attributes)?.value).toBe(50);
+
+    refresher.stop();
+    m = await otel.metrics();
+    expect(point(m, METRIC.ttl, attributes)).toBeUndefined();
+    await otel.shutdown();
   });
 });
