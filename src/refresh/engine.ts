@@ -122,7 +122,7 @@ export class RefreshEngine {
     this.#options = options;
     this.#telemetry = options.telemetry;
     // Read only when a reader collects; the engine is held weakly, read through the argument.
-    this.#telemetry?.observeExpiration(this, (engine) => toDate(engine.#cached?.expiresAt));
+    this.#telemetry?.observeExpiration(this, (engine) => engine.#expiration());
     this.ready = new Promise<void>((resolve, reject) => {
       this.#settleReady = (outcome) => (outcome.ok ? resolve() : reject(outcome.error));
     });

@@ -13,6 +13,7 @@ import { createRefresher } from "../../src/refresh/refresher.js";
 import { createSwapper } from "../../src/refresh/swapper.js";
 import type { RefreshErrorEvent, RefreshOptions } from "../../src/refresh/types.js";
 import { METRIC } from "../../src/telemetry/names.js";
+import { markSourceKind } from "../../src/telemetry/source-kind.js";
 import { point, points, startOtel } from "../telemetry/support.js";
 import { capturingLogger, makeCredentials, scriptedSource, useFakeClockAndCatchUnhandled } from "./helpers.js";
 
@@ -286,7 +287,8 @@ describe("callers and the attempt in flight", () => {
     swapper.stop();
   });
 
-  it("a caller that joined a swap which failed is served the credentials the attempt before it obtained", async () => {
+  for (const withTelemetry of [true, false]) {
+  it(`a caller that joined a swap which failed is served the credentials the attempt before it obtained (telemetry ${withTelemetry ? "on" : "off"})`, async () => {
     let built = 0;
     const factory = () => {
       built += 1;
@@ -301,7 +303,7 @@ describe("callers and the attempt in flight", () => {
       throw new Error("swap refused");
     };
     const otel = startOtel();
-    const telemetry = { meterProvider: otel.meterProvider, tracerProvider: otel.tracerProvider };
+    const telemetry = withTelemetry && { meterProvider: otel.meterProvider, tracerProvider: otel.tracerProvider };
     const swapper = createSwapper(factory, { backoff: { initialDelayMs: 60_000, jitter: "none" }, telemetry });
     await vi.advanceTimersByTimeAsync(100);
     // The process sleeps past expiry: the first caller starts an attempt, a swap queues behind it, a second caller joins the swap.
@@ -315,9 +317,22 @@ describe("callers and the attempt in flight", () => {
     expect((await joined).accessKeyId).toBe("ASIATEST00000002");
     // Only the caller whose own attempt failed counts as served stale; the first got its attempt's credentials.
     const stale = points(await otel.metrics(), METRIC.staleServed).reduce((sum, p) => sum + (p.value as number), 0);
-    expect(stale).toBe(1);
+    expect(stale).toBe(withTelemetry ? 1 : 0);
     swapper.stop();
     await otel.shutdown();
+  });
+  }
+
+  it("credentials shorter-lived than the minimum delay: a caller after their expiry, before the planned refresh, starts an attempt (no failure to turn it away with)", async () => {
+    const source = scriptedSource({ lifetimeMs: 500 });
+    const refresher = createRefresher(source);
+    await refresher.ready;
+    // The refresh is planned no sooner than 1 s (minDelayMs), after the credentials expire.
+    expect(refresher.status().nextRefreshAt!.getTime()).toBe(T0 + 1_000);
+    await vi.advanceTimersByTimeAsync(700);
+    expect(refresher.status()).toMatchObject({ state: "expired", consecutiveFailures: 0 });
+    expect((await refresher()).accessKeyId).toBe("ASIATEST00000002");
+    refresher.stop();
   });
 
   it("a call without identity properties keeps the last caller's for background attempts", async () => {
@@ -326,9 +341,11 @@ describe("callers and the attempt in flight", () => {
     await refresher.ready;
     await refresher({ callerClientConfig: { region: "eu-west-1" } });
     await refresher();
+    // refresh() has no identity properties of its own either.
+    await refresher.refresh();
     await vi.advanceTimersByTimeAsync(refresher.status().nextRefreshAt!.getTime() - Date.now());
-    expect(source.calls).toHaveLength(2);
-    expect(source.calls[1]).toEqual({ callerClientConfig: { region: "eu-west-1" }, forceRefresh: true });
+    expect(source.calls).toHaveLength(3);
+    expect(source.calls[2]).toEqual({ callerClientConfig: { region: "eu-west-1" }, forceRefresh: true });
     refresher.stop();
   });
 });
@@ -337,19 +354,24 @@ describe("the telemetry the engine feeds", () => {
   it("stale_served counts only resolutions served while refreshing fails; ttl reads the credentials held, until stop()", async () => {
     // Delta: each collection shows what it observed (a cumulative gauge would repeat its last value after stop()).
     const otel = startOtel({ temporality: "delta" });
-    const source = scriptedSource({ lifetimeMs: 60_000 });
+    const source = scriptedSource({ lifetimeMs: 60_000, latencyMs: 100 });
     const refresher = createRefresher(source, { name: "engine-telemetry", backoff, telemetry: { meterProvider: otel.meterProvider, tracerProvider: otel.tracerProvider } });
     const attributes = { "awscreds.provider": "engine-telemetry", "awscreds.source": "custom" };
+    // Collected while the first fetch runs: no credentials, no ttl (and no error reading it).
+    let m = await otel.metrics();
+    expect(point(m, METRIC.ttl, attributes)).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(100);
     await refresher.ready;
     await refresher();
     await refresher();
-    let m = await otel.metrics();
+    m = await otel.metrics();
     expect(point(m, METRIC.staleServed, attributes)?.value ?? 0).toBe(0);
     expect(point(m, METRIC.ttl, attributes)?.value).toBe(60);
 
     source.fail();
-    await expect(refresher.refresh()).rejects.toThrow(/STS unavailable/);
+    const failed = refresher.refresh().catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(10_000);
+    expect(await failed).toMatchObject({ message: expect.stringMatching(/STS unavailable/) });
     await refresher();
     await refresher();
     m = await otel.metrics();
@@ -360,5 +382,47 @@ describe("the telemetry the engine feeds", () => {
     m = await otel.metrics();
     expect(point(m, METRIC.ttl, attributes)).toBeUndefined();
     await otel.shutdown();
+  });
+
+  it("after a swap, reports carry the kind of the provider swapped in", async () => {
+    const otel = startOtel({ temporality: "delta" });
+    const factory = () => markSourceKind(async () => makeCredentials(1, 60_000), "container");
+    const swapper = createSwapper(factory, { name: "engine-kind", telemetry: { meterProvider: otel.meterProvider, tracerProvider: otel.tracerProvider } });
+    await swapper.ready;
+    const m = await otel.metrics();
+    expect(point(m, METRIC.ttl, { "awscreds.provider": "engine-kind", "awscreds.source": "container" })?.value).toBe(60);
+    swapper.stop();
+    await otel.shutdown();
+  });
+
+  it("telemetry: false — the hot path while degraded, stop() and commits run without it", async () => {
+    const source = scriptedSource({ lifetimeMs: 60_000 });
+    const refresher = createRefresher(source, { telemetry: false, backoff });
+    await refresher.ready;
+    source.fail();
+    await expect(refresher.refresh()).rejects.toThrow(/STS unavailable/);
+    expect((await refresher()).accessKeyId).toBe("ASIATEST00000001");
+    expect(refresher.status().state).toBe("degraded");
+    source.recover();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(refresher.status()).toMatchObject({ state: "ready", refreshCount: 2 });
+    refresher.stop();
+    expect(refresher.status().state).toBe("stopped");
+  });
+});
+
+describe("the held credentials' secrets are masked in a source's error", () => {
+  it("while they are valid: the forced refresh's rejection, the event and the log carry [redacted], not the secret the source echoed", async () => {
+    const source = scriptedSource({ lifetimeMs: 60_000 });
+    const logger = capturingLogger();
+    const events: RefreshErrorEvent[] = [];
+    const refresher = createRefresher(source, { logger, backoff, onRefreshError: (e) => events.push(e) });
+    const held = await refresher();
+    source.fail(() => new Error(`signature does not match for key ${held.secretAccessKey!} and token ${held.sessionToken!}`));
+    const error = await refresher.refresh().then(() => undefined, (e: unknown) => e);
+    expect((error as Error).message).toBe("signature does not match for key [redacted] and token [redacted]");
+    expect((events[0]!.error as Error).message).toBe("signature does not match for key [redacted] and token [redacted]");
+    expect(logger.lines[logger.lines.length - 1]!.text).toMatch(/: Error: signature does not match for key \[redacted\] and token \[redacted\]$/);
+    refresher.stop();
   });
 });
