@@ -288,39 +288,39 @@ describe("callers and the attempt in flight", () => {
   });
 
   for (const withTelemetry of [true, false]) {
-  it(`a caller that joined a swap which failed is served the credentials the attempt before it obtained (telemetry ${withTelemetry ? "on" : "off"})`, async () => {
-    let built = 0;
-    const factory = () => {
-      built += 1;
-      const n = built;
-      return async () => {
-        await new Promise((r) => setTimeout(r, 100));
-        return makeCredentials(n, 10_000);
+    it(`a caller that joined a swap which failed is served the credentials the attempt before it obtained (telemetry ${withTelemetry ? "on" : "off"})`, async () => {
+      let built = 0;
+      const factory = () => {
+        built += 1;
+        const n = built;
+        return async () => {
+          await new Promise((r) => setTimeout(r, 100));
+          return makeCredentials(n, 10_000);
+        };
       };
-    };
-    const refusing = async () => {
-      await new Promise((r) => setTimeout(r, 100));
-      throw new Error("swap refused");
-    };
-    const otel = startOtel();
-    const telemetry = withTelemetry && { meterProvider: otel.meterProvider, tracerProvider: otel.tracerProvider };
-    const swapper = createSwapper(factory, { backoff: { initialDelayMs: 60_000, jitter: "none" }, telemetry });
-    await vi.advanceTimersByTimeAsync(100);
-    // The process sleeps past expiry: the first caller starts an attempt, a swap queues behind it, a second caller joins the swap.
-    vi.setSystemTime(Date.now() + 20_000);
-    const first = swapper();
-    const swapped = swapper.swap(refusing).catch((e: unknown) => e);
-    const joined = swapper();
-    await vi.advanceTimersByTimeAsync(200);
-    expect(await swapped).toMatchObject({ message: "swap refused" });
-    expect((await first).accessKeyId).toBe("ASIATEST00000002");
-    expect((await joined).accessKeyId).toBe("ASIATEST00000002");
-    // Only the caller whose own attempt failed counts as served stale; the first got its attempt's credentials.
-    const stale = points(await otel.metrics(), METRIC.staleServed).reduce((sum, p) => sum + (p.value as number), 0);
-    expect(stale).toBe(withTelemetry ? 1 : 0);
-    swapper.stop();
-    await otel.shutdown();
-  });
+      const refusing = async () => {
+        await new Promise((r) => setTimeout(r, 100));
+        throw new Error("swap refused");
+      };
+      const otel = startOtel();
+      const telemetry = withTelemetry && { meterProvider: otel.meterProvider, tracerProvider: otel.tracerProvider };
+      const swapper = createSwapper(factory, { backoff: { initialDelayMs: 60_000, jitter: "none" }, telemetry });
+      await vi.advanceTimersByTimeAsync(100);
+      // The process sleeps past expiry: the first caller starts an attempt, a swap queues behind it, a second caller joins the swap.
+      vi.setSystemTime(Date.now() + 20_000);
+      const first = swapper();
+      const swapped = swapper.swap(refusing).catch((e: unknown) => e);
+      const joined = swapper();
+      await vi.advanceTimersByTimeAsync(200);
+      expect(await swapped).toMatchObject({ message: "swap refused" });
+      expect((await first).accessKeyId).toBe("ASIATEST00000002");
+      expect((await joined).accessKeyId).toBe("ASIATEST00000002");
+      // Only the caller whose own attempt failed counts as served stale; the first got its attempt's credentials.
+      const stale = points(await otel.metrics(), METRIC.staleServed).reduce((sum, p) => sum + (p.value as number), 0);
+      expect(stale).toBe(withTelemetry ? 1 : 0);
+      swapper.stop();
+      await otel.shutdown();
+    });
   }
 
   it("credentials shorter-lived than the minimum delay: a caller after their expiry, before the planned refresh, starts an attempt (no failure to turn it away with)", async () => {
