@@ -18,6 +18,7 @@ export default defineConfig({
       "test/refresh/edges.test.ts",
       "test/refresh/errors-dispose.test.ts",
       "test/refresh/options.test.ts",
+      "test/refresh/engine-edges.test.ts",
       "test/sources/chain-deployed.test.ts",
       "test/sources/local-mode.test.ts",
       "test/sources/app-env.test.ts",
