@@ -17,6 +17,8 @@ export default defineConfig({
       "test/refresh/swapper-edges.test.ts",
       "test/refresh/edges.test.ts",
       "test/refresh/errors-dispose.test.ts",
+      "test/refresh/options.test.ts",
+      "test/refresh/engine-edges.test.ts",
       "test/sources/chain-deployed.test.ts",
       "test/sources/local-mode.test.ts",
       "test/sources/app-env.test.ts",

@@ -3,6 +3,7 @@
  * tested without timers.
  */
 import { stripUndefined } from "../shared/strip-undefined.js";
+import { unitDraw } from "./unit-draw.js";
 
 /**
  * Exponential backoff with jitter. Durations in milliseconds.
@@ -48,8 +49,7 @@ export function backoffDelay(attempt: number, policy: Readonly<BackoffPolicy> = 
   const n = Number.isFinite(attempt) ? Math.max(1, Math.floor(attempt)) : 1;
   // Beyond a few dozen attempts the power overflows to Infinity; `min` still bounds it.
   const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** (n - 1));
-  const r = random();
-  const u = r >= 0 && r < 1 ? r : r >= 1 ? 1 : 0;
+  const u = unitDraw(random);
   switch (policy.jitter) {
     case "full":
       return Math.round(ceiling * u);

@@ -122,7 +122,7 @@ export class RefreshEngine {
     this.#options = options;
     this.#telemetry = options.telemetry;
     // Read only when a reader collects; the engine is held weakly, read through the argument.
-    this.#telemetry?.observeExpiration(this, (engine) => toDate(engine.#cached?.expiresAt));
+    this.#telemetry?.observeExpiration(this, (engine) => engine.#expiration());
     this.ready = new Promise<void>((resolve, reject) => {
       this.#settleReady = (outcome) => (outcome.ok ? resolve() : reject(outcome.error));
     });
@@ -238,7 +238,7 @@ export class RefreshEngine {
       const found = this.#check(acquired);
       if (found === undefined) return acquired;
       problem = found;
-      if (acquired?.abandon) this.#safely(() => acquired.abandon?.(), "abandon");
+      this.#finish(acquired, "abandon");
       throw found;
     };
     let acquired: Acquired;
@@ -263,16 +263,17 @@ export class RefreshEngine {
         timedOut = true;
         reject(new AttemptTimeoutError(this.#options.name, limit));
       }, limit);
-      timer.unref?.();
+      timer.unref();
       pending.then(
         (acquired) => {
           clearTimeout(timer);
-          if (!timedOut) resolve(acquired);
-          else if (acquired?.abandon) this.#safely(() => acquired.abandon?.(), "abandon");
+          if (timedOut) this.#finish(acquired, "abandon");
+          else resolve(acquired);
         },
         (error: unknown) => {
           clearTimeout(timer);
-          if (!timedOut) reject(error);
+          // After a timeout this is a no-op: the promise has settled.
+          reject(error);
         },
       );
     });
@@ -303,8 +304,7 @@ export class RefreshEngine {
     const expiresAt = credentials.expiration?.getTime();
     // Adopt and commit in one synchronous step: no caller can observe the new provider with old credentials.
     this.#cached = { credentials, promise: Promise.resolve(credentials), expiresAt };
-    const finish = this.#stopped ? acquired.abandon : acquired.commit;
-    if (finish) this.#safely(() => finish.call(acquired), this.#stopped ? "abandon" : "commit");
+    this.#finish(acquired, this.#stopped ? "abandon" : "commit");
     if (!this.#stopped) this.#options.onCommitted?.();
     this.#refreshCount += 1;
     this.#lastRefreshAt = now;
@@ -389,6 +389,12 @@ export class RefreshEngine {
     if (this.#pending === 0) this.#inFlight = undefined;
   }
 
+  /** Runs `acquired.commit()` or `acquired.abandon()` if the acquisition has it (`acquired` may be anything a source resolved to). */
+  #finish(acquired: Acquired | undefined, which: "commit" | "abandon"): void {
+    const fn = acquired?.[which];
+    if (fn) this.#safely(() => fn.call(acquired), which);
+  }
+
   #settleFirst(outcome: Outcome): void {
     const settle = this.#settleReady;
     this.#settleReady = undefined;
@@ -400,16 +406,18 @@ export class RefreshEngine {
     this.#nextRefreshAt = at;
     if (at === undefined || this.#stopped) return;
     const delay = Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS);
-    const timer = setTimeout(this.#onTimer, delay);
+    const timer = setTimeout(this.#onTimer, delay, at);
     // Never keep a process alive just to refresh credentials nobody may use again.
-    timer.unref?.();
+    timer.unref();
     this.#timer = timer;
   }
 
-  readonly #onTimer = (): void => {
+  /**
+   * Fires only while `due` is still the plan: stop() and every re-plan (`#run`, `#arm`) clear the timer
+   * first, so no check of `#stopped` or `#nextRefreshAt` is needed here.
+   */
+  readonly #onTimer = (due: number): void => {
     this.#timer = undefined;
-    const due = this.#nextRefreshAt;
-    if (this.#stopped || due === undefined) return;
     if (due - Date.now() > TIMER_SLACK_MS) {
       this.#arm(due);
       return;
@@ -418,7 +426,7 @@ export class RefreshEngine {
   };
 
   #clearTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 
@@ -428,7 +436,8 @@ export class RefreshEngine {
    */
   #callerErrorNow(failure: Failure): unknown {
     const held = this.#cached;
-    if (held === undefined || unexpired(held) !== undefined || failure.callerError instanceof CredentialsExpiredError) return failure.callerError;
+    // Only #demand asks, right after get() found the held credentials expired (or none).
+    if (held === undefined || failure.callerError instanceof CredentialsExpiredError) return failure.callerError;
     failure.callerError = new CredentialsExpiredError(new Date(held.expiresAt!), failure.error, held.credentials);
     return failure.callerError;
   }

@@ -3,6 +3,7 @@
  * and simulated (a fleet of processes, a seeded random) without timers.
  */
 import { stripUndefined } from "../shared/strip-undefined.js";
+import { unitDraw } from "./unit-draw.js";
 
 /**
  * How far ahead of expiry credentials are refreshed. All durations are in milliseconds.
@@ -72,22 +73,23 @@ export function planNextRefresh(
   policy: Readonly<SchedulePolicy> = DEFAULT_SCHEDULE_POLICY,
   random: () => number = Math.random,
 ): number | undefined {
-  const expiresAt = expiration instanceof Date ? expiration.getTime() : expiration;
+  const expiresAt = expiration instanceof Date ? expiration.getTime() : (expiration ?? Number.NaN);
   let at: number | undefined;
-  if (expiresAt !== undefined && Number.isFinite(expiresAt)) {
+  if (Number.isFinite(expiresAt)) {
     const remaining = expiresAt - now;
     if (remaining <= 0) {
+      // Already expired: at once (no draw taken, so a seeded simulation's later draws do not shift).
       at = now;
     } else {
       const leadLow = Math.min(policy.minLeadMs, remaining * policy.minLeadFraction);
       const leadHigh = Math.min(policy.maxLeadMs, remaining * policy.maxLeadFraction);
       const lo = Math.min(leadLow, leadHigh);
       const hi = Math.max(leadLow, leadHigh);
-      at = expiresAt - (lo + (hi - lo) * unit(random));
+      at = expiresAt - (lo + (hi - lo) * unitDraw(random));
     }
   }
   if (policy.periodMs !== undefined) {
-    const byPeriod = now + policy.periodMs * (1 - policy.periodJitterFraction * unit(random));
+    const byPeriod = now + policy.periodMs * (1 - policy.periodJitterFraction * unitDraw(random));
     at = at === undefined ? byPeriod : Math.min(at, byPeriod);
   }
   if (at === undefined) return undefined;
@@ -119,10 +121,4 @@ export function resolveSchedulePolicy(partial: Partial<SchedulePolicy> = {}, per
     throw new RangeError(`period must be a positive number of ms, got ${policy.periodMs}`);
   }
   return policy;
-}
-
-/** Clamps a random draw into [0, 1) so a misbehaving injected random cannot plan outside the window. */
-function unit(random: () => number): number {
-  const r = random();
-  return r >= 0 && r < 1 ? r : r >= 1 ? 1 - Number.EPSILON : 0;
 }

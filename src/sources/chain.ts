@@ -242,7 +242,8 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
       logger.info(`awscreds: ${where}: using the ${SOURCE_LABELS[planned.source]}`);
       return credentials;
     }
-    const kubernetes = plan.find((p) => p.source === "instance-metadata")?.reason === KUBERNETES_IMDS_REASON;
+    // Only the instance role, off in a pod, has this reason; it already says what to configure instead.
+    const kubernetes = plan.some((p) => p.reason === KUBERNETES_IMDS_REASON);
     throw credentialsError(
       `No credential source is available (${where}). ${skippedSummary(plan)}.` +
         (kubernetes ? "" : " Configure workload identity for this service (IRSA or EKS Pod Identity on EKS, a task role on ECS, an instance profile on EC2)."),
@@ -262,11 +263,13 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
   // The SDK's container and IMDS providers are built per call and keep no sockets; the STS client does.
   provider.destroy = (): void => webIdentity.destroy();
   provider[Symbol.dispose] = provider.destroy;
-  provider.stsStatus = () => {
-    const source = chosen ?? planNow().find((p) => p.available && !skippedAtRuntime.has(p.source))?.source;
-    return source === "web-identity" ? webIdentity.stsStatus() : undefined;
-  };
+  // A configured web identity is always the first source and is never skipped or passed over (its failure
+  // stops the chain), so it is (or will be) the source exactly when it is configured; unconfigured or
+  // half-configured, it has no STS status of its own.
+  provider.stsStatus = () => webIdentity.stsStatus();
 
+  const ignored = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
+  if (!sharedConfig) ignored.push("AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE");
   provider.describe = (): ChainDescription => {
     const plan = planNow();
     const firstCandidate = plan.find((p) => p.available && !skippedAtRuntime.has(p.source))?.source;
@@ -284,7 +287,7 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
       ...describeMode(decision),
       chosen,
       sources,
-      notes: ignoredVariableNotes(env, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", ...(sharedConfig ? [] : ["AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"])], "deployed"),
+      notes: ignoredVariableNotes(env, ignored, "deployed"),
     };
   };
   // `awscreds.source` of a refresher around the chain: the source it settled on.

@@ -41,6 +41,19 @@ describe("backoffDelay", () => {
     expect(backoffDelay(0, { ...DEFAULT_BACKOFF_POLICY, jitter: "none" })).toBe(1_000);
   });
 
+  it("maps the draw onto [0, ceiling] (full) and [ceiling/2, ceiling] (equal) exactly; out-of-range draws clamp", () => {
+    const full: BackoffPolicy = { ...DEFAULT_BACKOFF_POLICY, jitter: "full" };
+    const delay = (policy: BackoffPolicy, r: number): number => backoffDelay(3, policy, () => r);
+    // Attempt 3: ceiling 4 s.
+    expect([0, 0.25, 0.5, 0.99, 1, 2, Number.POSITIVE_INFINITY, -0.5, Number.NaN].map((r) => delay(full, r))).toEqual([0, 1_000, 2_000, 3_960, 4_000, 4_000, 4_000, 0, 0]);
+    expect([0, 0.5, 1, 2, -1, Number.NaN].map((r) => delay(DEFAULT_BACKOFF_POLICY, r))).toEqual([2_000, 3_000, 4_000, 4_000, 2_000, 2_000]);
+  });
+
+  it("keeps a constant delay with multiplier 1", () => {
+    const policy = resolveBackoffPolicy({ multiplier: 1, jitter: "none", initialDelayMs: 250 });
+    expect([1, 2, 10, 1_000].map((n) => backoffDelay(n, policy))).toEqual([250, 250, 250, 250]);
+  });
+
   it("spreads the retries of many processes that failed together", () => {
     const random = seededRandom(14);
     const delays = new Set<number>();
@@ -60,6 +73,9 @@ describe("resolveBackoffPolicy", () => {
     expect(() => resolveBackoffPolicy({ initialDelayMs: 0 })).toThrow(RangeError);
     expect(() => resolveBackoffPolicy({ initialDelayMs: 5_000, maxDelayMs: 1_000 })).toThrow(/maxDelayMs/);
     expect(() => resolveBackoffPolicy({ multiplier: 0.5 })).toThrow(/multiplier/);
+    expect(() => resolveBackoffPolicy({ multiplier: 0.999 })).toThrow(/multiplier must be >= 1, got 0.999/);
+    expect(() => resolveBackoffPolicy({ multiplier: Number.NaN })).toThrow(/multiplier/);
+    expect(() => resolveBackoffPolicy({ multiplier: Number.POSITIVE_INFINITY })).toThrow(/multiplier/);
     expect(() => resolveBackoffPolicy({ jitter: "some" as BackoffPolicy["jitter"] })).toThrow(/jitter/);
   });
 });

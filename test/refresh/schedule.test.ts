@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DEFAULT_SCHEDULE_POLICY, planNextRefresh, resolveSchedulePolicy, type SchedulePolicy } from "../../src/refresh/schedule.js";
 import { seededRandom } from "./helpers.js";
 
@@ -111,6 +111,50 @@ describe("planNextRefresh", () => {
     }
   });
 
+  it("maps the draw onto the lead window exactly: 0 refreshes latest (shortest lead), 1 earliest; out-of-range draws clamp", () => {
+    const plan = (r: number): number => planNextRefresh(NOW + HOUR, NOW, DEFAULT_SCHEDULE_POLICY, () => r)! - NOW;
+    // Leads of 1-hour credentials: 10 min (draw 0) to 15 min (draw 1).
+    expect(plan(0)).toBe(50 * MIN);
+    expect(plan(0.5)).toBe(47.5 * MIN);
+    expect(plan(0.99)).toBe(45 * MIN + 3_000);
+    expect(plan(1)).toBe(45 * MIN);
+    expect(plan(2)).toBe(45 * MIN);
+    expect(plan(Number.POSITIVE_INFINITY)).toBe(45 * MIN);
+    expect(plan(-0.5)).toBe(50 * MIN);
+    expect(plan(Number.NaN)).toBe(50 * MIN);
+  });
+
+  it("jitters the period exactly by the draw, and clamps a misbehaving draw", () => {
+    const policy = resolveSchedulePolicy({}, 10 * MIN);
+    const plan = (r: number): number => planNextRefresh(undefined, NOW, policy, () => r)! - NOW;
+    expect(plan(0)).toBe(10 * MIN);
+    expect(plan(0.5)).toBe(9.5 * MIN);
+    expect(plan(1)).toBe(9 * MIN);
+    expect(plan(7)).toBe(9 * MIN);
+    expect(plan(-3)).toBe(10 * MIN);
+    expect(plan(Number.NaN)).toBe(10 * MIN);
+  });
+
+  it("plans from an epoch-ms expiration like from a Date, and ignores a non-finite one", () => {
+    expect(planNextRefresh(NOW + HOUR, NOW, DEFAULT_SCHEDULE_POLICY, () => 0)).toBe(NOW + 50 * MIN);
+    expect(planNextRefresh(new Date(NOW + HOUR), NOW, DEFAULT_SCHEDULE_POLICY, () => 0)).toBe(NOW + 50 * MIN);
+    expect(planNextRefresh(Number.POSITIVE_INFINITY, NOW)).toBeUndefined();
+    expect(planNextRefresh(Number.NaN, NOW)).toBeUndefined();
+    expect(planNextRefresh(null as never, NOW)).toBeUndefined();
+  });
+
+  it("takes no draw for credentials at or past expiry: at once, so a seeded simulation's later draws do not shift", () => {
+    const policy: SchedulePolicy = { ...DEFAULT_SCHEDULE_POLICY, minDelayMs: 0 };
+    const random = vi.fn(() => 0.5);
+    expect(planNextRefresh(NOW, NOW, policy, random)).toBe(NOW);
+    expect(planNextRefresh(NOW - 1, NOW, policy, random)).toBe(NOW);
+    expect(planNextRefresh(NOW - HOUR, NOW, DEFAULT_SCHEDULE_POLICY, random)).toBe(NOW + 1_000);
+    expect(random).not.toHaveBeenCalled();
+    // One millisecond left: a draw, as for any live credentials.
+    expect(planNextRefresh(NOW + 1, NOW, policy, random)).toBe(NOW + 1);
+    expect(random).toHaveBeenCalledTimes(1);
+  });
+
   it("follows a custom policy", () => {
     const policy = resolveSchedulePolicy({ minLeadMs: 2 * MIN, maxLeadMs: 2 * MIN });
     expect(planNextRefresh(NOW + HOUR, NOW, policy, () => 0.3)).toBe(NOW + HOUR - 2 * MIN);
@@ -121,6 +165,39 @@ describe("resolveSchedulePolicy", () => {
   it("fills in the documented defaults", () => {
     expect(resolveSchedulePolicy()).toEqual({ ...DEFAULT_SCHEDULE_POLICY });
     expect(resolveSchedulePolicy({ minDelayMs: undefined }).minDelayMs).toBe(1_000);
+  });
+
+  it("keeps a period given in the partial policy; the period argument wins over it", () => {
+    expect(resolveSchedulePolicy({ periodMs: 5 * MIN }).periodMs).toBe(5 * MIN);
+    expect(resolveSchedulePolicy({ periodMs: 5 * MIN }, 7 * MIN).periodMs).toBe(7 * MIN);
+    expect(resolveSchedulePolicy({ periodMs: 5 * MIN }, undefined).periodMs).toBe(5 * MIN);
+  });
+
+  it("accepts the edges of each range: zero durations and fractions, equal leads, equal fractions", () => {
+    expect(resolveSchedulePolicy({ minLeadMs: 0, maxLeadMs: 0, minDelayMs: 0 })).toMatchObject({ minLeadMs: 0, maxLeadMs: 0, minDelayMs: 0 });
+    expect(resolveSchedulePolicy({ minLeadFraction: 0, maxLeadFraction: 0, periodJitterFraction: 0 })).toMatchObject({
+      minLeadFraction: 0,
+      maxLeadFraction: 0,
+      periodJitterFraction: 0,
+    });
+    expect(resolveSchedulePolicy({ minLeadFraction: 0.3, maxLeadFraction: 0.3 })).toMatchObject({ minLeadFraction: 0.3, maxLeadFraction: 0.3 });
+    expect(resolveSchedulePolicy({ minLeadMs: 12 * MIN, maxLeadMs: 12 * MIN })).toMatchObject({ minLeadMs: 12 * MIN, maxLeadMs: 12 * MIN });
+  });
+
+  it("rejects negative, non-finite and NaN durations and fractions, naming the field", () => {
+    for (const key of ["minLeadMs", "maxLeadMs", "minDelayMs"] as const) {
+      for (const value of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+        expect(() => resolveSchedulePolicy({ [key]: value })).toThrow(new RegExp(`${key} must be a non-negative number of ms`));
+      }
+    }
+    for (const key of ["minLeadFraction", "maxLeadFraction", "periodJitterFraction"] as const) {
+      for (const value of [-0.01, 1, 1.5, Number.NaN]) {
+        expect(() => resolveSchedulePolicy({ [key]: value })).toThrow(new RegExp(`${key} must be in \\[0, 1\\)`));
+      }
+    }
+    expect(() => resolveSchedulePolicy({ minLeadFraction: 0.31, maxLeadFraction: 0.3 })).toThrow(/minLeadFraction \(0\.31\) must not exceed maxLeadFraction \(0\.3\)/);
+    expect(() => resolveSchedulePolicy({}, -1)).toThrow(/period must be a positive/);
+    expect(() => resolveSchedulePolicy({}, Number.NaN)).toThrow(/period must be a positive/);
   });
 
   it("rejects nonsense at construction time", () => {

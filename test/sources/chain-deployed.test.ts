@@ -5,9 +5,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inspect } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { fromEnvGatedChain, type EnvGatedChainOptions, type EnvGatedChainProvider } from "../../src/sources/chain.js";
 import { formatDescription } from "../../src/sources/describe.js";
+import { sourceKindOf } from "../../src/telemetry/source-kind.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { isolateEnv, rejection } from "./support/env.js";
 import { watchFs } from "./support/fs-watch.js";
@@ -55,6 +57,9 @@ function deployed(env: Record<string, string | undefined>, options: Omit<EnvGate
     container: { timeoutMs: 50, maxRetries: 1, ...options.container },
   });
 }
+
+/** `tryNextLink` of the error the chain wrapped (the source's own). */
+const tryNextLinkOfCause = (error: { cause?: unknown }): unknown => (error.cause as { tryNextLink?: unknown } | undefined)?.tryNextLink;
 
 const states = (provider: EnvGatedChainProvider): string[][] => provider.describe().sources.map((s) => [s.source, s.state]);
 
@@ -122,6 +127,8 @@ describe("deployed chain: Kubernetes", () => {
     expect(error.message).toContain("the instance role is the node's role, shared by every pod");
     expect(error.message).toContain("IRSA (service account annotation eks.amazonaws.com/role-arn) or EKS Pod Identity");
     expect(error.message).toContain("allowInstanceRoleInKubernetes: true");
+    // The Kubernetes reason says what to configure; the generic EC2/ECS hint would point elsewhere.
+    expect(error.message).not.toContain("Configure workload identity for this service");
     expect(credentials.describe().sources[3]).toMatchObject({ source: "instance-metadata", state: "skipped", reason: expect.stringContaining("off in Kubernetes") });
   });
 
@@ -208,6 +215,8 @@ describe("deployed chain: stickiness and failures", () => {
     expect(error.message).toContain(`The container credentials endpoint ${fake.container.credentialsUrl} (AWS_CONTAINER_CREDENTIALS_FULL_URI) gave no credentials`);
     expect(error.message).toContain("task role (taskRoleArn)");
     expect(error.message).toContain("does not fall back to another identity");
+    // Only the instance role (the last resort) lists the other sources; here they are beside the point.
+    expect(error.message).not.toContain("Other sources");
     expect(fake.imds.count()).toBe(0);
     expect(credentials.describe().sources[1]).toMatchObject({ source: "container", state: "failed" });
   });
@@ -288,6 +297,10 @@ describe("deployed chain: stickiness and failures", () => {
     expect(error.message).toContain(`Instance metadata (IMDSv2) at ${fake.imds.endpoint} gave no credentials`);
     expect(error.message).toContain("instance profile with a role");
     expect(error.message).toContain("Other sources: web-identity: web identity is not configured");
+    // Only the sources that were skipped, not the instance role itself.
+    expect(error.message).toContain("; container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set");
+    expect(error.message).toContain("; shared-config: shared config files are not read in deployed mode");
+    expect(error.message).not.toContain("instance-metadata:");
   });
 
   it("an unreachable metadata service: says the IMDSv2 token request got no answer, not that configuration blocked IMDSv1", async () => {
@@ -364,6 +377,41 @@ describe("deployed chain: shared files only when asked", () => {
     expect(report.state).toBe("skipped");
     expect(report.reason).toContain('Shared config profile "missing" (the sharedConfig.profile option) gave no credentials');
   });
+
+  it("a profile that is there but cannot give credentials stops the chain: its error, never the instance role", async () => {
+    await writeFile(
+      join(home, ".aws", "config"),
+      `[profile base]\nregion = eu-west-1\n\n[profile mfa]\nregion = eu-west-1\nrole_arn = ${ROLE_ARN}\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/someone\n`,
+    );
+    await writeFile(join(home, ".aws", "credentials"), `[base]\naws_access_key_id = ${keys.accessKeyId}\naws_secret_access_key = ${keys.secretAccessKey}\n`);
+    const credentials = deployed({ HOME: home }, { sharedConfig: { profile: "mfa" } });
+    const error = await rejection(() => credentials());
+    expect(error.tryNextLink).toBe(false);
+    expect(error.message).toContain('Shared config profile "mfa" (the sharedConfig.profile option) gave no credentials');
+    expect(error.message).toContain("requires multi-factor authentication");
+    expect(error.message).toContain('(deployed mode, APP_ENV="Production".)');
+    expect(tryNextLinkOfCause(error)).toBe(false);
+    expect(fake.imds.count()).toBe(0);
+    expect(fake.sts.count()).toBe(0);
+    expect(credentials.describe().chosen).toBeUndefined();
+    expect(credentials.describe().sources[2]).toMatchObject({ source: "shared-config", state: "failed", reason: expect.stringContaining("requires multi-factor authentication") });
+    expect(credentials.describe().sources[3]).toMatchObject({ source: "instance-metadata", state: "unused" });
+  });
+
+  it("an instance role failing after a missing profile names the profile's runtime skip among the other sources", async () => {
+    fake.imds.setRoleName(undefined);
+    const error = await rejection(() => deployed({ HOME: home }, { sharedConfig: { profile: "missing" } })());
+    expect(error.message).toContain('; shared-config: Shared config profile "missing" (the sharedConfig.profile option) gave no credentials');
+    expect(error.message).not.toContain("instance-metadata:");
+  });
+
+  it("with sharedConfig, AWS_PROFILE and the file variables are used, not noted as ignored; environment keys still are", () => {
+    const credentials = deployed(
+      { HOME: home, AWS_PROFILE: "svc", AWS_CONFIG_FILE: join(home, ".aws", "config"), AWS_ACCESS_KEY_ID: "AKIDLEFTOVER" },
+      { sharedConfig: true },
+    );
+    expect(credentials.describe().notes).toEqual(["AWS_ACCESS_KEY_ID is set but ignored in deployed mode"]);
+  });
 });
 
 describe("deployed chain: disposal", () => {
@@ -399,6 +447,53 @@ describe("deployed chain: describe()", () => {
     const text = JSON.stringify(credentials.describe()) + formatDescription(credentials.describe());
     for (const secret of [fake.container.authorizationToken, result.secretAccessKey, result.sessionToken!]) expect(text).not.toContain(secret);
     expect(formatDescription(credentials.describe())).toContain('mode: deployed (APP_ENV="Production")');
+  });
+
+  it("logs nothing at construction when the configured source can work", () => {
+    const logged: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: (m: unknown) => logged.push(String(m)), error: (m: unknown) => logged.push(String(m)) };
+    deployed(CONTAINER(), { logger });
+    deployed(WEB_IDENTITY(), { logger });
+    deployed({}, { logger });
+    expect(logged).toEqual([]);
+  });
+
+  it("reports no details key for a source without details (util.inspect would show it as undefined)", () => {
+    const credentials = deployed(CONTAINER());
+    expect(credentials.describe().sources[0]).toStrictEqual({
+      source: "web-identity",
+      state: "skipped",
+      reason: expect.stringContaining("web identity is not configured: AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE are not set"),
+    });
+    expect(Object.keys(credentials.describe().sources[1]!)).toContain("details");
+  });
+
+  it("shows its mode in util.inspect (an enumerable, read-only property)", () => {
+    const credentials = deployed(CONTAINER());
+    expect(inspect(credentials)).toContain("mode: 'deployed'");
+    expect(Object.keys(credentials)).toContain("mode");
+    expect(() => {
+      (credentials as { mode: string }).mode = "local";
+    }).toThrow(TypeError);
+  });
+
+  it("stsStatus() is the web identity source's, before and after the first call; undefined with another source", async () => {
+    const irsa = deployed(WEB_IDENTITY());
+    expect(irsa.stsStatus()).toMatchObject({ regionInUse: "eu-west-1", failedOver: false });
+    await irsa();
+    expect(irsa.stsStatus()).toMatchObject({ regionInUse: "eu-west-1", endpointInUse: `${fake.sts.endpoint}/` });
+    const container = deployed(CONTAINER());
+    expect(container.stsStatus()).toBeUndefined();
+    await container();
+    expect(container.stsStatus()).toBeUndefined();
+    expect(deployed({ AWS_ROLE_ARN: ROLE_ARN, ...CONTAINER() }).stsStatus()).toBeUndefined();
+  });
+
+  it("tells a refresher's telemetry which source it settled on: `chain` until then", async () => {
+    const credentials = deployed(CONTAINER());
+    expect(sourceKindOf(credentials)).toBe("chain");
+    await credentials();
+    expect(sourceKindOf(credentials)).toBe("container");
   });
 
   it("notes environment keys that deployed mode ignores", () => {

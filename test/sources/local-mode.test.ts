@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inspect } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fromEnvGatedChain } from "../../src/sources/chain.js";
 import { formatDescription } from "../../src/sources/describe.js";
@@ -161,5 +162,56 @@ describe("local mode", () => {
     await expect(credentials()).resolves.toMatchObject({ accessKeyId: "test", secretAccessKey: "test" });
     expect(credentials.describe()).toMatchObject({ mode: "local", appEnv: "laptop", notes: [] });
     noFakeContacted();
+  });
+});
+
+describe("local mode: describe() and the provider's shape", () => {
+  const LOCAL = (vars: Record<string, string | undefined> = {}): Record<string, string | undefined> => ({ APP_ENV: "laptop", ...vars });
+
+  it("before the first call the keys are a candidate, not chosen; after it they are chosen", async () => {
+    const env = LOCAL({ AWS_ACCESS_KEY_ID: "AKIDLOCALCANDIDATE", AWS_SECRET_ACCESS_KEY: "local-secret" });
+    const credentials = fromEnvGatedChain({ env });
+    expect(credentials.describe().chosen).toBeUndefined();
+    expect(credentials.describe().sources[0]).toStrictEqual({
+      source: "env-keys",
+      state: "candidate",
+      reason: "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set",
+      details: { accessKeyId: "AKIDLOCALCANDIDATE" },
+    });
+    await credentials();
+    expect(credentials.describe().chosen).toBe("env-keys");
+    expect(credentials.describe().sources[0]).toMatchObject({ source: "env-keys", state: "chosen" });
+    env.AWS_SESSION_TOKEN = "local-token";
+    expect(credentials.describe().sources[0]!.reason).toBe("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set (with AWS_SESSION_TOKEN)");
+    noFakeContacted();
+  });
+
+  it("keys removed after a success: nothing is reported as chosen, and the next call fails", async () => {
+    const env = LOCAL({ AWS_ACCESS_KEY_ID: "AKIDLOCALREMOVED", AWS_SECRET_ACCESS_KEY: "local-secret" });
+    const credentials = fromEnvGatedChain({ env });
+    await credentials();
+    delete env.AWS_ACCESS_KEY_ID;
+    delete env.AWS_SECRET_ACCESS_KEY;
+    expect(credentials.describe().chosen).toBeUndefined();
+    // The last call succeeded: not failed (yet), but no longer usable as configured.
+    expect(credentials.describe().sources[0]).toMatchObject({ source: "env-keys", state: "candidate", reason: expect.stringContaining("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set") });
+    await rejection(() => credentials());
+    expect(credentials.describe().sources[0]).toMatchObject({ source: "env-keys", state: "failed" });
+    // Keys back: the failure is forgotten by the next success.
+    Object.assign(env, { AWS_ACCESS_KEY_ID: "AKIDLOCALBACK", AWS_SECRET_ACCESS_KEY: "local-secret" });
+    await credentials();
+    delete env.AWS_ACCESS_KEY_ID;
+    expect(credentials.describe().sources[0]!.state).toBe("candidate");
+  });
+
+  it("shows its mode in util.inspect (an enumerable, read-only property)", () => {
+    const credentials = fromEnvGatedChain({ env: LOCAL() });
+    expect(inspect(credentials)).toContain("mode: 'local'");
+    expect(Object.keys(credentials)).toContain("mode");
+    expect(() => {
+      (credentials as { mode: string }).mode = "deployed";
+    }).toThrow(TypeError);
+    expect(credentials.mode).toBe("local");
+    expect(credentials.stsStatus()).toBeUndefined();
   });
 });
