@@ -307,6 +307,53 @@ describe("consume: batch handler results", () => {
   });
 });
 
+describe("consume: messages missing what SQS always sends", () => {
+  /** A polling client whose answers lose `field` of the message with body `body` (as a middleware on a real response). */
+  function losing(field: "ReceiptHandle" | "MessageId", body: string): SQSClient {
+    const pollingClient = fakeClient(fake);
+    pollingClient.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        for (const message of (out.output as { Messages?: Message[] }).Messages ?? []) if (message.Body === body) delete message[field];
+        return out;
+      },
+      { step: "initialize", name: `lose${field}` },
+    );
+    return pollingClient;
+  }
+
+  it("a message without a receipt handle is not handled (it could be neither deleted nor kept invisible)", async () => {
+    const queue = fake.sqs.createQueue("no-receipt-handle");
+    await loadMessages(client, queue, 3);
+    const pollingClient = losing("ReceiptHandle", "1");
+    const handled: string[] = [];
+    const consumer = consume({ client, pollingClient, queueUrl: queue, WaitTimeSeconds: 1, handler: (m) => void handled.push(m.Body!) });
+    await waitFor(() => consumer.counters.deleted === 2, 10_000, "the other two deleted");
+    await consumer.stop();
+    pollingClient.destroy();
+    expect(handled.sort()).toEqual(["0", "2"]);
+    expect(consumer.counters).toMatchObject({ received: 3, processed: 2, failed: 0, deleteFailures: 0 });
+  });
+
+  it("a message without an id is not failed by an entry of batchItemFailures without one", async () => {
+    const queue = fake.sqs.createQueue("no-message-id");
+    await loadMessages(client, queue, 2);
+    const pollingClient = losing("MessageId", "1");
+    const consumer = consume({
+      client,
+      pollingClient,
+      queueUrl: queue,
+      WaitTimeSeconds: 1,
+      batchHandler: (messages) => ({ batchItemFailures: [{}, ...messages.filter((m) => m.Body === "0").map((m) => ({ itemIdentifier: m.MessageId }))] }),
+    });
+    await waitFor(() => consumer.counters.processed + consumer.counters.failed === 2, 10_000, "both handled");
+    await consumer.stop();
+    pollingClient.destroy();
+    expect(consumer.counters).toMatchObject({ processed: 1, failed: 1, deleted: 1 });
+    expect(fake.sqs.messages("no-message-id").map((m) => m.body)).toEqual(["0"]);
+  });
+});
+
 describe("consume: polls", () => {
   it("gathers: with one slot free and another handler about to finish, waits a moment and polls for both", async () => {
     const queue = fake.sqs.createQueue("gather");
