@@ -27,17 +27,17 @@ function withSts(status: RefreshStatus, source: unknown): RefreshStatus {
  *
  * @example
  * ```ts
- * const provider = makeRefreshingProvider(engine);
+ * const provider = makeRefreshingProvider(engine, () => source);
  * ```
  */
-export function makeRefreshingProvider(engine: RefreshEngine, source?: () => unknown): RefreshingProvider {
+export function makeRefreshingProvider(engine: RefreshEngine, source: () => unknown): RefreshingProvider {
   // Not `async`: the hot path hands back the engine's cached, already-resolved promise as is.
   const provider = (identityProperties?: Record<string, unknown>): Promise<SafeCredentials> =>
     identityProperties?.forceRefresh === true ? engine.refresh(undefined, identityProperties) : engine.get(identityProperties);
   const stop = (): void => engine.stop();
   Object.assign(provider, {
     ready: engine.ready,
-    status: () => withSts(engine.status(), source?.()),
+    status: () => withSts(engine.status(), source()),
     refresh: () => engine.refresh(),
     stop,
     [Symbol.dispose]: stop,

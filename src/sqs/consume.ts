@@ -393,7 +393,6 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
 
   /** FIFO messages that must not run (behind a failure, or not started at stop): visible again, in order. */
   const handBack = (helds: Held[]): void => {
-    if (helds.length === 0) return;
     for (const held of helds) heartbeat.untrack(held.key);
     // After an abandoned handler: no SQS call once stop() resolved; the messages come back on their own.
     if (sealed) return;
@@ -436,8 +435,8 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
       await slot.waitForRoom(1);
       // Room for one message while others finish: wait a moment for room for a full receive rather
       // than poll for crumbs, then let handlers finishing in the same turn release their slots too.
-      // (Short of a full receive means some are in hand; a closed group, i.e. stopping, waits for nothing.)
-      if (slot.free < target) await slot.waitForRoom(target, GATHER_MS);
+      // (With room for a full receive, or a closed group, i.e. stopping, this waits for nothing.)
+      await slot.waitForRoom(target, GATHER_MS);
       await new Promise((resolve) => setImmediate(resolve));
       if (stopping) break;
       const windowStartedAt = Date.now();

@@ -1,10 +1,12 @@
 import { inspect } from "node:util";
 import { STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { describe, expect, it, vi } from "vitest";
 import { createRefresher } from "../../src/refresh/refresher.js";
 import { AttemptTimeoutError, CredentialsExpiredError, RefresherStoppedError } from "../../src/refresh/errors.js";
 import type { RefreshErrorEvent, RefreshEvent } from "../../src/refresh/types.js";
 import { SafeCredentials } from "../../src/shared/safe-credentials.js";
+import type { StsFailoverStatus } from "../../src/sts/failover.js";
 import { SECRET_MARK, capturingLogger, makeCredentials, scriptedSource, seededRandom, useFakeClockAndCatchUnhandled } from "./helpers.js";
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
@@ -376,6 +378,32 @@ describe("createRefresher: status, stop and disposal", () => {
     expect(json.expiration).toBe(new Date(T0 + 3_600_000).toISOString());
     expect(JSON.stringify(status)).not.toContain(SECRET_MARK);
     refresher.stop();
+  });
+
+  it("includes the STS endpoints report of a source that has one (stsStatus(), called on the source), and nothing else's", async () => {
+    const sts: StsFailoverStatus = { endpointInUse: "https://sts.eu-west-1.amazonaws.com", regionInUse: "eu-west-1", failedOver: false, endpoints: [] };
+    const withReport = (stsStatus: unknown) => Object.assign(scriptedSource({ lifetimeMs: 3_600_000 }), { stsStatus });
+    // Called as a method: a source's report may read its own state through `this`.
+    const reporting = withReport(function (this: { sts: StsFailoverStatus }) {
+      return this.sts;
+    });
+    Object.assign(reporting, { sts });
+    const cases: [string, AwsCredentialIdentityProvider, StsFailoverStatus | undefined][] = [
+      ["a reporting source", reporting, sts],
+      ["no report yet (undefined)", withReport(() => undefined), undefined],
+      ["a report that throws", withReport(() => { throw new Error("broken report"); }), undefined],
+      ["a stsStatus that is not a function", withReport("eu-west-1"), undefined],
+      ["a source without stsStatus", scriptedSource({ lifetimeMs: 3_600_000 }), undefined],
+    ];
+    for (const [what, source, expected] of cases) {
+      const refresher = createRefresher(source, { random: seededRandom(4) });
+      await refresher.ready;
+      const status = refresher.status();
+      expect(status.sts, what).toEqual(expected);
+      expect("sts" in status, what).toBe(expected !== undefined);
+      expect(status.state, what).toBe("ready");
+      refresher.stop();
+    }
   });
 
   it("stops background work: no timers left, cached credentials until expiry, then RefresherStoppedError", async () => {

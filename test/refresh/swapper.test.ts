@@ -126,6 +126,22 @@ describe("createSwapper", () => {
     expect(given.stop).toHaveBeenCalledTimes(1);
   });
 
+  it("status() carries the STS endpoints report of the provider in use: none before the first, then each swapped-in one's", async () => {
+    const report = (region: string) => ({ endpointInUse: `https://sts.${region}.amazonaws.com`, regionInUse: region, failedOver: false, endpoints: [] });
+    const first = Object.assign(async () => makeCredentials(1, 3_600_000), { stsStatus: () => report("eu-west-1") });
+    let build: (provider: AwsCredentialIdentityProvider) => void = () => undefined;
+    const swapper = createSwapper(() => new Promise<AwsCredentialIdentityProvider>((resolve) => (build = resolve)));
+    expect(swapper.status().sts).toBeUndefined();
+    build(first);
+    await swapper.ready;
+    expect(swapper.status().sts).toEqual(report("eu-west-1"));
+    await swapper.swap(Object.assign(async () => makeCredentials(2, 3_600_000), { stsStatus: () => report("eu-central-1") }));
+    expect(swapper.status().sts).toEqual(report("eu-central-1"));
+    await swapper.swap(async () => makeCredentials(3, 3_600_000));
+    expect("sts" in swapper.status()).toBe(false);
+    swapper.stop();
+  });
+
   it("queues swap(next) behind a scheduled cycle under way: both land in order, no extra build, nothing unhandled", async () => {
     const f = providerFactory({ lifetimeMs: 4_000, latencyMs: 200 });
     const swapper = createSwapper(f.factory, { random: seededRandom(7) });

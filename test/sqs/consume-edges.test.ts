@@ -307,6 +307,47 @@ describe("consume: batch handler results", () => {
   });
 });
 
+describe("consume: a batch handler that throws", () => {
+  it("fails every message of the batch: none deleted, each given its failure visibility timeout and passed to onFailed with the error", async () => {
+    const queue = fake.sqs.createQueue("batch-throws");
+    await loadMessages(client, queue, 3);
+    const failed: [string, unknown][] = [];
+    const consumer = consume({
+      client,
+      queueUrl: queue,
+      WaitTimeSeconds: 1,
+      VisibilityTimeout: 60,
+      failureVisibilityTimeout: 0,
+      onFailed: (message, error) => void failed.push([message.Body!, error]),
+      batchHandler: () => {
+        throw new Error("downstream is down");
+      },
+    });
+    await waitFor(() => consumer.counters.failed >= 3, 10_000, "the batch failed");
+    await consumer.stop();
+    expect(consumer.counters.deleted).toBe(0);
+    expect(consumer.counters.processed).toBe(0);
+    expect(callsOf(queue, "DeleteMessageBatch")).toEqual([]);
+    // Each message was made visible again at once (failureVisibilityTimeout 0), not left for 60 s.
+    expect(callsOf(queue, "ChangeMessageVisibility").length).toBeGreaterThanOrEqual(3);
+    expect(fake.sqs.messageCount("batch-throws")).toBe(3);
+    expect(failed).toHaveLength(consumer.counters.failed);
+    expect(new Set(failed.slice(0, 3).map(([body]) => body))).toEqual(new Set(["0", "1", "2"]));
+    for (const [, error] of failed) expect((error as Error).message).toBe("downstream is down");
+  });
+});
+
+describe("consume: telemetry: false", () => {
+  it("handles and deletes with no telemetry at all", async () => {
+    const queue = fake.sqs.createQueue("no-telemetry");
+    await loadMessages(client, queue, 2);
+    const consumer = consume({ client, queueUrl: queue, WaitTimeSeconds: 1, telemetry: false, handler: () => undefined });
+    await waitFor(() => consumer.counters.deleted === 2, 10_000, "both deleted");
+    await consumer.stop();
+    expect(consumer.counters).toMatchObject({ received: 2, processed: 2, failed: 0 });
+  });
+});
+
 describe("consume: messages missing what SQS always sends", () => {
   /** A polling client whose answers lose `field` of the message with body `body` (as a middleware on a real response). */
   function losing(field: "ReceiptHandle" | "MessageId", body: string): SQSClient {
@@ -333,6 +374,20 @@ describe("consume: messages missing what SQS always sends", () => {
     pollingClient.destroy();
     expect(handled.sort()).toEqual(["0", "2"]);
     expect(consumer.counters).toMatchObject({ received: 3, processed: 2, failed: 0, deleteFailures: 0 });
+  });
+
+  it("a receive holding only messages without a receipt handle never reaches the batch handler (no empty batch)", async () => {
+    const queue = fake.sqs.createQueue("no-receipt-handle-batch");
+    await loadMessages(client, queue, 1);
+    const pollingClient = losing("ReceiptHandle", "0");
+    const batches: number[] = [];
+    const consumer = consume({ client, pollingClient, queueUrl: queue, WaitTimeSeconds: 0, batchHandler: (messages) => void batches.push(messages.length) });
+    // The message stays in flight at SQS, so the next polls are empty: wait for one after it.
+    await waitFor(() => consumer.counters.received === 1 && consumer.counters.emptyPolls >= 1, 10_000, "the receipt-less message and an empty poll after it");
+    await consumer.stop();
+    pollingClient.destroy();
+    expect(batches).toEqual([]);
+    expect(consumer.counters).toMatchObject({ received: 1, processed: 0, failed: 0, inFlight: 0 });
   });
 
   it("a message without an id is not failed by an entry of batchItemFailures without one", async () => {
@@ -433,6 +488,28 @@ describe("consume: stop()", () => {
     const again = await client.send(new ReceiveMessageCommand({ QueueUrl: queue, MaxNumberOfMessages: 10 }));
     expect(again.Messages).toHaveLength(3);
     pollingClient.destroy();
+  });
+
+  it("hands back only what it can: a message of that receive without a receipt handle is left to time out", async () => {
+    const queue = fake.sqs.createQueue("answer-at-stop-no-handle");
+    await loadMessages(client, queue, 3);
+    const pollingClient = fakeClient(fake);
+    const controller = new AbortController();
+    pollingClient.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        for (const message of (out.output as { Messages?: Message[] }).Messages ?? []) if (message.Body === "1") delete message.ReceiptHandle;
+        controller.abort();
+        return out;
+      },
+      { step: "initialize", name: "loseHandleAndStop" },
+    );
+    const consumer = consume({ client, pollingClient, queueUrl: queue, WaitTimeSeconds: 1, VisibilityTimeout: 60, signal: controller.signal, handler: () => undefined });
+    await consumer.done;
+    pollingClient.destroy();
+    expect(consumer.counters).toMatchObject({ received: 3, released: 2, processed: 0 });
+    expect(callsOf(queue, "ChangeMessageVisibilityBatch").map((c) => c.details.entries)).toEqual([2]);
+    expect(fake.sqs.counts("answer-at-stop-no-handle")).toMatchObject({ visible: 2, inFlight: 1 });
   });
 
   it("a fatal receive error is logged as such and stops the consumer", async () => {

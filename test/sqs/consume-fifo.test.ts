@@ -260,6 +260,70 @@ describe("consume on a FIFO queue", () => {
     expect(consumer.counters).toMatchObject({ failed: 1, released: 1, deleted: 6 });
   });
 
+  it("a batch whose first message is reported failed: nothing after it in the group is deleted, all of it is handled again in order", async () => {
+    const q = fifoQueue();
+    await sendInOrder(q.url, [
+      ["A", "a0"],
+      ["A", "a1"],
+      ["A", "a2"],
+    ]);
+    const batches: string[][] = [];
+    const consumer = consume({
+      client,
+      queueUrl: q.url,
+      WaitTimeSeconds: 1,
+      failureVisibilityTimeout: 0,
+      batchHandler: (messages) => {
+        batches.push(messages.map((m) => m.Body ?? ""));
+        return batches.length === 1 ? { batchItemFailures: [{ itemIdentifier: messages[0]!.MessageId! }] } : undefined;
+      },
+    });
+    await waitFor(() => consumer.counters.deleted === 3, 10_000, "3 deletes");
+    await consumer.stop();
+    expect(batches).toEqual([
+      ["a0", "a1", "a2"],
+      ["a0", "a1", "a2"],
+    ]);
+    expect(consumer.counters).toMatchObject({ failed: 1, released: 2, processed: 3, deleted: 3 });
+  });
+
+  it("holds one poller slot per message group in hand, until the group has nothing left: no receive while all are taken", async () => {
+    const q = fifoQueue();
+    await sendInOrder(q.url, [
+      ["A", "a0"],
+      ["A", "a1"],
+      ["B", "b0"],
+    ]);
+    const gates = new Map<string, () => void>();
+    const consumer = consume({
+      client,
+      queueUrl: q.url,
+      concurrency: 2,
+      WaitTimeSeconds: 1,
+      handler: (message) => new Promise<void>((resolve) => gates.set(message.Body ?? "", resolve)),
+    });
+    // First receive: a0 and a1 (one group, one slot); second: b0 (the other slot).
+    await waitFor(() => gates.has("a0") && gates.has("b0"), 10_000, "a0 and b0 running");
+    expect(consumer.counters.polls).toBe(2);
+    await sendInOrder(q.url, [["C", "c0"]]);
+    // Both slots taken: no poll, so c0 waits at SQS (a poll would return it at once).
+    await delay(300);
+    expect(consumer.counters.polls).toBe(2);
+    gates.get("a0")!();
+    await waitFor(() => gates.has("a1"), 10_000, "a1 running");
+    // a0 is done but A still has a1 in hand: its slot stays taken.
+    await delay(300);
+    expect(consumer.counters.polls).toBe(2);
+    expect(fake.sqs.counts(q.name)).toMatchObject({ received: 3 });
+    gates.get("a1")!();
+    await waitFor(() => gates.has("c0"), 10_000, "c0 running once A is done");
+    gates.get("b0")!();
+    gates.get("c0")!();
+    await waitFor(() => consumer.counters.deleted === 4, 10_000, "4 deletes");
+    await consumer.stop();
+    expect(consumer.counters).toMatchObject({ processed: 4, failed: 0, released: 0 });
+  });
+
   it("stop() aborts the in-flight long poll at once and hands back, in order, what waits behind a running handler", async () => {
     const q = fifoQueue();
     await sendInOrder(q.url, Array.from({ length: 5 }, (_, i) => ["A", `a${i}`] as const));

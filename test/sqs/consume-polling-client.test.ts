@@ -75,4 +75,17 @@ describe("consume: the polling client at stop()", () => {
     pollingClient.destroy();
     client.destroy();
   });
+
+  it("sizes the long-polling client it makes for its pollers: 100 slots are 10 pollers, all long-polling at once", async () => {
+    const queue = fake.sqs.createQueue("ten-pollers");
+    const client = fakeClient(fake);
+    fake.sqs.clearCalls();
+    // An empty queue and 20 s long polls: a poller short of a socket would wait out another's whole poll.
+    const consumer = consume({ client, queueUrl: queue, concurrency: 100, WaitTimeSeconds: 20, handler: () => undefined });
+    const receives = () => fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === queue).length;
+    await waitFor(() => receives() === 10, 10_000, "10 long polls at the fake");
+    await consumer.stop();
+    client.destroy();
+    expect(consumer.counters.polls).toBe(10);
+  });
 });

@@ -340,14 +340,18 @@ describe("consume", () => {
       await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "stuck" }));
       let aborted = false;
       let late = false;
+      let messageId: string | undefined;
+      const warnings: string[] = [];
       const consumer = consume({
         client,
         queueUrl: queue,
         WaitTimeSeconds: 1,
         VisibilityTimeout: 30,
         stopTimeoutMs: 300,
-        handler: (_m, { signal }) =>
+        logger: { debug: () => undefined, info: () => undefined, warn: (text: string) => void warnings.push(text), error: () => undefined },
+        handler: (m, { signal }) =>
           new Promise<void>((resolve) => {
+            messageId = m.MessageId;
             // Returns (successfully) the moment it is told to give up: the worst case for a late delete.
             signal.addEventListener("abort", () => {
               aborted = true;
@@ -370,6 +374,9 @@ describe("consume", () => {
       expect(fake.sqs.calls.some((c) => c.action === "DeleteMessageBatch" && c.details.queueUrl === queue)).toBe(false);
       expect(fake.sqs.messages("stuck").map((m) => m.body)).toEqual(["stuck"]);
       expect(consumer.counters.deleted).toBe(0);
+      // Said as what it is (not a delete given up): the message comes back after its visibility timeout.
+      expect(warnings).toContain(`awscreds/sqs: abandoned handler for message ${messageId} finished after stopTimeoutMs; not deleted, it will be delivered again`);
+      expect(warnings.some((w) => w.includes("gave up"))).toBe(false);
     },
     10_000,
   );

@@ -202,6 +202,27 @@ describe("DeleteBatcher schedules (fake timers)", () => {
     expect(t.deleteCalls()).toEqual([10, 10, 5]);
   });
 
+  it("the flush delay runs from the first entry held, not the last: entries added steadily are not held back", async () => {
+    const t = await setUp(3, { flushDelayMs: 1_000 });
+    t.batcher.add(t.entries[0]!);
+    await vi.advanceTimersByTimeAsync(600);
+    t.batcher.add(t.entries[1]!);
+    await vi.advanceTimersByTimeAsync(399);
+    expect(t.deleteCalls()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await settle(() => t.deleted.length === 2, "the timed flush, 1 s after the first entry");
+    expect(t.deleteCalls()).toEqual([2]);
+    // The next entry starts a new delay of its own.
+    t.batcher.add(t.entries[2]!);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(t.deleteCalls()).toEqual([2]);
+    await vi.advanceTimersByTimeAsync(1);
+    await settle(() => t.deleted.length === 3, "the second timed flush");
+    expect(t.deleteCalls()).toEqual([2, 1]);
+    t.close(Date.now() + 1_000);
+    await settle(() => t.isClosed(), "close() with nothing left");
+  });
+
   it("a full batch waits for a free slot (maxInFlight) instead of being sent at once", async () => {
     const t = await setUp(20, { maxInFlight: 1 });
     fake.sqs.faults.hangNext(1, { action: "DeleteMessageBatch" });
