@@ -454,20 +454,29 @@ describe("consume: polls", () => {
 });
 
 describe("consume: stop()", () => {
-  it("hands back, unhandled, the messages of a receive that answers while stopping", async () => {
-    const queue = fake.sqs.createQueue("answer-at-stop");
-    await loadMessages(client, queue, 3);
+  /**
+   * A polling client whose first answer asks for stop (through `controller`) on its way back: after the
+   * response, before consume sees it. `loseHandleOf`: the body of a message whose receipt handle it drops.
+   */
+  function stoppingOnAnswer(loseHandleOf?: string): { pollingClient: SQSClient; controller: AbortController } {
     const pollingClient = fakeClient(fake);
     const controller = new AbortController();
-    // stop is requested while the answer is on its way: after the response, before consume sees it.
     pollingClient.middlewareStack.add(
       (next) => async (args) => {
         const out = await next(args);
+        for (const message of (out.output as { Messages?: Message[] }).Messages ?? []) if (message.Body === loseHandleOf) delete message.ReceiptHandle;
         controller.abort();
         return out;
       },
       { step: "initialize", name: "stopOnAnswer" },
     );
+    return { pollingClient, controller };
+  }
+
+  it("hands back, unhandled, the messages of a receive that answers while stopping", async () => {
+    const queue = fake.sqs.createQueue("answer-at-stop");
+    await loadMessages(client, queue, 3);
+    const { pollingClient, controller } = stoppingOnAnswer();
     const handled: Message[] = [];
     const consumer = consume({
       client,
@@ -493,17 +502,7 @@ describe("consume: stop()", () => {
   it("hands back only what it can: a message of that receive without a receipt handle is left to time out", async () => {
     const queue = fake.sqs.createQueue("answer-at-stop-no-handle");
     await loadMessages(client, queue, 3);
-    const pollingClient = fakeClient(fake);
-    const controller = new AbortController();
-    pollingClient.middlewareStack.add(
-      (next) => async (args) => {
-        const out = await next(args);
-        for (const message of (out.output as { Messages?: Message[] }).Messages ?? []) if (message.Body === "1") delete message.ReceiptHandle;
-        controller.abort();
-        return out;
-      },
-      { step: "initialize", name: "loseHandleAndStop" },
-    );
+    const { pollingClient, controller } = stoppingOnAnswer("1");
     const consumer = consume({ client, pollingClient, queueUrl: queue, WaitTimeSeconds: 1, VisibilityTimeout: 60, signal: controller.signal, handler: () => undefined });
     await consumer.done;
     pollingClient.destroy();
