@@ -19,10 +19,6 @@ export class SlotGroup {
     this.size = size;
   }
 
-  get inHand(): number {
-    return this.#inHand;
-  }
-
   get free(): number {
     return Math.max(0, this.size - this.#inHand);
   }

@@ -3,10 +3,10 @@
  */
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { afterAll, afterEach, beforeEach, expect, vi } from "vitest";
-import type { Logger } from "../../src/shared/logger.js";
 
 /** mulberry32, shared with the bench's fleet simulation, so property-style loops are reproducible. */
 export { seededRandom } from "../../bench/lib/random.js";
+export { capturingLogger } from "../support/capturing-logger.js";
 
 export const SECRET_MARK = "SuperSecretKeyMaterial";
 
@@ -53,16 +53,6 @@ export function scriptedSource(init: { lifetimeMs?: number | undefined; latencyM
   return source;
 }
 
-/** A logger that records every message, to assert on levels and on the absence of secrets. */
-export function capturingLogger(): Logger & { lines: { level: string; text: string }[] } {
-  const lines: { level: string; text: string }[] = [];
-  const record =
-    (level: string) =>
-    (...content: unknown[]): void => {
-      lines.push({ level, text: content.map(String).join(" ") });
-    };
-  return { lines, debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") };
-}
 
 /** Collects unhandled rejections while a test file runs. */
 export function trackUnhandledRejections(): { reasons: unknown[]; dispose(): void } {

@@ -9,6 +9,7 @@ import { getEventListeners } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consume, type ConsumeErrorContext } from "../../src/sqs/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { capturingLogger } from "../support/capturing-logger.js";
 import { clearAwsEnv, delay, fakeClient, loadMessages, waitFor } from "./support.js";
 
 clearAwsEnv();
@@ -31,13 +32,6 @@ afterAll(async () => {
   once.destroy();
   await fake.close();
 });
-
-/** A logger that keeps what it is told, by level. */
-function recordingLogger() {
-  const lines: { level: "debug" | "info" | "warn" | "error"; text: string }[] = [];
-  const at = (level: (typeof lines)[number]["level"]) => (...args: unknown[]) => void lines.push({ level, text: args.map(String).join(" ") });
-  return { lines, logger: { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") } };
-}
 
 const callsOf = (queue: string, action: string) => fake.sqs.calls.filter((c) => c.action === action && c.details.queueUrl === queue);
 
@@ -131,7 +125,8 @@ describe("consume: callbacks and reporting", () => {
   it("a throwing onProcessed is logged as an error and reported as a callback error; the message is still deleted", async () => {
     const queue = fake.sqs.createQueue("callback-throws");
     await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "x" }));
-    const { lines, logger } = recordingLogger();
+    const logger = capturingLogger();
+    const { lines } = logger;
     const errors: ConsumeErrorContext[] = [];
     const consumer = consume({
       client,
@@ -156,12 +151,12 @@ describe("consume: callbacks and reporting", () => {
   it("without onError a throwing callback is only logged; a throwing onError is logged too", async () => {
     const queue = fake.sqs.createQueue("onerror-throws");
     await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "a" }));
-    const quiet = recordingLogger();
+    const quiet = capturingLogger();
     const first = consume({
       client,
       queueUrl: queue,
       WaitTimeSeconds: 1,
-      logger: quiet.logger,
+      logger: quiet,
       onFailed: () => {
         throw new Error("alerting down");
       },
@@ -178,12 +173,12 @@ describe("consume: callbacks and reporting", () => {
 
     const other = fake.sqs.createQueue("onerror-throws-2");
     await client.send(new SendMessageCommand({ QueueUrl: other, MessageBody: "b" }));
-    const loud = recordingLogger();
+    const loud = capturingLogger();
     const second = consume({
       client,
       queueUrl: other,
       WaitTimeSeconds: 1,
-      logger: loud.logger,
+      logger: loud,
       onError: () => {
         throw new Error("pager down");
       },
@@ -203,7 +198,8 @@ describe("consume: callbacks and reporting", () => {
     const queue = fake.sqs.createQueue("heartbeat-fails");
     await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "slow" }));
     fake.sqs.faults.failNext(1, { status: 500, code: "InternalError", message: "try again" }, { action: "ChangeMessageVisibilityBatch" });
-    const { lines, logger } = recordingLogger();
+    const logger = capturingLogger();
+    const { lines } = logger;
     const errors: ConsumeErrorContext[] = [];
     let extensionsSeen = 0;
     const consumer = consume({
@@ -234,7 +230,8 @@ describe("consume: callbacks and reporting", () => {
     const queue = fake.sqs.createQueue("delete-gives-up");
     await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "x" }));
     fake.sqs.faults.failNext(5, { status: 503, code: "ServiceUnavailable", message: "try later" }, { action: "DeleteMessageBatch" });
-    const { lines, logger } = recordingLogger();
+    const logger = capturingLogger();
+    const { lines } = logger;
     const errors: ConsumeErrorContext[] = [];
     let id = "";
     const consumer = consume({
@@ -264,15 +261,15 @@ describe("consume: callbacks and reporting", () => {
 
   it("logs at debug when the polling client was not made by createLongPollingClient, and not when it was", async () => {
     const queue = fake.sqs.createQueue("debug-note");
-    const plain = recordingLogger();
+    const plain = capturingLogger();
     const pollingClient = fakeClient(fake);
-    const mine = consume({ client, pollingClient, queueUrl: queue, WaitTimeSeconds: 1, logger: plain.logger, handler: () => undefined });
+    const mine = consume({ client, pollingClient, queueUrl: queue, WaitTimeSeconds: 1, logger: plain, handler: () => undefined });
     await mine.stop();
     expect(plain.lines.filter((l) => l.level === "debug").map((l) => l.text)).toEqual([
       expect.stringContaining("pollingClient was not made by createLongPollingClient"),
     ]);
-    const own = recordingLogger();
-    const theirs = consume({ client, queueUrl: queue, WaitTimeSeconds: 1, logger: own.logger, handler: () => undefined });
+    const own = capturingLogger();
+    const theirs = consume({ client, queueUrl: queue, WaitTimeSeconds: 1, logger: own, handler: () => undefined });
     await theirs.stop();
     expect(own.lines.filter((l) => l.text.includes("pollingClient was not made"))).toEqual([]);
     pollingClient.destroy();
@@ -512,7 +509,8 @@ describe("consume: stop()", () => {
   });
 
   it("a fatal receive error is logged as such and stops the consumer", async () => {
-    const { lines, logger } = recordingLogger();
+    const logger = capturingLogger();
+    const { lines } = logger;
     const consumer = consume({ client, queueUrl: fake.sqs.queueUrl("never-created"), WaitTimeSeconds: 1, logger, handler: () => undefined });
     await expect(consumer.done).rejects.toMatchObject({ name: "QueueDoesNotExist" });
     expect(lines.filter((l) => l.level === "error").map((l) => l.text)).toEqual([
@@ -589,7 +587,8 @@ describe("consume: stop()", () => {
   it("waits for a handler that finishes within stopTimeoutMs, and retries a failing last delete within deleteFlushTimeoutMs", async () => {
     const queue = fake.sqs.createQueue("finish-at-stop");
     await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "x" }));
-    const { lines, logger } = recordingLogger();
+    const logger = capturingLogger();
+    const { lines } = logger;
     let release!: () => void;
     const consumer = consume({
       client: once,

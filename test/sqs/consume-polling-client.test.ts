@@ -6,7 +6,7 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { Agent } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consume } from "../../src/sqs/index.js";
+import { consume, type ConsumeOptions, type ConsumerHandle } from "../../src/sqs/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { clearAwsEnv, fakeClient, waitFor } from "./support.js";
 
@@ -22,6 +22,23 @@ afterAll(async () => {
   await fake.close();
 });
 
+/**
+ * A consumer of one message whose handler holds the only slot until stop(): the poller's connection sits
+ * idle in its pool, not in a poll. Resolves once the handler runs.
+ */
+async function holdingItsSlotUntilStop(options: Pick<ConsumeOptions, "client" | "pollingClient" | "queueUrl">): Promise<ConsumerHandle> {
+  let stopping = (): boolean => false;
+  const consumer = consume({
+    ...options,
+    concurrency: 1,
+    WaitTimeSeconds: 1,
+    handler: () => waitFor(() => stopping(), 10_000, "stop()"),
+  });
+  stopping = () => consumer.stopping;
+  await waitFor(() => consumer.counters.inFlight === 1, 10_000, "the handler to start");
+  return consumer;
+}
+
 describe("consume: the polling client at stop()", () => {
   it("destroys the long-polling client it made: none of its connections outlives stop()", async () => {
     const queue = fake.sqs.createQueue("own-polling-client");
@@ -30,17 +47,7 @@ describe("consume: the polling client at stop()", () => {
     const own = fakeClient(fake);
     const before = sockets();
     await own.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "x" }));
-    let stopping = (): boolean => false;
-    const consumer = consume({
-      client: own,
-      queueUrl: queue,
-      concurrency: 1,
-      WaitTimeSeconds: 1,
-      // Holds the only slot until stop(): the poller's connection sits idle in its pool, not in a poll.
-      handler: () => waitFor(() => stopping(), 10_000, "stop()"),
-    });
-    stopping = () => consumer.stopping;
-    await waitFor(() => consumer.counters.inFlight === 1, 10_000, "the handler to start");
+    const consumer = await holdingItsSlotUntilStop({ client: own, queueUrl: queue });
     await consumer.stop();
     own.destroy();
     await waitFor(() => sockets() <= before, 3_000, "the consumer's connections to close");
@@ -55,18 +62,7 @@ describe("consume: the polling client at stop()", () => {
     await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "x" }));
     const agent = new Agent({ keepAlive: true });
     const pollingClient = fakeClient(fake, { requestHandler: new NodeHttpHandler({ httpAgent: agent }) });
-    let stopping = (): boolean => false;
-    const consumer = consume({
-      client,
-      pollingClient,
-      queueUrl: queue,
-      concurrency: 1,
-      WaitTimeSeconds: 1,
-      // Holds the only slot until stop(): the poll's connection sits idle in the caller's pool.
-      handler: () => waitFor(() => stopping(), 10_000, "stop()"),
-    });
-    stopping = () => consumer.stopping;
-    await waitFor(() => consumer.counters.inFlight === 1, 10_000, "the handler to start");
+    const consumer = await holdingItsSlotUntilStop({ client, pollingClient, queueUrl: queue });
     const idle = Object.values(agent.freeSockets).flat();
     expect(idle).toHaveLength(1);
     await consumer.stop();

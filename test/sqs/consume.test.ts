@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRefresher } from "../../src/refresh/index.js";
 import { consume, type ConsumeErrorContext } from "../../src/sqs/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { capturingLogger } from "../support/capturing-logger.js";
 import { clearAwsEnv, delay, fakeClient, loadMessages, waitFor } from "./support.js";
 
 clearAwsEnv();
@@ -341,14 +342,14 @@ describe("consume", () => {
       let aborted = false;
       let late = false;
       let messageId: string | undefined;
-      const warnings: string[] = [];
+      const logger = capturingLogger();
       const consumer = consume({
         client,
         queueUrl: queue,
         WaitTimeSeconds: 1,
         VisibilityTimeout: 30,
         stopTimeoutMs: 300,
-        logger: { debug: () => undefined, info: () => undefined, warn: (text: string) => void warnings.push(text), error: () => undefined },
+        logger,
         handler: (m, { signal }) =>
           new Promise<void>((resolve) => {
             messageId = m.MessageId;
@@ -375,6 +376,7 @@ describe("consume", () => {
       expect(fake.sqs.messages("stuck").map((m) => m.body)).toEqual(["stuck"]);
       expect(consumer.counters.deleted).toBe(0);
       // Said as what it is (not a delete given up): the message comes back after its visibility timeout.
+      const warnings = logger.lines.filter((l) => l.level === "warn").map((l) => l.text);
       expect(warnings).toContain(`awscreds/sqs: abandoned handler for message ${messageId} finished after stopTimeoutMs; not deleted, it will be delivered again`);
       expect(warnings.some((w) => w.includes("gave up"))).toBe(false);
     },

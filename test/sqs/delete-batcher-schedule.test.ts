@@ -5,13 +5,12 @@
  * adds before the deadline still sent, a fatal whole-call error, the growth of retry delays, and `Failed`
  * entries SQS should never send (unknown or missing Id) ignored.
  */
-import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { DeleteBatcher, type DeleteEntry } from "../../src/sqs/delete-batcher.js";
 import { resolveBackoff, type BackoffPolicy } from "../../src/sqs/backoff.js";
-import type { ErrorKind } from "../../src/sqs/classify-error.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
-import { clearAwsEnv, fakeClient, loadMessages } from "./support.js";
+import { recordingBatcher, receivedEntries, type Entry } from "./delete-batcher-support.js";
+import { clearAwsEnv, fakeClient } from "./support.js";
 
 clearAwsEnv();
 
@@ -34,10 +33,6 @@ afterAll(async () => {
   await fake.close();
 });
 
-interface Entry extends DeleteEntry {
-  body: string;
-}
-
 interface Options {
   flushDelayMs?: number;
   maxAttempts?: number;
@@ -59,33 +54,21 @@ async function settle(predicate: () => boolean, what: string): Promise<void> {
 async function setUp(count: number, options: Options = {}) {
   queues += 1;
   const name = `schedule-${queues}`;
-  const queueUrl = fake.sqs.createQueue(name, { VisibilityTimeout: "600" });
-  await loadMessages(client, queueUrl, count);
-  const bodies: Entry[] = [];
-  while (bodies.length < count) {
-    const out = await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
-    for (const m of out.Messages ?? []) bodies.push({ receiptHandle: m.ReceiptHandle!, attempts: 0, body: m.Body! });
-  }
-  const deleted: string[] = [];
-  const givenUp: { body: string; reason: unknown }[] = [];
-  const errors: { error: unknown; kind: ErrorKind; delayMs: number | undefined }[] = [];
-  const batcher = new DeleteBatcher<Entry>({
+  const { queueUrl, entries } = await receivedEntries(fake, client, name, count, 600);
+  const recorded = recordingBatcher({
     client: options.client ?? client,
     queueUrl,
     flushDelayMs: options.flushDelayMs ?? 60_000,
     maxAttempts: options.maxAttempts ?? 5,
     maxInFlight: options.maxInFlight ?? 4,
     backoff: resolveBackoff({ initialDelayMs: 1_000, maxDelayMs: 1_000, ...options.backoff }),
-    onDeleted: (entry) => deleted.push(entry.body),
-    onGiveUp: (entry, reason) => givenUp.push({ body: entry.body, reason }),
-    onError: (error, kind, delayMs) => errors.push({ error, kind, delayMs }),
   });
   fake.sqs.clearCalls();
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: Date.now() });
   const deleteCalls = () => fake.sqs.calls.filter((c) => c.action === "DeleteMessageBatch").map((c) => Number(c.details.entries));
   let closed = false;
-  const close = (deadline: number) => void batcher.close(deadline).then(() => (closed = true));
-  return { name, batcher, entries: bodies, deleted, givenUp, errors, deleteCalls, close, isClosed: () => closed };
+  const close = (deadline: number) => void recorded.batcher.close(deadline).then(() => (closed = true));
+  return { name, entries, deleteCalls, close, isClosed: () => closed, ...recorded };
 }
 
 const messageOf = (reason: unknown) => (reason instanceof Error ? reason.message : String(reason));

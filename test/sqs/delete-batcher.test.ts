@@ -3,13 +3,12 @@
  * close; entries SQS fails on its side (`SenderFault: false`) retried with backoff, entries it rejects as
  * the sender's fault given up at once; and `consume` deleting everything despite partial failures.
  */
-import { ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { consume, type ConsumeErrorContext } from "../../src/sqs/index.js";
-import { DeleteBatcher, type DeleteEntry } from "../../src/sqs/delete-batcher.js";
 import { resolveBackoff } from "../../src/sqs/backoff.js";
-import type { ErrorKind } from "../../src/sqs/classify-error.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { recordingBatcher, receivedEntries } from "./delete-batcher-support.js";
 import { clearAwsEnv, delay, fakeClient, loadMessages, waitFor } from "./support.js";
 
 clearAwsEnv();
@@ -30,39 +29,22 @@ afterAll(async () => {
   await fake.close();
 });
 
-interface Entry extends DeleteEntry {
-  body: string;
-}
-
 /** A queue holding `count` received (in-flight) messages, and the batcher's log. */
 async function setUp(count: number, options: { flushDelayMs: number; maxAttempts?: number }) {
   queues += 1;
   const name = `deletes-${queues}`;
-  const queueUrl = fake.sqs.createQueue(name, { VisibilityTimeout: "60" });
-  await loadMessages(client, queueUrl, count);
-  const messages: Message[] = [];
-  while (messages.length < count) {
-    const out = await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
-    messages.push(...(out.Messages ?? []));
-  }
-  const deleted: string[] = [];
-  const givenUp: { body: string; reason: unknown }[] = [];
-  const errors: { kind: ErrorKind; delayMs: number | undefined }[] = [];
-  const batcher = new DeleteBatcher<Entry>({
+  const { queueUrl, entries } = await receivedEntries(fake, client, name, count, 60);
+  const recorded = recordingBatcher({
     client,
     queueUrl,
     flushDelayMs: options.flushDelayMs,
     maxAttempts: options.maxAttempts ?? 5,
     maxInFlight: 4,
     backoff: resolveBackoff({ initialDelayMs: 50, maxDelayMs: 200 }),
-    onDeleted: (entry) => deleted.push(entry.body),
-    onGiveUp: (entry, reason) => givenUp.push({ body: entry.body, reason }),
-    onError: (_error, kind, delayMs) => errors.push({ kind, delayMs }),
   });
-  const entries = messages.map((m): Entry => ({ receiptHandle: m.ReceiptHandle!, attempts: 0, body: m.Body! }));
   fake.sqs.clearCalls();
   const deleteCalls = () => fake.sqs.calls.filter((c) => c.action === "DeleteMessageBatch");
-  return { name, batcher, entries, deleted, givenUp, errors, deleteCalls };
+  return { name, entries, deleteCalls, ...recorded };
 }
 
 describe("DeleteBatcher", () => {
@@ -108,7 +90,7 @@ describe("DeleteBatcher", () => {
     expect(new Set(t.deleted).size).toBe(10);
     // The first call fails 3 entries; the retry sends those 3 (and nothing already deleted).
     expect(t.deleteCalls().map((c) => c.details.entries)).toEqual([10, 3]);
-    expect(t.errors).toEqual([{ kind: "transient", delayMs: expect.any(Number) }]);
+    expect(t.errors).toEqual([{ error: expect.any(Error), kind: "transient", delayMs: expect.any(Number) }]);
     expect(t.errors[0]!.delayMs).toBeGreaterThan(0);
     expect(t.entries.filter((e) => e.attempts > 0)).toHaveLength(3);
     expect(fake.sqs.messageCount(t.name)).toBe(0);
