@@ -10,6 +10,19 @@ const ABBREVIATIONS: Readonly<Record<string, string>> = Object.freeze({ prd: "pr
 /** Names that mean a developer's machine: never "close" to a deployed one, whatever the distance. */
 const LOCAL_NAMES = new Set(["local", "dev", "development", "test", "testing", "ci", "localstack", "laptop", "sandbox"]);
 
+/**
+ * Whether `name` is one teams give a developer's machine or a test run (`local`, `dev`, `test`, `ci`…):
+ * advice must never be to make such a name deployed.
+ *
+ * @example
+ * ```ts
+ * isLocalName(" Local "); // true
+ * ```
+ */
+export function isLocalName(name: string): boolean {
+  return LOCAL_NAMES.has(name.trim().toLowerCase());
+}
+
 /** Levenshtein distance with adjacent transpositions (optimal string alignment), capped use: short names only. */
 function editDistance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));

@@ -13,6 +13,8 @@ import { localKeysErrorMessage, readLocalKeys } from "../../sources/env-keys.js"
 import { readBoolVar, readVar, type EnvVars } from "../../sources/env.js";
 import { messageOf } from "../../sources/errors.js";
 import { imdsEndpointLabel } from "../../sources/instance-metadata.js";
+import { lambdaKeysOwner } from "../../sources/lambda-keys.js";
+import { detectPlatform, lambdaFunctionName, type DetectedPlatform } from "../../sources/platforms.js";
 import { resolveStsRegion } from "../../sts/region.js";
 import { fromRegionalWebIdentity, type WebIdentityDescription } from "../../sources/web-identity.js";
 import { packageVersion } from "../version.js";
@@ -70,6 +72,10 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
     verdict: { ok: false, basis: "predicted", source: null, reason: "" },
     appEnv: { value: null, from: null, mode: null, deployedEnvs: [] },
     platform: {
+      id: null,
+      name: null,
+      evidence: [],
+      identity: null,
       kubernetes: readVar(env, "KUBERNETES_SERVICE_HOST") !== undefined,
       containerCredentials: readContainerSettings(env).configured,
       region: region.ok ? region.region : null,
@@ -105,6 +111,15 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
 
   const description = chain.describe();
   report.appEnv = { value: description.appEnv, from: description.appEnvFrom, mode: description.mode, deployedEnvs: [...description.deployedEnvs] };
+  // The same reading of the deployment matrix as the chain's.
+  const platform = detectPlatform(env, description.mode);
+  report.platform = {
+    ...report.platform,
+    id: platform.platform.id,
+    name: platform.platform.name,
+    evidence: [...platform.evidence],
+    identity: platform.platform.identity,
+  };
   let webIdentity: WebIdentityDescription;
   try {
     webIdentity = fromRegionalWebIdentity({ env, endpoint: options.stsEndpoint, allowInsecureEndpoint: options.allowInsecureEndpoint }).describe();
@@ -138,7 +153,7 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
     if (!imdsDisabled && (selected === "instance-metadata" || report.platform.kubernetes)) {
       report.imds = await probeImds(imdsEndpointLabel(), options.imdsTimeoutMs ?? 1_000);
     }
-    report.verdict = await predictDeployed({ chain, selected, webIdentity, token: report.webIdentityToken, sts: report.stsEndpoint, imds: report.imds, env });
+    report.verdict = await predictDeployed({ chain, selected, webIdentity, token: report.webIdentityToken, sts: report.stsEndpoint, imds: report.imds, env, platform });
   }
 
   if (options.resolve || options.whoami || options.assumeRole !== undefined) {
@@ -181,6 +196,8 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
     containerConfigured: report.platform.containerCredentials,
     deployedEnvs: description.deployedEnvs,
     appEnv: description.appEnv,
+    appEnvFrom: description.appEnvFrom,
+    platform,
   });
   const regionWarning = region.ok ? await unknownRegionWarning(region) : undefined;
   if (regionWarning) report.warnings.push(regionWarning);
@@ -208,6 +225,7 @@ interface DeployedFacts {
   sts: StsEndpointReport | null;
   imds: ImdsReport | null;
   env: EnvVars;
+  platform: DetectedPlatform;
 }
 
 async function predictDeployed(facts: DeployedFacts): Promise<Verdict> {
@@ -250,7 +268,13 @@ async function predictDeployed(facts: DeployedFacts): Promise<Verdict> {
       );
     }
     case "env-keys":
-      return pass("env-keys", `Environment keys. ${NOT_VERIFIED}`);
+      // Only on AWS Lambda does the deployed chain take environment keys (the deployment matrix says so).
+      return pass(
+        "env-keys",
+        `On ${facts.platform.platform.name} (${facts.platform.evidence.join(", ")} set), credentials would come from ` +
+          `${lambdaKeysOwner(lambdaFunctionName(facts.env))}. They are this function's workload identity: nothing to remove, ` +
+          `and no instance metadata is tried (Lambda has none). ${NOT_VERIFIED}`,
+      );
   }
 }
 

@@ -47,7 +47,8 @@ export function renderDoctorReport(report: DoctorReport, options: RenderOptions)
   field(
     "Platform",
     [
-      p.kubernetes ? "Kubernetes (KUBERNETES_SERVICE_HOST set)" : "not Kubernetes",
+      p.name !== null ? `${p.name}${p.evidence.length > 0 ? ` (${p.evidence.join(", ")} set)` : ""}` : undefined,
+      p.kubernetes && p.evidence.includes("KUBERNETES_SERVICE_HOST") ? undefined : p.kubernetes ? "Kubernetes (KUBERNETES_SERVICE_HOST set)" : undefined,
       p.containerCredentials ? "container credentials endpoint configured" : undefined,
       p.region ? `region ${p.region} (${p.regionFrom})` : "no region set",
     ]

@@ -63,6 +63,18 @@ export interface AppEnvReport {
 }
 
 export interface PlatformReport {
+  /**
+   * The deployment matrix's reading (docs/deployments.md): `lambda`, `lambda-snapstart`, `ecs-fargate`, `ecs-ec2`,
+   * `batch`, `codebuild`, `eks-irsa`, `eks-pod-identity`, `kubernetes`, `app-runner`, `ec2`, `ci-runner` or `laptop`;
+   * null when APP_ENV is unset.
+   */
+  id: string | null;
+  /** Its human name, e.g. `AWS Lambda`; null when APP_ENV is unset. */
+  name: string | null;
+  /** The variables that identified it (names only; empty when nothing did). */
+  evidence: string[];
+  /** The source that is the platform's workload identity (e.g. `env-keys` on Lambda); null when APP_ENV is unset. */
+  identity: SourceName | null;
   /** `KUBERNETES_SERVICE_HOST` is set. */
   kubernetes: boolean;
   /** A container credentials endpoint is configured (ECS task role, EKS Pod Identity). */
