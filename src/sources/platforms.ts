@@ -58,7 +58,6 @@ export interface Platform {
 /** Names of the variables among `names` that are set (not blank) in `env`. */
 const setOf = (env: EnvVars, names: readonly string[]): string[] => names.filter((name) => readVar(env, name) !== undefined);
 
-const LAMBDA_VARIABLES = ["AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "AWS_EXECUTION_ENV"] as const;
 const ECS_VARIABLES = ["ECS_CONTAINER_METADATA_URI_V4", "ECS_CONTAINER_METADATA_URI"] as const;
 /** The EKS Pod Identity agent's link-local addresses (IPv4 and IPv6). */
 const POD_IDENTITY_HOSTS = new Set(["169.254.170.23", "[fd00:ec2::23]"]);
@@ -185,13 +184,20 @@ export const PLATFORMS: readonly Platform[] = Object.freeze([
     id: "eks-pod-identity",
     name: "Amazon EKS with Pod Identity",
     mode: "deployed",
-    identifiedBy: "KUBERNETES_SERVICE_HOST and AWS_CONTAINER_CREDENTIALS_FULL_URI at the Pod Identity agent (169.254.170.23 or [fd00:ec2::23])",
+    identifiedBy:
+      "KUBERNETES_SERVICE_HOST with AWS_CONTAINER_CREDENTIALS_FULL_URI at the Pod Identity agent (169.254.170.23 or [fd00:ec2::23]) or with AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
     provides: "AWS_CONTAINER_CREDENTIALS_FULL_URI + AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (the agent's endpoint)",
     identity: "container",
     instanceRole: "node",
     setup: "APP_ENV=production in the pod spec and a pod identity association for the service account",
     docs: ["https://docs.aws.amazon.com/eks/latest/userguide/pod-id-how-it-works.html", "https://docs.aws.amazon.com/sdkref/latest/guide/feature-container-credentials.html"],
-    evidence: (env) => (kubernetes(env) && podIdentityHost(env) ? ["KUBERNETES_SERVICE_HOST", "AWS_CONTAINER_CREDENTIALS_FULL_URI"] : undefined),
+    // The agent's address, or the projected token file the EKS webhook mounts with it: either is Pod Identity.
+    evidence: (env) => {
+      if (!kubernetes(env) || readVar(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI") === undefined) return undefined;
+      const tokenFile = readVar(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") !== undefined;
+      if (!podIdentityHost(env) && !tokenFile) return undefined;
+      return ["KUBERNETES_SERVICE_HOST", "AWS_CONTAINER_CREDENTIALS_FULL_URI", ...(tokenFile ? ["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] : [])];
+    },
   },
   {
     id: "eks-irsa",

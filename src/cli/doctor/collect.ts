@@ -20,7 +20,7 @@ import { fromRegionalWebIdentity, type WebIdentityDescription } from "../../sour
 import { packageVersion } from "../version.js";
 import { probeImds } from "./imds-probe.js";
 import { maskAccessKeyId } from "./mask.js";
-import { DOCTOR_SCHEMA_VERSION, type DoctorReport, type ImdsReport, type ResolveReport, type SourceEntry, type StsEndpointReport, type TokenReport, type Verdict, type WhoamiReport } from "./report.js";
+import { DOCTOR_SCHEMA_VERSION, type ClockReport, type DoctorReport, type ImdsReport, type ResolveReport, type SourceEntry, type StsEndpointReport, type TokenReport, type Verdict, type WhoamiReport } from "./report.js";
 import { nameDoctorFlags } from "./flag-names.js";
 import { unknownRegionWarning } from "./region-check.js";
 import { findSharedFiles, type SharedFilesFound } from "./shared-files.js";
@@ -30,6 +30,7 @@ import { inspectTokenFile } from "./token-file.js";
 import { findTraps } from "./traps.js";
 import { probeAssumeRole } from "./assume-role-probe.js";
 import { callerIdentity } from "./whoami.js";
+import { clockSkewWarning } from "./clock-warning.js";
 
 export interface DoctorOptions {
   /** Fetch credentials through the chain. */
@@ -89,6 +90,7 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
     notes: [],
     resolve: null,
     whoami: null,
+    clock: null,
     assumeRole: null,
   };
 
@@ -161,7 +163,11 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
     report.resolve = resolve;
     const sts = chain.stsStatus();
     if (sts !== undefined && report.stsEndpoint !== null) report.stsEndpoint.inUse = { url: sts.endpointInUse ?? null, breakers: formatBreakers(sts.endpoints) };
-    if (options.whoami) report.whoami = await whoami(env, options, webIdentity, credentials);
+    if (options.whoami) {
+      report.whoami = await whoami(env, options, webIdentity, credentials, (clock) => {
+        report.clock = clock;
+      });
+    }
     report.verdict = verifiedVerdict(resolve, report.whoami);
     if (options.assumeRole !== undefined) {
       const probe = await probeAssumeRole({
@@ -199,6 +205,7 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
     appEnvFrom: description.appEnvFrom,
     platform,
   });
+  if (report.clock?.skewed) report.warnings.push(clockSkewWarning(report.clock));
   const regionWarning = region.ok ? await unknownRegionWarning(region) : undefined;
   if (regionWarning) report.warnings.push(regionWarning);
   return nameDoctorFlags(report);
@@ -307,7 +314,13 @@ async function resolveThroughChain(chain: EnvGatedChainProvider): Promise<{ reso
   }
 }
 
-async function whoami(env: EnvVars, options: DoctorOptions, webIdentity: WebIdentityDescription, credentials: AwsCredentialIdentity | undefined): Promise<WhoamiReport> {
+async function whoami(
+  env: EnvVars,
+  options: DoctorOptions,
+  webIdentity: WebIdentityDescription,
+  credentials: AwsCredentialIdentity | undefined,
+  onClock: (clock: ClockReport | null) => void,
+): Promise<WhoamiReport> {
   const none = { durationMs: null, account: null, arn: null, userId: null };
   const sts = await stsEndpointReport({
     env,
@@ -321,7 +334,7 @@ async function whoami(env: EnvVars, options: DoctorOptions, webIdentity: WebIden
     const r = resolveStsRegion({ env });
     return r.ok ? r.region : "us-east-1"; // only reachable with a custom endpoint (LocalStack and the like)
   })();
-  return callerIdentity({ credentials, endpoint: sts.url, signingRegion: region });
+  return callerIdentity({ credentials, endpoint: sts.url, signingRegion: region, onClock });
 }
 
 function verifiedVerdict(resolve: ResolveReport, whoami: WhoamiReport | null): Verdict {

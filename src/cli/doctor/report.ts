@@ -36,6 +36,8 @@ export interface DoctorReport {
   resolve: ResolveReport | null;
   /** With `--whoami`: STS GetCallerIdentity; otherwise null. */
   whoami: WhoamiReport | null;
+  /** With `--whoami`: the local clock against STS's, from its answer; null otherwise (or without a Date header). */
+  clock: ClockReport | null;
   /** With `--assume-role`: STS AssumeRole of that role with the resolved credentials; otherwise null. */
   assumeRole: AssumeRoleProbeReport | null;
 }
@@ -172,6 +174,19 @@ export interface ResolveReport {
   accountId: string | null;
   /** The error message on failure; null on success. */
   error: string | null;
+}
+
+export interface ClockReport {
+  /** STS's clock minus the local clock, ms: positive when the local clock is behind. */
+  offsetMs: number;
+  /** The measurement's bound, ± ms: half the round trip plus half a second (the Date header's resolution). */
+  uncertaintyMs: number;
+  /** What it was measured against, e.g. `the Date header of STS's answer at https://sts.eu-west-1.amazonaws.com`. */
+  measuredAgainst: string;
+  /** The SDK client's `systemClockOffset` after the call: it corrects itself only after AWS rejects a skewed request. */
+  sdkSystemClockOffsetMs: number;
+  /** More than 5 minutes off even at the favourable end of the bound: AWS rejects the signatures. */
+  skewed: boolean;
 }
 
 export interface WhoamiReport {
