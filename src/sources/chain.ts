@@ -270,7 +270,12 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
     const kubernetes = plan.some((p) => p.reason === KUBERNETES_IMDS_REASON);
     throw credentialsError(
       `No credential source is available (${where}). ${skippedSummary(plan)}.` +
-        (kubernetes ? "" : " Configure workload identity for this service (IRSA or EKS Pod Identity on EKS, a task role on ECS, an instance profile on EC2)."),
+        (kubernetes
+          ? ""
+          : platform.evidence.length > 0
+            ? // The platform is known: say what its workload identity needs (the matrix's "what to set").
+              ` On ${platform.platform.name} (${platform.evidence.join(", ")} set), set up its workload identity: ${platform.platform.setup}.`
+            : " Configure workload identity for this service (IRSA or EKS Pod Identity on EKS, a task role on ECS, an instance profile on EC2)."),
       { tryNextLink: false, logger },
     );
   }

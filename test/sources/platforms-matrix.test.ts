@@ -396,6 +396,17 @@ describe("stray keys outside Lambda", () => {
   });
 });
 
+describe("a platform without its identity configured", () => {
+  it("Fargate without a task role fails at once, with no IMDS attempt, saying what the platform needs", async () => {
+    const env = { APP_ENV: "production", AWS_REGION: "eu-west-1", AWS_EXECUTION_ENV: "AWS_ECS_FARGATE", ECS_CONTAINER_METADATA_URI_V4: "http://169.254.170.2/v4/abc" };
+    const error = await rejection(() => chainFor(env)());
+    expect(error.message).toContain("No credential source is available");
+    expect(error.message).toContain("On Amazon ECS on Fargate (AWS_EXECUTION_ENV, ECS_CONTAINER_METADATA_URI_V4 set), set up its workload identity: APP_ENV=production in the task definition and a task role (taskRoleArn).");
+    expect(error.message).toContain("instance-metadata: not tried on Amazon ECS on Fargate");
+    expect(fake.imds.count()).toBe(0);
+  });
+});
+
 describe("Kubernetes without IRSA or Pod Identity", () => {
   it("is detected, refuses the node's role, and doctor exits 1 saying what to configure", async () => {
     const env = { APP_ENV: "production", AWS_REGION: "eu-west-1", KUBERNETES_SERVICE_HOST: "10.100.0.1" };
