@@ -21,7 +21,7 @@ import { formatDescription, type SourceName } from "../../src/sources/describe.j
 import { PLATFORMS, detectPlatform, type PlatformId } from "../../src/sources/platforms.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { isolateEnv, rejection } from "./support/env.js";
+import { rejection, resetForChain } from "./support/env.js";
 
 const ROLE_ARN = "arn:aws:iam::123456789012:role/orders";
 const LAMBDA_ROLE_ARN = "arn:aws:iam::123456789012:role/orders-handler-role";
@@ -53,16 +53,9 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   // The SDK's IMDS provider reads its endpoint from process.env: the fake's.
-  restoreEnv = isolateEnv({ AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.imds.endpoint });
-  delete process.env.AWS_EC2_METADATA_DISABLED;
-  tokenFile = await fake.writeWebIdentityToken();
+  ({ restoreEnv, tokenFile } = await resetForChain(fake));
   podTokenFile = join(dir, "eks-pod-identity-token");
   writeFileSync(podTokenFile, fake.container.authorizationToken);
-  for (const service of [fake.sts, fake.imds, fake.container]) {
-    service.faults.restore();
-    service.clearCalls();
-  }
-  fake.imds.setRoleName("fake-instance-role");
 });
 afterEach(() => restoreEnv());
 
@@ -103,6 +96,23 @@ interface Row {
   mode: "deployed" | "local";
 }
 
+/**
+ * A platform that serves its role at ECS's relative URI (169.254.170.2): as set, and with the same variables
+ * pointed at the fake container endpoint.
+ */
+function ecsStyle(platform: PlatformId, label: string, vars: Record<string, string>): Row {
+  const base = { APP_ENV: "production", AWS_REGION: "eu-west-1", ...vars };
+  return {
+    platform,
+    label,
+    mode: "deployed",
+    env: () => ({ ...base, ...ECS_RELATIVE }),
+    reachable: () => ({ ...base, ...containerAtFake() }),
+    source: "container",
+    arn: () => /fake-task-role/,
+  };
+}
+
 const ROWS: Row[] = [
   {
     platform: "lambda",
@@ -128,51 +138,11 @@ const ROWS: Row[] = [
     source: "container",
     arn: () => /fake-task-role/,
   },
-  {
-    platform: "ecs-fargate",
-    label: "Amazon ECS on Fargate",
-    mode: "deployed",
-    env: () => ({ APP_ENV: "production", AWS_REGION: "eu-west-1", AWS_EXECUTION_ENV: "AWS_ECS_FARGATE", ECS_CONTAINER_METADATA_URI_V4: "http://169.254.170.2/v4/abc", ...ECS_RELATIVE }),
-    reachable: () => ({ APP_ENV: "production", AWS_REGION: "eu-west-1", AWS_EXECUTION_ENV: "AWS_ECS_FARGATE", ECS_CONTAINER_METADATA_URI_V4: "http://169.254.170.2/v4/abc", ...containerAtFake() }),
-    source: "container",
-    arn: () => /fake-task-role/,
-  },
-  {
-    platform: "ecs-ec2",
-    label: "Amazon ECS on EC2",
-    mode: "deployed",
-    env: () => ({ APP_ENV: "production", AWS_REGION: "eu-west-1", AWS_EXECUTION_ENV: "AWS_ECS_EC2", ECS_CONTAINER_METADATA_URI_V4: "http://169.254.170.2/v4/abc", ...ECS_RELATIVE }),
-    reachable: () => ({ APP_ENV: "production", AWS_REGION: "eu-west-1", AWS_EXECUTION_ENV: "AWS_ECS_EC2", ECS_CONTAINER_METADATA_URI_V4: "http://169.254.170.2/v4/abc", ...containerAtFake() }),
-    source: "container",
-    arn: () => /fake-task-role/,
-  },
-  {
-    platform: "batch",
-    label: "AWS Batch (on ECS)",
-    mode: "deployed",
-    env: () => ({ APP_ENV: "production", AWS_REGION: "eu-west-1", AWS_BATCH_JOB_ID: "a1b2", AWS_BATCH_JQ_NAME: "q", AWS_BATCH_CE_NAME: "ce", AWS_BATCH_JOB_ATTEMPT: "1", AWS_EXECUTION_ENV: "AWS_ECS_EC2", ...ECS_RELATIVE }),
-    reachable: () => ({ APP_ENV: "production", AWS_REGION: "eu-west-1", AWS_BATCH_JOB_ID: "a1b2", AWS_BATCH_JQ_NAME: "q", AWS_BATCH_CE_NAME: "ce", AWS_EXECUTION_ENV: "AWS_ECS_EC2", ...containerAtFake() }),
-    source: "container",
-    arn: () => /fake-task-role/,
-  },
-  {
-    platform: "codebuild",
-    label: "AWS CodeBuild",
-    mode: "deployed",
-    env: () => ({ APP_ENV: "integration", AWS_REGION: "eu-west-1", CODEBUILD_BUILD_ID: "proj:b1e6", CODEBUILD_BUILD_ARN: "arn:aws:codebuild:eu-west-1:123456789012:build/proj:b1e6", ...ECS_RELATIVE }),
-    reachable: () => ({ APP_ENV: "integration", AWS_REGION: "eu-west-1", CODEBUILD_BUILD_ID: "proj:b1e6", ...containerAtFake() }),
-    source: "container",
-    arn: () => /fake-task-role/,
-  },
-  {
-    platform: "app-runner",
-    label: "AWS App Runner (container endpoint, no platform variable)",
-    mode: "deployed",
-    env: () => ({ APP_ENV: "production", AWS_REGION: "eu-west-1", PORT: "8080", ...ECS_RELATIVE }),
-    reachable: () => ({ APP_ENV: "production", AWS_REGION: "eu-west-1", PORT: "8080", ...containerAtFake() }),
-    source: "container",
-    arn: () => /fake-task-role/,
-  },
+  ecsStyle("ecs-fargate", "Amazon ECS on Fargate", { AWS_EXECUTION_ENV: "AWS_ECS_FARGATE", ECS_CONTAINER_METADATA_URI_V4: "http://169.254.170.2/v4/abc" }),
+  ecsStyle("ecs-ec2", "Amazon ECS on EC2", { AWS_EXECUTION_ENV: "AWS_ECS_EC2", ECS_CONTAINER_METADATA_URI_V4: "http://169.254.170.2/v4/abc" }),
+  ecsStyle("batch", "AWS Batch (on ECS)", { AWS_BATCH_JOB_ID: "a1b2", AWS_BATCH_JQ_NAME: "q", AWS_BATCH_CE_NAME: "ce", AWS_BATCH_JOB_ATTEMPT: "1", AWS_EXECUTION_ENV: "AWS_ECS_EC2" }),
+  ecsStyle("codebuild", "AWS CodeBuild", { APP_ENV: "integration", CODEBUILD_BUILD_ID: "proj:b1e6", CODEBUILD_BUILD_ARN: "arn:aws:codebuild:eu-west-1:123456789012:build/proj:b1e6" }),
+  ecsStyle("app-runner", "AWS App Runner (container endpoint, no platform variable)", { PORT: "8080" }),
   {
     platform: "eks-irsa",
     label: "Amazon EKS with IRSA",
