@@ -44,8 +44,11 @@ export interface Platform {
   identifiedBy: string;
   /** The variables and endpoints it hands credentials through. */
   provides: string;
-  /** The source that is its workload identity (local rows: the environment keys). */
-  identity: Exclude<SourceName, "shared-config">;
+  /**
+   * The source that is its workload identity (local rows: the environment keys); null where the platform
+   * gives the workload none by itself (a Kubernetes pod without IRSA or Pod Identity).
+   */
+  identity: Exclude<SourceName, "shared-config"> | null;
   instanceRole: InstanceRoleReach;
   /** What to set so awscreds works there (one line, as docs/deployments.md says it). */
   setup: string;
@@ -106,7 +109,7 @@ export const PLATFORMS: readonly Platform[] = Object.freeze([
     provides: "the execution role through the container endpoint: AWS_CONTAINER_CREDENTIALS_FULL_URI + AWS_CONTAINER_AUTHORIZATION_TOKEN (no keys in the environment)",
     identity: "container",
     instanceRole: "none",
-    setup: "APP_ENV=production as a function environment variable; nothing else",
+    setup: "APP_ENV=production as a function environment variable; Lambda serves the execution role at the container endpoint itself",
     docs: [LAMBDA_ENV_DOCS, "https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html#snapstart-credentials"],
     evidence: (env) => {
       const lambda = lambdaEvidence(env);
@@ -121,7 +124,7 @@ export const PLATFORMS: readonly Platform[] = Object.freeze([
     provides: "the execution role's keys: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (no expiration given); no instance metadata",
     identity: "env-keys",
     instanceRole: "none",
-    setup: "APP_ENV=production as a function environment variable; nothing else",
+    setup: "APP_ENV=production as a function environment variable; Lambda sets the execution role's keys itself (code must not overwrite them)",
     docs: [LAMBDA_ENV_DOCS, "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html"],
     evidence: lambdaEvidence,
   },
@@ -220,7 +223,7 @@ export const PLATFORMS: readonly Platform[] = Object.freeze([
     mode: "deployed",
     identifiedBy: "KUBERNETES_SERVICE_HOST alone",
     provides: "nothing of the pod's own: only the node's instance role through IMDS, which awscreds does not use unless allowed",
-    identity: "web-identity",
+    identity: null,
     instanceRole: "node",
     setup: "give the pod its own role: IRSA (service account annotation) or an EKS Pod Identity association",
     docs: ["https://kubernetes.io/docs/tasks/run-application/access-api-from-pod/", "https://docs.aws.amazon.com/eks/latest/userguide/service-accounts.html"],

@@ -380,7 +380,7 @@ describe("a platform without its identity configured", () => {
 describe("Kubernetes without IRSA or Pod Identity", () => {
   it("is detected, refuses the node's role, and doctor exits 1 saying what to configure", async () => {
     const env = { APP_ENV: "production", AWS_REGION: "eu-west-1", KUBERNETES_SERVICE_HOST: "10.100.0.1" };
-    expect(detectPlatform(env, "deployed").platform.id).toBe("kubernetes");
+    expect(detectPlatform(env, "deployed").platform).toMatchObject({ id: "kubernetes", identity: null });
     const error = await rejection(() => chainFor(env)());
     expect(error.message).toContain("off in Kubernetes");
     expect(fake.imds.count()).toBe(0);
