@@ -38,9 +38,9 @@ function editDistance(a: string, b: string): number {
 
 /**
  * The deployed name `appEnv` most likely meant, or undefined. Only for a name that is not deployed already
- * (callers ask in local mode). Close means: a known short form (`prod`, `prd`, `stg`, `stage`, `int`), a
- * prefix of at least 3 letters (`produ`) or a name that starts with the deployed one (`production-eu`),
- * or at most 2 edits for names of 5 letters or more (`prodcution`, `staigng`).
+ * (callers ask in local mode). Close means: a known short form (`prod`, `prd`, `stg`, `stage`, `int`), also as
+ * the leading word (`prod-eu`); a prefix of at least 3 letters (`produ`) or a name that starts with the
+ * deployed one (`production-eu`); or at most 2 edits for names of 5 letters or more (`prodcution`, `staigng`).
  *
  * @example
  * ```ts
@@ -51,8 +51,12 @@ function editDistance(a: string, b: string): number {
 export function nearDeployedName(appEnv: string, deployedEnvs: readonly string[]): string | undefined {
   const name = appEnv.trim().toLowerCase();
   if (name === "" || LOCAL_NAMES.has(name) || deployedEnvs.includes(name)) return undefined;
-  const abbreviation = ABBREVIATIONS[name];
-  if (abbreviation !== undefined && deployedEnvs.includes(abbreviation)) return abbreviation;
+  // `prod-eu`, `stg_2`: the leading word is what a short form looks like.
+  const head = name.split(/[-_.:/ ]/)[0] ?? name;
+  for (const word of new Set([name, head])) {
+    const abbreviation = ABBREVIATIONS[word];
+    if (abbreviation !== undefined && deployedEnvs.includes(abbreviation)) return abbreviation;
+  }
   for (const deployed of deployedEnvs) {
     if (name.length >= 3 && deployed.startsWith(name)) return deployed;
     // `production-eu`, or a deployed name that is a short form (deployedEnvs: ["prod"]) and an APP_ENV that spells it out.

@@ -186,7 +186,7 @@ describe("traps", () => {
   });
 
   it("APP_ENV=prod, Prod, prd, productoin, production-eu: did you mean production? (and nothing for local names)", () => {
-    for (const appEnv of ["prod", "Prod", "prd", "productoin", "production-eu", "stage", "Staging2"]) {
+    for (const appEnv of ["prod", "Prod", "prd", "productoin", "production-eu", "prod-eu", "stg_2", "stage", "Staging2"]) {
       const [warning] = findTraps(facts({ mode: "local", appEnv, sharedFiles: undefined }));
       expect(warning?.code, appEnv).toBe("app-env-near-miss");
       expect(warning?.message, appEnv).toMatch(/did you mean (production|staging)\?/);
