@@ -128,7 +128,8 @@ function localChain(decision: AppModeDecision, options: EnvGatedChainOptions, lo
   provider.destroy = (): void => undefined;
   provider.stsStatus = (): undefined => undefined;
   provider[Symbol.dispose] = provider.destroy;
-  provider.identity = () => (succeeded ? `environment keys (local mode, ${decision.from}="${decision.appEnv}")` : undefined);
+  provider.identity = () =>
+    succeeded ? `environment keys (local mode, ${decision.from}="${decision.appEnv}") on ${detectPlatform(resolveEnv(options.env), "local").platform.name}` : undefined;
   markSourceKind(provider, "env");
 
   provider.describe = (): ChainDescription => {

@@ -263,6 +263,8 @@ describe.each(ROWS)("$label", (row) => {
     expect(description.chosen).toBe(row.source);
     expect(PLATFORMS.find((p) => p.id === row.platform)!.identity).toBe(row.source);
     expect(await callerArn(credentials)).toMatch(row.arn());
+    // Whose they are, in words (what a refresher's status().identity shows).
+    expect(chain.identity()).toContain(row.source === "env-keys" && row.mode === "deployed" ? "the execution role of AWS Lambda function" : PLATFORMS.find((p) => p.id === row.platform)!.name);
     // describe() names the platform and the chosen source, and never a secret.
     const text = formatDescription(description);
     expect(text).toContain(`platform: ${PLATFORMS.find((p) => p.id === row.platform)!.name}`);
@@ -291,6 +293,7 @@ describe("AWS Lambda", () => {
     const logged: string[] = [];
     const logger = { debug: () => undefined, info: () => undefined, warn: (m: unknown) => void logged.push(String(m)), error: (m: unknown) => void logged.push(String(m)) };
     const chain = fromEnvGatedChain({ env: lambdaEnv(), logger });
+    expect(chain.identity()).toBeUndefined(); // nothing chosen yet
     const credentials = await chain();
     expect(credentials.accessKeyId).toBe(lambdaKeys.accessKeyId);
     expect(credentials.sessionToken).toBe(lambdaKeys.sessionToken);
