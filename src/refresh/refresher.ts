@@ -53,7 +53,7 @@ export function createRefresher(source: AwsCredentialIdentityProvider, options: 
     // A chain reports the source it settled on once it has.
     onCommitted: telemetry && (() => telemetry.setSource(sourceKindOf(source))),
   });
-  const refresher = makeRefreshingProvider(engine, () => source);
+  const refresher = makeRefreshingProvider(engine, () => source, engineOptions.name);
   engine.start();
   return refresher;
 }
