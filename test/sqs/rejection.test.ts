@@ -131,4 +131,24 @@ describe("the SQS helpers recover from rejected credentials by themselves", () =
     expect(assumeCalls() - before).toBe(1);
     expect(consumer.counters.failed).toBe(0);
   });
+
+  it("consume: deletes through the base client recover too (receives on other, valid credentials)", async () => {
+    const queueUrl = fake.sqs.createQueue("reject-consume-deletes");
+    const { credentials, client } = await baseClient();
+    const pollingClient = createLongPollingClient(fakeClient(fake));
+    cleanups.push(() => pollingClient.destroy());
+    const errors: unknown[] = [];
+    const consumer = consume({ client, pollingClient, queueUrl, WaitTimeSeconds: 1, backoff: { initialDelayMs: 5_000, maxDelayMs: 5_000 }, onError: (e) => errors.push(e), handler: async () => undefined });
+    cleanups.push(() => consumer.stop());
+    const before = assumeCalls();
+    fake.expireCredentials((await credentials()).accessKeyId);
+    for (let i = 0; i < 3; i++) await sendTo(queueUrl, `delete me ${i}`);
+
+    await waitFor(() => consumer.counters.deleted === 3, 4_000, "three deletes");
+
+    expect(fake.sqs.calls.filter((c) => c.errorCode === "ExpiredToken").map((c) => c.action)).toContain("DeleteMessageBatch");
+    expect(errors).toEqual([]);
+    expect(consumer.counters.deleteFailures).toBe(0);
+    expect(assumeCalls() - before).toBe(1);
+  });
 });
