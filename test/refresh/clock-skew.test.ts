@@ -8,7 +8,7 @@
  * "10 minutes later" (what the SDK measures the offset from), and each key is expired in the fake SQS when
  * AWS's clock says so (`fake.expireCredentials`), 6 s after it was issued although STS gave it 606 s.
  */
-import { SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { SQSClient, SendMessageCommand, type ServiceInputTypes, type ServiceOutputTypes } from "@aws-sdk/client-sqs";
 import type { DeserializeMiddleware } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRefresher } from "../../src/refresh/index.js";
@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 /** Every answer's `Date` header as AWS's clock (ahead by SKEW_MS) would write it. */
-const awsClockAhead: DeserializeMiddleware<object, object> = (next) => async (args) => {
+const awsClockAhead: DeserializeMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => async (args) => {
   const rewrite = (response: unknown): void => {
     const headers = (response as { headers?: Record<string, string> } | undefined)?.headers;
     if (headers !== undefined) headers.date = new Date(Date.now() + SKEW_MS).toUTCString();
