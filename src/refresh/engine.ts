@@ -52,6 +52,11 @@ export interface EngineOptions {
   rejectionRefreshIntervalMs: number;
   /** Credentials within this long of expiry are not handed out while a fetch can replace them. */
   mandatoryWindowMs: number;
+  /**
+   * Whether the source is one AWS keeps accepting expired credentials of while it is down (the instance
+   * role: "static stability"); read when credentials expire with a refresh failing.
+   */
+  staticStability?: () => boolean;
 }
 
 /**
@@ -174,7 +179,23 @@ export class RefreshEngine {
   #valid(now: number = Date.now()): Cached | undefined {
     const cached = this.#cached;
     if (cached === undefined || cached.withdrawn) return undefined;
-    return cached.expiresAt === undefined || now + this.#clockOffsetMs < cached.expiresAt ? cached : undefined;
+    if (cached.expiresAt === undefined || now + this.#clockOffsetMs < cached.expiresAt) return cached;
+    return this.#staticallyStable() ? cached : undefined;
+  }
+
+  /**
+   * Static stability: instance-role credentials are served past their expiry while the instance metadata
+   * service cannot renew them (as the SDK's IMDS provider does; AWS accepts them meanwhile, and rejects
+   * them through `invalidate()` if not). Never for anything else: STS credentials past expiry are rejected.
+   */
+  #staticallyStable(): boolean {
+    const stable = this.#options.staticStability;
+    if (stable === undefined) return false;
+    try {
+      return stable();
+    } catch {
+      return false;
+    }
   }
 
   /** Takes the clock offset an SDK client measured against AWS, so expiry is judged on AWS's clock. */
@@ -285,6 +306,7 @@ export class RefreshEngine {
       refreshing: this.#inFlight !== undefined,
       ...(this.#lastRejection === undefined ? {} : { lastRejection: { at: new Date(this.#lastRejection.at), code: this.#lastRejection.code, accessKeyId: this.#lastRejection.accessKeyId } }),
       ...(this.#clockOffsetKnown ? { clockOffsetMs: this.#clockOffsetMs } : {}),
+      ...(valid && cached?.expiresAt !== undefined && now + this.#clockOffsetMs >= cached.expiresAt ? { staticStability: { since: new Date(cached.expiresAt) } } : {}),
     };
   }
 
@@ -476,7 +498,12 @@ export class RefreshEngine {
     const retry = retryAt === undefined ? "no retry (stopped)" : `next attempt at ${new Date(retryAt).toISOString()}`;
     const cause = describeError(error, secrets);
     if (valid) {
-      const until = serving.expiresAt === undefined ? "without expiry" : `valid until ${new Date(serving.expiresAt).toISOString()}`;
+      const until =
+        serving.expiresAt === undefined
+          ? "without expiry"
+          : serving.expiresAt <= now + this.#clockOffsetMs
+            ? `that expired at ${new Date(serving.expiresAt).toISOString()} (static stability: the instance role's credentials stay in use while the metadata service cannot renew them)`
+            : `valid until ${new Date(serving.expiresAt).toISOString()}`;
       this.#log("warn", `${name}: refresh failed (${reason}, attempt ${attempt}); still serving credentials ${until}; ${retry}: ${cause}`);
     } else {
       const state = withdrawn ? "the credentials held were rejected by AWS" : expiredAt ? `credentials expired at ${expiredAt.toISOString()}` : "no credentials yet";

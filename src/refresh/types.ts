@@ -75,6 +75,11 @@ export interface RefreshStatus {
   lastRejection?: { at: Date; code: string | undefined; accessKeyId: string | undefined };
   /** AWS's clock minus this host's, as an attached SDK client measured it (absent until one reports). */
   clockOffsetMs?: number;
+  /**
+   * Present while instance-role credentials are served past their expiry because the metadata service
+   * cannot renew them (static stability, as the SDK's IMDS provider; state `degraded`): since when.
+   */
+  staticStability?: { since: Date };
 }
 
 /** Passed to `onRefresh` after every successful fetch. */
