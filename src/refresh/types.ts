@@ -145,8 +145,8 @@ export interface RefreshOptions {
   name?: string;
   /**
    * OpenTelemetry reporting: an `awscreds refresh` span and an `awscreds.credentials.refresh.duration`
-   * point per attempt (with `awscreds.refresh.reason`: `initial`, `scheduled`, `retry`, `forced` or
-   * `demand`), the `awscreds.credentials.ttl` gauge (read only when collected) and
+   * point per attempt (with `awscreds.refresh.reason`: `initial`, `scheduled`, `retry`, `forced`,
+   * `demand` or `rejected`), the `awscreds.credentials.ttl` gauge (read only when collected) and
    * `awscreds.credentials.stale_served` (the only addition to a resolution: a field increment while
    * degraded). To the global providers when `@opentelemetry/api` is installed (default), to
    * `{ meterProvider, tracerProvider }` when given, nowhere with `false` (the API is then never loaded).

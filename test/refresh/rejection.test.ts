@@ -6,6 +6,7 @@
 import { SQSClient, SendMessageCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRefresher, createSwapper, type RefreshErrorEvent, type Refresher } from "../../src/refresh/index.js";
+import { fromEnvGatedChain } from "../../src/sources/chain.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { capturingLogger } from "../support/capturing-logger.js";
 import { isolateAwsEnv, sleep, webIdentitySource } from "./e2e-helpers.js";
@@ -75,6 +76,25 @@ describe("attach(): a request rejected for its credentials is retried once with 
     // The rejected requests were sent again, each once: 1 + 20 messages, as if nothing had happened.
     const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
     expect(Number(attrs.Attributes?.ApproximateNumberOfMessages)).toBeGreaterThanOrEqual(21);
+  });
+
+  it("the env-gated chain under a refresher (deployed, web identity): the chain fetches again, the request succeeds", async () => {
+    const chain = fromEnvGatedChain({
+      env: { APP_ENV: "production", AWS_REGION: fake.region, AWS_ROLE_ARN: `arn:aws:iam::${fake.accountId}:role/chain`, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile },
+      webIdentity: { endpoint: fake.sts.endpoint },
+    });
+    cleanups.push(() => chain.destroy());
+    const credentials = createRefresher(chain);
+    cleanups.push(() => credentials.stop());
+    const sqs = credentials.attach(sqsClient());
+    await credentials.ready;
+    const rejectedKey = (await credentials()).accessKeyId;
+    const before = assumeCalls();
+    fake.expireCredentials(rejectedKey);
+
+    await expect(send(sqs, "after")).resolves.toMatchObject({ MessageId: expect.any(String) });
+    expect(assumeCalls() - before).toBe(1);
+    expect((await credentials()).accessKeyId).not.toBe(rejectedKey);
   });
 
   it("50 requests rejected at once: one fetch, none of them fails", async () => {
