@@ -8,13 +8,7 @@ import { makeRefreshingProvider } from "./provider.js";
 import type { RefreshOptions, Refresher } from "./types.js";
 import { credentialsTelemetry } from "../telemetry/credentials.js";
 import { sourceKindOf } from "../telemetry/source-kind.js";
-
-/**
- * Sources whose credentials are served past expiry while they cannot be renewed (static stability): the
- * instance role, as the SDK's IMDS provider does. Not the container endpoint: its credentials are STS role
- * sessions, which AWS rejects once expired.
- */
-const STATIC_STABILITY_KINDS: ReadonlySet<string> = new Set(["instance-metadata"]);
+import { staticallyStableKind } from "./rejection-rules.js";
 
 /**
  * Wraps a credential source so that no request waits for it once the first fetch is done: it fetches
@@ -60,7 +54,7 @@ export function createRefresher(source: AwsCredentialIdentityProvider, options: 
     // A chain reports the source it settled on once it has.
     onCommitted: telemetry && (() => telemetry.setSource(sourceKindOf(source))),
     // Read at expiry: a chain knows its source once it has settled on one.
-    staticStability: () => STATIC_STABILITY_KINDS.has(sourceKindOf(source)),
+    staticStability: () => staticallyStableKind(sourceKindOf(source)),
   });
   const refresher = makeRefreshingProvider(engine, () => source, engineOptions.name);
   engine.start();

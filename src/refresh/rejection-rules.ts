@@ -50,3 +50,23 @@ export function rememberRejectedKey(keys: string[], accessKeyId: string): void {
   keys.push(accessKeyId);
   if (keys.length > REJECTED_KEYS_KEPT) keys.shift();
 }
+
+/**
+ * Sources whose credentials are served past expiry while they cannot be renewed (static stability): the
+ * instance role, as the SDK's IMDS provider does. Not the container endpoint, web identity or assume role:
+ * their credentials are STS role sessions, which AWS rejects once expired.
+ */
+const STATIC_STABILITY_KINDS: ReadonlySet<string> = new Set(["instance-metadata"]);
+
+/**
+ * Whether credentials of a source of this kind (`sourceKindOf`) may be served past their expiry.
+ *
+ * @example
+ * ```ts
+ * staticallyStableKind("instance-metadata"); // true
+ * staticallyStableKind("web-identity");      // false
+ * ```
+ */
+export function staticallyStableKind(kind: string): boolean {
+  return STATIC_STABILITY_KINDS.has(kind);
+}

@@ -12,6 +12,7 @@ import { makeRefreshingProvider } from "./provider.js";
 import type { ProviderFactory, Swapper, SwapperOptions } from "./types.js";
 import { credentialsTelemetry } from "../telemetry/credentials.js";
 import { sourceKindOf } from "../telemetry/source-kind.js";
+import { staticallyStableKind } from "./rejection-rules.js";
 
 /**
  * Keeps a whole provider fresh: at creation and then on the refresher's schedule (before expiry, with
@@ -87,6 +88,8 @@ export function createSwapper(factory: ProviderFactory, options: SwapperOptions 
     ...engineOptions,
     telemetry,
     onCommitted: telemetry && (() => telemetry.setSource(sourceKindOf(current))),
+    // The provider swapped in decides: an instance role keeps serving through an IMDS outage.
+    staticStability: () => staticallyStableKind(sourceKindOf(current)),
     onStop: () => release(current),
   });
   const swapper = makeRefreshingProvider(engine, () => current, name) as Swapper;

@@ -4,7 +4,7 @@
  * other sources (STS credentials past expiry are rejected by AWS).
  */
 import { describe, expect, it, vi } from "vitest";
-import { createRefresher, CredentialsExpiredError } from "../../src/refresh/index.js";
+import { createRefresher, createSwapper, CredentialsExpiredError } from "../../src/refresh/index.js";
 import { markSourceKind } from "../../src/telemetry/source-kind.js";
 import { capturingLogger, scriptedSource, useFakeClockAndCatchUnhandled } from "./helpers.js";
 
@@ -64,4 +64,17 @@ describe("static stability", () => {
       refresher.stop();
     });
   }
+
+  it("a swapper whose current provider is the instance role does the same", async () => {
+    const source = markSourceKind(scriptedSource({ lifetimeMs: 60_000 }), "instance-metadata");
+    const swapper = createSwapper(() => source, { backoff: { initialDelayMs: 5_000, maxDelayMs: 5_000, jitter: "none" } });
+    await vi.advanceTimersByTimeAsync(0);
+    const first = (await swapper()).accessKeyId;
+    source.fail();
+    await vi.advanceTimersByTimeAsync(90_000);
+
+    expect((await swapper()).accessKeyId).toBe(first);
+    expect(swapper.status().staticStability).toEqual({ since: new Date(T0 + 60_000) });
+    swapper.stop();
+  });
 });
