@@ -111,7 +111,7 @@ describe("queues", () => {
       VisibilityTimeout: "45",
       DelaySeconds: "0",
       ReceiveMessageWaitTimeSeconds: "0",
-      MaximumMessageSize: "262144",
+      MaximumMessageSize: "1048576",
       MessageRetentionPeriod: "345600",
       ApproximateNumberOfMessages: "1",
       ApproximateNumberOfMessagesNotVisible: "1",
@@ -132,7 +132,9 @@ describe("queues", () => {
     const byUrl = await errorOf(c.send(new SendMessageCommand({ QueueUrl: sqs.queueUrl("nope"), MessageBody: "x" })));
     expect(byUrl.name).toBe("QueueDoesNotExist");
     const address = await errorOf(c.send(new SendMessageCommand({ QueueUrl: `${sqs.endpoint}/only-one-segment`, MessageBody: "x" })));
-    expect(address.name).toBe("InvalidAddress");
+    // SQS answers a URL that names no /ACCOUNT/NAME as a queue that does not exist (400), not InvalidAddress.
+    expect(address.name).toBe("QueueDoesNotExist");
+    expect(address.$metadata?.httpStatusCode).toBe(400);
 
     const { url } = newQueue();
     const attribute = await errorOf(c.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["NoSuchAttribute" as never] })));
@@ -242,7 +244,7 @@ describe("messages", () => {
     expect(max.message).toMatch(/MaxNumberOfMessages/);
     const wait = await errorOf(c.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 21 })));
     expect(wait.name).toBe("InvalidParameterValue");
-    const big = await errorOf(c.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(262_145) })));
+    const big = await errorOf(c.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(1_048_577) })));
     expect(big.name).toBe("InvalidParameterValue");
   });
 

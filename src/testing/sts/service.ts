@@ -299,7 +299,7 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
       },
     },
     ctx.now,
-    options.tls ? { tls: options.tls } : {},
+    { front: ctx.front, name: "sts", ...(options.tls && { tls: options.tls }) },
   );
   if (options.latencyMs !== undefined) service.faults.setLatency(options.latencyMs);
 
