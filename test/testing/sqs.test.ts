@@ -15,7 +15,7 @@ import {
   SendMessageCommand,
   SetQueueAttributesCommand,
   SQSClient,
-  TagQueueCommand,
+  ListMessageMoveTasksCommand,
   type SQSClientConfig,
 } from "@aws-sdk/client-sqs";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -143,7 +143,8 @@ describe("queues", () => {
     expect(value.name).toBe("InvalidAttributeValue");
     const name = await errorOf(c.send(new CreateQueueCommand({ QueueName: "has space" })));
     expect(name.name).toBe("InvalidParameterValue");
-    const unsupported = await errorOf(c.send(new TagQueueCommand({ QueueUrl: url, Tags: { a: "b" } })));
+    // A real action the fake lacks is unsupported, never an action SQS does not have.
+    const unsupported = await errorOf(c.send(new ListMessageMoveTasksCommand({ SourceArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:any` })));
     expect(unsupported.name).toBe("UnsupportedOperation");
   });
 
