@@ -6,6 +6,7 @@ import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CliIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { buildCli, type BuiltCli } from "../cli/support/cli.js";
 import { startFakeServerProcess } from "./support/fake-server-process.js";
@@ -16,7 +17,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => cli?.cleanup());
 
-function captured(): { io: Parameters<typeof main>[1]; out: () => string; err: () => string } {
+function captured(): { io: CliIo; out: () => string; err: () => string } {
   let out = "";
   let err = "";
   return { io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: {} }, out: () => out, err: () => err };

@@ -113,8 +113,11 @@ export interface FakeSqsHandle extends FakeServiceHandle {
   queueUrl(queueName: string, accountId?: string): string;
   /** The queues of the fake's account, or of the one given. */
   queueNames(accountId?: string): string[];
-  /** Creates a queue (idempotent, as CreateQueue) and returns its URL. */
-  createQueue(queueName: string, attributes?: Readonly<Record<string, string>>): string;
+  /**
+   * Creates a queue (idempotent, as CreateQueue) and returns its URL: in the fake's account, or in
+   * `accountId`'s (a tenant's queue, which that account's credentials reach, e.g. after AssumeRole into it).
+   */
+  createQueue(queueName: string, attributes?: Readonly<Record<string, string>>, accountId?: string): string;
   /** Deletes a queue and its messages; false if there was none. */
   deleteQueue(queueName: string): boolean;
   /**
@@ -247,7 +250,7 @@ export async function startFakeSqs(ctx: FakeContext, options: FakeSqsOptions = {
   return extendHandle<FakeSqsHandle>(service, {
     queueUrl: (name, accountId) => queues.urlOf(name, accountId),
     queueNames: (accountId) => queues.names(accountId),
-    createQueue: (name, attributes = {}) => queues.create(name, attributes).url,
+    createQueue: (name, attributes = {}, accountId) => queues.create(name, attributes, accountId).url,
     deleteQueue: (name) => queues.delete(name),
     sendMessage(queueName, body, init = {}) {
       const entry: JsonObject = { MessageBody: body };
