@@ -26,20 +26,11 @@ import { startFakeAws } from "../../src/testing/fake-aws.js";
 import type { FakeContext } from "../../src/testing/core/context.js";
 import { startFakeSqs, type FakeSqsHandle } from "../../src/testing/sqs/service.js";
 import { startFakeSts, type FakeStsHandle } from "../../src/testing/sts/service.js";
+import { errorOf } from "./support/sdk-error.js";
 
 const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
 
-type SdkError = Error & { Code?: string; $fault?: string; $metadata?: { httpStatusCode?: number; attempts?: number } };
-
-async function errorOf(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as SdkError;
-  }
-  throw new Error("expected the call to fail");
-}
 
 const savedEnv: Record<string, string | undefined> = {};
 let ctx: FakeContext;
