@@ -111,7 +111,7 @@ request's SigV4 scope, X-Amz-Target or Action, as AWS's front ends do), IMDS (/l
 container credentials endpoint (/v2/credentials/...) on the same port, a health endpoint at
 /_awscreds/health (and /_localstack/health). Queues belong to the account of the credentials that
 created them; queue URLs use the host the client used. The keys test/test are accepted, for the
-default account. Prints the environment to export. Only STS and SQS: see docs/testing.md for the actions.
+default account, and so are AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY when this shell has them. Prints the environment to export. Only STS and SQS: see docs/testing.md for the actions.
 
 Options
   --port <n>       Port to listen on (default 4566, LocalStack's; 0 for any free one)

@@ -61,11 +61,17 @@ describe("awscreds fake (in process)", () => {
     );
   });
 
-  it("stops when its signal aborts (Ctrl-C), and says why a busy port fails", async () => {
+  it("accepts this shell's own keys too, stops when its signal aborts (Ctrl-C), and says why a busy port fails", async () => {
     const stop = new AbortController();
     const { io, out } = captured();
-    const running = main(["fake", "--port", "0"], { ...io, signal: stop.signal });
+    const own = { accessKeyId: "AKIALOCALSTACKSTYLE1", secretAccessKey: "a-local-secret" };
+    const running = main(["fake", "--port", "0"], { ...io, env: { AWS_ACCESS_KEY_ID: own.accessKeyId, AWS_SECRET_ACCESS_KEY: own.secretAccessKey }, signal: stop.signal });
     await expect.poll(() => out(), { timeout: 10_000 }).toContain("export AWS_ENDPOINT_URL=");
+    expect(out()).toContain(`and so is ${own.accessKeyId}`);
+    expect(out()).not.toContain(own.secretAccessKey);
+    const endpoint = /^export AWS_ENDPOINT_URL='([^']+)'$/m.exec(out())![1];
+    const who = await new STSClient({ region: "us-east-1", endpoint, credentials: own, maxAttempts: 1 }).send(new GetCallerIdentityCommand({}));
+    expect(who.Arn).toBe("arn:aws:iam::123456789012:user/local-user");
     stop.abort();
     expect(await running).toBe(0);
 

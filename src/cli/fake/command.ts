@@ -56,11 +56,16 @@ export async function runFake(argv: readonly string[], io: CliIo): Promise<numbe
     throw error;
   }
   fake.registerStaticKeys({ ...FAKE_SERVER_KEYS, arn: `arn:aws:iam::${accountId}:user/fake-user` });
+  // The keys already in this shell (a LocalStack setup's, say) work too, so nothing else has to change.
+  const ownKeyId = io.env.AWS_ACCESS_KEY_ID;
+  const ownSecret = io.env.AWS_SECRET_ACCESS_KEY;
+  const ownKeys = ownKeyId && ownSecret && ownKeyId !== FAKE_SERVER_KEYS.accessKeyId ? ownKeyId : undefined;
+  if (ownKeys !== undefined) fake.registerStaticKeys({ accessKeyId: ownKeys, secretAccessKey: ownSecret!, arn: `arn:aws:iam::${accountId}:user/local-user` });
   const endpoint = localEndpoint(host, fake.endpoint === undefined ? port : Number(new URL(fake.endpoint).port));
   io.stdout.write(
     `awscreds fake: STS and SQS on ${endpoint} (account ${accountId}, region ${region}); IMDS at ${endpoint}/latest/, ` +
       `the container endpoint at ${fake.container.credentialsUrl.replace(/^http:\/\/[^/]+/, endpoint)}\n` +
-      `health: ${endpoint}/_awscreds/health. Keys test/test are accepted. Stop with Ctrl-C or SIGTERM.\n` +
+      `health: ${endpoint}/_awscreds/health. Keys test/test are accepted${ownKeys === undefined ? "" : `, and so is ${ownKeys} (this shell's AWS_ACCESS_KEY_ID)`}. Stop with Ctrl-C or SIGTERM.\n` +
       exportLines(fakeServerEnv(endpoint, region)),
   );
 
