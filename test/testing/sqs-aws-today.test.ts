@@ -16,6 +16,7 @@ import {
   ReceiveMessageCommand,
   RemovePermissionCommand,
   SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
   SendMessageCommand,
   SetQueueAttributesCommand,
   SQSClient,
@@ -63,12 +64,17 @@ describe("message size: 1 MiB by default since 2025", () => {
   it("a batch of up to 1 MiB in total is accepted; over it, BatchRequestTooLong quotes 1048576", async () => {
     const c = sqsFor(own);
     const { QueueUrl } = await c.send(new CreateQueueCommand({ QueueName: newName() }));
-    const entries = (size: number) => Array.from({ length: 4 }, (_, i) => ({ Id: `e${i}`, MessageBody: "y".repeat(size) }));
+    const entries = (size: number): SendMessageBatchRequestEntry[] => Array.from({ length: 4 }, (_, i) => ({ Id: `e${i}`, MessageBody: "y".repeat(size) }));
     const ok = await c.send(new SendMessageBatchCommand({ QueueUrl, Entries: entries(262_144) }));
     expect(ok.Successful).toHaveLength(4);
     const tooLong = await errorOf(c.send(new SendMessageBatchCommand({ QueueUrl, Entries: entries(262_145) })));
     expect(tooLong.name).toBe("BatchRequestTooLong");
     expect(tooLong.message).toBe("Batch requests cannot be longer than 1048576 bytes. You have sent 1048580 bytes.");
+    // Attributes count too: bodies of exactly 1 MiB plus one attribute are over.
+    const withAttribute = entries(262_144);
+    withAttribute[0] = { ...withAttribute[0]!, MessageAttributes: { k: { DataType: "String", StringValue: "v" } } };
+    const over = await errorOf(c.send(new SendMessageBatchCommand({ QueueUrl, Entries: withAttribute })));
+    expect(over.message).toBe("Batch requests cannot be longer than 1048576 bytes. You have sent 1048584 bytes.");
   });
 });
 

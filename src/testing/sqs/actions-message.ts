@@ -16,7 +16,7 @@ import {
   type JsonObject,
 } from "./input.js";
 import { md5OfAttributes, md5OfBody } from "./md5.js";
-import { parseMessageAttributes, renderAttributes, selectAttributes } from "./message-attributes.js";
+import { attributeBytes, parseMessageAttributes, renderAttributes, selectAttributes } from "./message-attributes.js";
 import { DEFAULT_MAXIMUM_MESSAGE_SIZE, type FakeQueue, type ReceivedMessage } from "./queue.js";
 import { senderIdOf } from "./sender-id.js";
 
@@ -81,8 +81,9 @@ export const sendMessage: ActionHandler = (input, context) => {
 export const sendMessageBatch: ActionHandler = (input, context) => {
   const queue = queueOf(input, context);
   const entries = batchEntries(input, "SendMessageBatchRequestEntry");
-  const total = entries.reduce((sum, e) => sum + (typeof e.MessageBody === "string" ? Buffer.byteLength(e.MessageBody) : 0), 0);
-  // The batch's payload limit is SQS's, whatever the queue's MaximumMessageSize: 1 MiB since August 2025.
+  // The sum of the messages' sizes (bodies and attributes), against SQS's batch payload limit whatever the
+  // queue's MaximumMessageSize: 1 MiB since August 2025.
+  const total = entries.reduce((sum, e) => sum + (typeof e.MessageBody === "string" ? Buffer.byteLength(e.MessageBody) : 0) + attributeBytes(e.MessageAttributes), 0);
   if (total > DEFAULT_MAXIMUM_MESSAGE_SIZE) {
     throw sqsError("BatchRequestTooLong", `Batch requests cannot be longer than ${DEFAULT_MAXIMUM_MESSAGE_SIZE} bytes. You have sent ${total} bytes.`);
   }

@@ -73,6 +73,23 @@ export function parseMessageAttributes(
 }
 
 /**
+ * How many bytes an entry's message attributes add to its size (name, data type and value, binaries
+ * decoded), read without validating them: for a batch's total, before each entry is checked on its own.
+ */
+export function attributeBytes(raw: unknown): number {
+  if (typeof raw !== "object" || raw === null) return 0;
+  let bytes = 0;
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof value !== "object" || value === null) continue;
+    const { DataType, StringValue, BinaryValue } = value as Record<string, unknown>;
+    bytes += Buffer.byteLength(name) + (typeof DataType === "string" ? Buffer.byteLength(DataType) : 0);
+    if (typeof StringValue === "string") bytes += Buffer.byteLength(StringValue);
+    if (typeof BinaryValue === "string") bytes += Buffer.from(BinaryValue, "base64").length;
+  }
+  return bytes;
+}
+
+/**
  * The attributes a receive asked for by `MessageAttributeNames`: `All`, `*` or `.*` for every one, `prefix.*`
  * for the names starting with `prefix` (`Hel.*` selects `Hello` and `Help.Me`: the `.*` is a wildcard, not a
  * dot plus a wildcard), or exact names. Recorded from AWS in LocalStack's
