@@ -21,7 +21,8 @@ beforeAll(async () => {
   fake = await startFakeAws();
   keys = serviceKeys(fake);
   registerTenants(fake, 2);
-  queueUrl = fake.sqs.createQueue("tenant-rejection");
+  // Tenant 0 sends to a queue of its own account (the fake SQS keeps accounts apart).
+  queueUrl = fake.sqs.createQueue("tenant-rejection", {}, tenantRole(0).roleArn.split(":")[4]);
 });
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
