@@ -14,7 +14,7 @@ interface NumericRule {
 
 const NUMERIC: Record<string, NumericRule> = {
   DelaySeconds: { min: 0, max: 900, fallback: 0 },
-  MaximumMessageSize: { min: 1024, max: 1_048_576, fallback: 262_144 },
+  MaximumMessageSize: { min: 1024, max: 1_048_576, fallback: 1_048_576 },
   MessageRetentionPeriod: { min: 60, max: 1_209_600, fallback: 345_600 },
   ReceiveMessageWaitTimeSeconds: { min: 0, max: 20, fallback: 0 },
   VisibilityTimeout: { min: 0, max: 43_200, fallback: 30 },

@@ -164,7 +164,7 @@ export class FakeQueue {
   }
 
   get maximumMessageSize(): number {
-    return this.#numberAttribute("MaximumMessageSize", 262_144);
+    return this.#numberAttribute("MaximumMessageSize", 1_048_576);
   }
 
   get contentBasedDeduplication(): boolean {
