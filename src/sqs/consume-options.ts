@@ -82,12 +82,18 @@ export interface ConsumeOptions extends ReceiveOptions {
   /** Longest a handled message waits for others to share a `DeleteMessageBatch`, ms. Default 50. */
   deleteFlushDelayMs?: number;
   /**
-   * How long `stop()` lets running handlers finish before aborting their signal, ms. Default 30_000.
-   * Handlers still running then are abandoned: their messages are left for redelivery (never deleted
-   * later), so `stop()` never resolves with an SQS call still to come.
+   * How long `stop()` lets running handlers finish before aborting their signal, ms. Default 25_000:
+   * below the 30 s that Kubernetes (`terminationGracePeriodSeconds`) and ECS (`stopTimeout`) give a
+   * process between SIGTERM and SIGKILL, leaving ~5 s for the final deletes and the rest of shutdown.
+   * Raise the platform's grace period before raising this. Handlers still running then are abandoned:
+   * their messages are left for redelivery (never deleted later), so `stop()` never resolves with an SQS
+   * call still to come.
    */
   stopTimeoutMs?: number;
-  /** How long `stop()` then spends deleting handled messages, ms. Default 10_000. */
+  /**
+   * How long `stop()` then spends deleting handled messages, ms. Default 4_000, so that with the default
+   * `stopTimeoutMs` a stop ends within 29 s, inside a 30 s termination grace period.
+   */
   deleteFlushTimeoutMs?: number;
   /** Backoff after credential, throttling and transient errors. Default 500 ms doubling to 20 s, with jitter. */
   backoff?: Partial<BackoffPolicy>;
@@ -134,6 +140,15 @@ export interface ResolvedConsumeOptions {
   pollerShares: number[];
   fifo: boolean;
 }
+
+/**
+ * `stopTimeoutMs` by default: under the 30 s termination grace period of Kubernetes and ECS, so handlers
+ * are given up (and their messages left for redelivery) before the platform's SIGKILL, with time left for
+ * deletes (bounded by `deleteFlushTimeoutMs`) — wire `process.once("SIGTERM", () => void consumer.stop())`.
+ */
+export const DEFAULT_STOP_TIMEOUT_MS = 25_000;
+/** `deleteFlushTimeoutMs` by default: 25 s + 4 s stays under the 30 s grace period. */
+export const DEFAULT_DELETE_FLUSH_TIMEOUT_MS = 4_000;
 
 /** Long polls run concurrently at most; more would only hold sockets without adding throughput. */
 export const MAX_POLLERS = 10;
@@ -199,8 +214,8 @@ export function resolveConsumeOptions(options: ConsumeOptions): ResolvedConsumeO
     MaxNumberOfMessages,
     heartbeatIntervalMs: heartbeatSeconds * 1000,
     deleteFlushDelayMs: nonNegativeMs("deleteFlushDelayMs", options.deleteFlushDelayMs, 50),
-    stopTimeoutMs: nonNegativeMs("stopTimeoutMs", options.stopTimeoutMs, 30_000),
-    deleteFlushTimeoutMs: nonNegativeMs("deleteFlushTimeoutMs", options.deleteFlushTimeoutMs, 10_000),
+    stopTimeoutMs: nonNegativeMs("stopTimeoutMs", options.stopTimeoutMs, DEFAULT_STOP_TIMEOUT_MS),
+    deleteFlushTimeoutMs: nonNegativeMs("deleteFlushTimeoutMs", options.deleteFlushTimeoutMs, DEFAULT_DELETE_FLUSH_TIMEOUT_MS),
     backoff: resolveBackoff(options.backoff),
     pollerShares: splitConcurrency(concurrency, MaxNumberOfMessages),
     fifo: options.fifo ?? isFifoQueueUrl(options.queueUrl),

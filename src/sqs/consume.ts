@@ -29,6 +29,8 @@ import { receiveMessageInput, SQS_MAX_VISIBILITY_TIMEOUT_SECONDS } from "./recei
 import { sleep } from "./sleep.js";
 import { SlotGroup } from "./slot-group.js";
 import { VisibilityHeartbeat } from "./visibility-heartbeat.js";
+import { unheardErrorWarner } from "./default-warnings.js";
+import { instrumentedClient } from "./instrumented-client.js";
 import { consumerTelemetry, withProcessTelemetry } from "../telemetry/index.js";
 import { traceMessageAttributeNames, traceSystemAttributeNames } from "./trace-receive-names.js";
 
@@ -138,15 +140,20 @@ const DELETE_MAX_IN_FLIGHT = 4;
  */
 export function consume(options: ConsumeOptions): ConsumerHandle {
   const o = resolveConsumeOptions(options);
-  const { client, queueUrl } = options;
+  const { queueUrl } = options;
   const telemetry = consumerTelemetry(options.telemetry, { queueUrl });
+  // Every SQS call of the consumer is timed for messaging.client.operation.duration (a twin: the caller's client is untouched).
+  const client = instrumentedClient(options.client, telemetry);
+  // Nobody listening (no onError, no logger): errors still reach console.warn, rate-limited.
+  const unheard = options.onError === undefined && options.logger === undefined ? unheardErrorWarner("consume") : undefined;
   const logger = options.logger ?? silentLogger;
   const ownsPollingClient = options.pollingClient === undefined;
   const pollingClient =
-    options.pollingClient ?? createLongPollingClient(client, { pollers: o.pollerShares.length, logger: options.logger });
+    options.pollingClient ?? createLongPollingClient(options.client, { pollers: o.pollerShares.length, logger: options.logger });
   if (!longPollingInfo(pollingClient)) {
     logger.debug("awscreds/sqs: pollingClient was not made by createLongPollingClient; its timeouts must exceed WaitTimeSeconds");
   }
+  const receiver = instrumentedClient(pollingClient, telemetry);
 
   const counters: ConsumeCounters = {
     polls: 0,
@@ -182,6 +189,7 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   let fatal: { error: unknown } | undefined;
 
   const report = (error: unknown, context: ConsumeErrorContext): void => {
+    unheard?.(error, context);
     try {
       options.onError?.(error, context);
     } catch (callbackError) {
@@ -445,7 +453,7 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
       try {
         const input = receiveMessageInput(queueUrl, receiveOptions, o.fifo ? undefined : slot.free);
         if (attempt) input.ReceiveRequestAttemptId = attempt.current();
-        const output = await pollingClient.send(new ReceiveMessageCommand(input), { abortSignal: pollAbort.signal });
+        const output = await receiver.send(new ReceiveMessageCommand(input), { abortSignal: pollAbort.signal });
         attempt?.answered();
         messages = output.Messages ?? [];
         failures = 0;
