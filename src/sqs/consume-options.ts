@@ -6,6 +6,7 @@ import type { Logger } from "../shared/logger.js";
 import type { TelemetryOption } from "../telemetry/options.js";
 import { resolveBackoff, type BackoffPolicy } from "./backoff.js";
 import type { ErrorKind } from "./classify-error.js";
+import type { MessageRate } from "./receive-rate.js";
 import { isFifoQueueUrl } from "./fifo-groups.js";
 import { SQS_MAX_WAIT_TIME_SECONDS } from "./long-poll-timeout.js";
 import { SQS_MAX_MESSAGES_PER_RECEIVE, validateReceiveOptions, type ReceiveOptions } from "./receive-options.js";
@@ -104,6 +105,14 @@ export interface ConsumeOptions extends ReceiveOptions {
    * queue URL ends in `.fifo`.
    */
   fifo?: boolean;
+  /**
+   * Most messages started per second, across all pollers: a number, or a function asked before every
+   * receive (lower it when a downstream answers 429; 0 pauses). A receive asks only for the messages
+   * that can start within the rate, so nothing received waits for the limiter (and no visibility is
+   * spent waiting); messages in hand keep their heartbeats, and `stop()` never waits on the limiter.
+   * Up to one receive's worth (≤ 10 messages) may start at once after a quiet spell. Default: no limit.
+   */
+  maxMessagesPerSecond?: MessageRate;
   /** Aborting it is the same as calling `stop()`. */
   signal?: AbortSignal;
   logger?: Logger;
@@ -206,6 +215,10 @@ export function resolveConsumeOptions(options: ConsumeOptions): ResolvedConsumeO
   if (typeof fvt === "number") validateReceiveOptions("consume: failureVisibilityTimeout", { VisibilityTimeout: fvt });
   else if (fvt !== undefined && typeof fvt !== "function") throw new TypeError("consume: failureVisibilityTimeout must be a number or a function");
   if (options.fifo !== undefined && typeof options.fifo !== "boolean") throw new TypeError("consume: fifo must be a boolean");
+  const rate = options.maxMessagesPerSecond;
+  if (rate !== undefined && typeof rate !== "function" && !(typeof rate === "number" && Number.isFinite(rate) && rate > 0)) {
+    throw new RangeError(`consume: maxMessagesPerSecond must be a positive number or a function returning one (0 pauses), got ${String(rate)}`);
+  }
   const MaxNumberOfMessages = Math.min(options.MaxNumberOfMessages ?? SQS_MAX_MESSAGES_PER_RECEIVE, concurrency);
   return {
     concurrency,

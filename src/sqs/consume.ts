@@ -31,6 +31,7 @@ import { SlotGroup } from "./slot-group.js";
 import { VisibilityHeartbeat } from "./visibility-heartbeat.js";
 import { unheardErrorWarner } from "./default-warnings.js";
 import { instrumentedClient } from "./instrumented-client.js";
+import { ReceiveRate } from "./receive-rate.js";
 import { consumerTelemetry, withProcessTelemetry } from "../telemetry/index.js";
 import { traceMessageAttributeNames, traceSystemAttributeNames } from "./trace-receive-names.js";
 
@@ -176,6 +177,13 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   /** FIFO: who runs next in each message group (at most `concurrency` groups at once), and the poller slot each group in hand holds. */
   const groups = o.fifo ? new FifoGroups<Held>(o.concurrency) : undefined;
   const groupSlots = new Map<string, SlotGroup>();
+  const rate =
+    options.maxMessagesPerSecond === undefined
+      ? undefined
+      : new ReceiveRate(options.maxMessagesPerSecond, (error) => {
+          logger.warn(`awscreds/sqs: maxMessagesPerSecond failed; keeping the last rate: ${describeError(error)}`);
+          report(error, { operation: "callback", kind: "transient" });
+        });
   const sideCalls = new Set<Promise<unknown>>();
   let stopping = false;
   /**
@@ -447,17 +455,25 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
       await slot.waitForRoom(target, GATHER_MS);
       await new Promise((resolve) => setImmediate(resolve));
       if (stopping) break;
+      // At a rate: ask only for the messages that can start now (tokens reserved before the poll, the
+      // unused ones given back after it). The wait ends at once on stop().
+      const reserved = rate ? await rate.acquire(o.fifo ? o.MaxNumberOfMessages : Math.max(1, slot.free), pollAbort.signal) : Infinity;
+      if (stopping) {
+        rate?.settle(reserved, 0);
+        break;
+      }
       const windowStartedAt = Date.now();
       counters.polls += 1;
-      let messages: Message[];
+      let messages: Message[] = [];
       try {
-        const input = receiveMessageInput(queueUrl, receiveOptions, o.fifo ? undefined : slot.free);
+        const input = receiveMessageInput(queueUrl, receiveOptions, Math.min(o.fifo ? Infinity : slot.free, reserved));
         if (attempt) input.ReceiveRequestAttemptId = attempt.current();
         const output = await receiver.send(new ReceiveMessageCommand(input), { abortSignal: pollAbort.signal });
         attempt?.answered();
         messages = output.Messages ?? [];
         failures = 0;
       } catch (error) {
+        rate?.settle(reserved, 0);
         const kind = classifyError(error, pollAbort.signal);
         if (kind === "aborted") break;
         counters.receiveErrors += 1;
@@ -479,6 +495,7 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
         await sleep(delayMs, pollAbort.signal);
         continue;
       }
+      rate?.settle(reserved, messages.length);
       if (messages.length === 0) {
         counters.emptyPolls += 1;
         if (o.WaitTimeSeconds === 0) await sleep(1_000, pollAbort.signal);

@@ -23,6 +23,7 @@ export type {
   FailedMessageInfo,
 } from "./consume-options.js";
 export type { ReceiveOptions } from "./receive-options.js";
+export type { MessageRate } from "./receive-rate.js";
 export type { BackoffPolicy } from "./backoff.js";
 export type { ErrorKind } from "./classify-error.js";
 export { injectTraceContext, withTraceContext, SQS_MAX_MESSAGE_ATTRIBUTES } from "./trace-context.js";
