@@ -113,6 +113,18 @@ export interface ConsumeOptions extends ReceiveOptions {
    * Up to one receive's worth (≤ 10 messages) may start at once after a quiet spell. Default: no limit.
    */
   maxMessagesPerSecond?: MessageRate;
+  /**
+   * Standard queues (SQS fair queues, where `MessageGroupId` marks the tenant): at most this many
+   * messages of one group run at once, so one noisy tenant cannot take every slot of this replica.
+   * A group's surplus is held briefly, not released: it waits in hand (kept invisible by the heartbeat,
+   * not taking a handler slot) and starts as soon as one of its own finishes, so polling goes on for
+   * the other tenants (whose messages SQS's fair ordering puts first). At most `concurrency` messages
+   * wait; a surplus beyond that is deferred without a call (`counters.deferred`): it comes back when
+   * its visibility timeout runs out, one more receive on its count — allow for it in a DLQ's
+   * `maxReceiveCount`. Messages without a group are not capped. Only with `handler`, not on FIFO queues
+   * (they run one message per group already). Default: no cap.
+   */
+  maxConcurrencyPerGroup?: number;
   /** Aborting it is the same as calling `stop()`. */
   signal?: AbortSignal;
   logger?: Logger;
@@ -148,6 +160,7 @@ export interface ResolvedConsumeOptions {
   /** Slots of each poller; their sum is `concurrency`. */
   pollerShares: number[];
   fifo: boolean;
+  maxConcurrencyPerGroup: number | undefined;
 }
 
 /**
@@ -215,6 +228,14 @@ export function resolveConsumeOptions(options: ConsumeOptions): ResolvedConsumeO
   if (typeof fvt === "number") validateReceiveOptions("consume: failureVisibilityTimeout", { VisibilityTimeout: fvt });
   else if (fvt !== undefined && typeof fvt !== "function") throw new TypeError("consume: failureVisibilityTimeout must be a number or a function");
   if (options.fifo !== undefined && typeof options.fifo !== "boolean") throw new TypeError("consume: fifo must be a boolean");
+  const perGroup = options.maxConcurrencyPerGroup;
+  if (perGroup !== undefined) {
+    if (!Number.isInteger(perGroup) || perGroup < 1) throw new RangeError(`consume: maxConcurrencyPerGroup must be a positive integer, got ${perGroup}`);
+    if (options.batchHandler) throw new TypeError("consume: maxConcurrencyPerGroup works with handler (per message), not batchHandler");
+    if (options.fifo ?? isFifoQueueUrl(options.queueUrl)) {
+      throw new TypeError("consume: maxConcurrencyPerGroup is for standard (fair) queues; a FIFO queue runs one message per group already");
+    }
+  }
   const rate = options.maxMessagesPerSecond;
   if (rate !== undefined && typeof rate !== "function" && !(typeof rate === "number" && Number.isFinite(rate) && rate > 0)) {
     throw new RangeError(`consume: maxMessagesPerSecond must be a positive number or a function returning one (0 pauses), got ${String(rate)}`);
@@ -232,5 +253,6 @@ export function resolveConsumeOptions(options: ConsumeOptions): ResolvedConsumeO
     backoff: resolveBackoff(options.backoff),
     pollerShares: splitConcurrency(concurrency, MaxNumberOfMessages),
     fifo: options.fifo ?? isFifoQueueUrl(options.queueUrl),
+    maxConcurrencyPerGroup: perGroup,
   };
 }

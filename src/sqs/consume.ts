@@ -32,6 +32,7 @@ import { VisibilityHeartbeat } from "./visibility-heartbeat.js";
 import { unheardErrorWarner } from "./default-warnings.js";
 import { instrumentedClient } from "./instrumented-client.js";
 import { ReceiveRate } from "./receive-rate.js";
+import { GroupCap } from "./group-cap.js";
 import { consumerTelemetry, withProcessTelemetry } from "../telemetry/index.js";
 import { traceMessageAttributeNames, traceSystemAttributeNames } from "./trace-receive-names.js";
 
@@ -64,6 +65,11 @@ export interface ConsumeCounters {
    * failed message of their group, or waiting for their turn when `stop()` was called.
    */
   released: number;
+  /**
+   * `maxConcurrencyPerGroup`: messages of a group over its cap received while `concurrency` others
+   * already waited; let go without a call, they come back when their visibility timeout runs out.
+   */
+  deferred: number;
 }
 
 export interface ConsumerHandle {
@@ -169,6 +175,7 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     inFlight: 0,
     abandoned: 0,
     released: 0,
+    deferred: 0,
   };
   const pollAbort = new AbortController();
   const handlerAbort = new AbortController();
@@ -177,6 +184,9 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   /** FIFO: who runs next in each message group (at most `concurrency` groups at once), and the poller slot each group in hand holds. */
   const groups = o.fifo ? new FifoGroups<Held>(o.concurrency) : undefined;
   const groupSlots = new Map<string, SlotGroup>();
+  /** Standard (fair) queue with maxConcurrencyPerGroup: who runs and who waits, per message group. */
+  const groupCap = o.maxConcurrencyPerGroup === undefined ? undefined : new GroupCap<{ held: Held; slot: SlotGroup }>(o.maxConcurrencyPerGroup, o.concurrency);
+
   const rate =
     options.maxMessagesPerSecond === undefined
       ? undefined
@@ -264,6 +274,8 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
       handBack(waiting);
       for (const group of idle) leave(group);
     }
+    // Capped groups' messages waiting their turn are not started any more either.
+    if (groupCap) handBack(groupCap.drain().map((w) => w.held));
     for (const slot of slots) slot.close();
   };
 
@@ -399,12 +411,37 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
       }
       return;
     }
+    if (groupCap) {
+      // Fair queue, tenants capped: a message starts now, or waits in hand for its group's turn.
+      for (const held of helds) {
+        const group = held.message.Attributes?.MessageGroupId;
+        const verdict = groupCap.admit(group, { held, slot });
+        if (verdict === "start") startCapped(group, held, slot);
+        else if (verdict === "defer") {
+          // No call: it is invisible for this receive's VisibilityTimeout and comes back then.
+          heartbeat.untrack(held.key);
+          counters.deferred += 1;
+        }
+      }
+      return;
+    }
     // Standard: a slot per message in hand, taken at receipt, given back when its handler is done.
     const runs = options.batchHandler ? [helds] : helds.map((h) => [h]);
     slot.take(helds.length);
     for (const task of runs) {
       void start(task, () => (options.batchHandler ? runBatch(task) : runOne(task[0]!))).finally(() => slot.release(task.length));
     }
+  };
+
+  /** A message of a capped group runs; when it is done, the next of its group waiting in hand takes its place. */
+  const startCapped = (group: string | undefined, held: Held, slot: SlotGroup): void => {
+    slot.take(1);
+    void start([held], () => runOne(held)).finally(() => {
+      slot.release(1);
+      const next = groupCap!.finished(group);
+      if (next === undefined) return;
+      startCapped(group, next.held, next.slot);
+    });
   };
 
   /** FIFO messages that must not run (behind a failure, or not started at stop): visible again, in order. */
@@ -438,7 +475,9 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     MaxNumberOfMessages: o.MaxNumberOfMessages,
     // With telemetry on, the producer's trace context is asked for even when the lists were narrowed.
     MessageAttributeNames: telemetry ? traceMessageAttributeNames(options.MessageAttributeNames) : options.MessageAttributeNames,
-    MessageSystemAttributeNames: withTraceNames(o.fifo ? fifoSystemAttributeNames(options.MessageSystemAttributeNames) : options.MessageSystemAttributeNames),
+    MessageSystemAttributeNames: withTraceNames(
+      o.fifo || groupCap ? fifoSystemAttributeNames(options.MessageSystemAttributeNames) : options.MessageSystemAttributeNames,
+    ),
   };
 
   const pollLoop = async (slot: SlotGroup): Promise<void> => {
