@@ -111,7 +111,7 @@ describe("queues", () => {
       VisibilityTimeout: "45",
       DelaySeconds: "0",
       ReceiveMessageWaitTimeSeconds: "0",
-      MaximumMessageSize: "262144",
+      MaximumMessageSize: "1048576",
       MessageRetentionPeriod: "345600",
       ApproximateNumberOfMessages: "1",
       ApproximateNumberOfMessagesNotVisible: "1",
@@ -242,7 +242,7 @@ describe("messages", () => {
     expect(max.message).toMatch(/MaxNumberOfMessages/);
     const wait = await errorOf(c.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 21 })));
     expect(wait.name).toBe("InvalidParameterValue");
-    const big = await errorOf(c.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(262_145) })));
+    const big = await errorOf(c.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(1_048_577) })));
     expect(big.name).toBe("InvalidParameterValue");
   });
 
