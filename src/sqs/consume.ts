@@ -33,6 +33,8 @@ import { unheardErrorWarner } from "./default-warnings.js";
 import { instrumentedClient } from "./instrumented-client.js";
 import { ReceiveRate } from "./receive-rate.js";
 import { GroupCap } from "./group-cap.js";
+import { PoisonGuard, withReceiveCount } from "./poison-guard.js";
+import { readMaxReceiveCount } from "./redrive-policy.js";
 import { consumerTelemetry, withProcessTelemetry } from "../telemetry/index.js";
 import { traceMessageAttributeNames, traceSystemAttributeNames } from "./trace-receive-names.js";
 
@@ -184,6 +186,8 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   /** FIFO: who runs next in each message group (at most `concurrency` groups at once), and the poller slot each group in hand holds. */
   const groups = o.fifo ? new FifoGroups<Held>(o.concurrency) : undefined;
   const groupSlots = new Map<string, SlotGroup>();
+  /** FIFO with a dead-letter queue: after a failure, one message per receive until it is retried (see poison-guard). */
+  const guard = o.fifo ? new PoisonGuard() : undefined;
   /** Standard (fair) queue with maxConcurrencyPerGroup: who runs and who waits, per message group. */
   const groupCap = o.maxConcurrencyPerGroup === undefined ? undefined : new GroupCap<{ held: Held; slot: SlotGroup }>(o.maxConcurrencyPerGroup, o.concurrency);
 
@@ -281,6 +285,7 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
 
   const succeed = (held: Held): void => {
     counters.processed += 1;
+    guard?.succeeded(held.message.MessageId);
     callback("onProcessed", options.onProcessed, held.message);
     if (sealed) {
       logger.warn(`awscreds/sqs: abandoned handler for message ${held.message.MessageId ?? "?"} finished after stopTimeoutMs; not deleted, it will be delivered again`);
@@ -291,6 +296,8 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
 
   const fail = (held: Held, error: unknown): void => {
     counters.failed += 1;
+    const count = Number(held.message.Attributes?.ApproximateReceiveCount);
+    guard?.failed(held.message.MessageId, Number.isFinite(count) ? count : undefined, Date.now());
     heartbeat.untrack(held.key);
     callback("onFailed", options.onFailed, held.message, error);
     const setting = options.failureVisibilityTimeout;
@@ -476,7 +483,11 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     // With telemetry on, the producer's trace context is asked for even when the lists were narrowed.
     MessageAttributeNames: telemetry ? traceMessageAttributeNames(options.MessageAttributeNames) : options.MessageAttributeNames,
     MessageSystemAttributeNames: withTraceNames(
-      o.fifo || groupCap ? fifoSystemAttributeNames(options.MessageSystemAttributeNames) : options.MessageSystemAttributeNames,
+      o.fifo
+        ? withReceiveCount(fifoSystemAttributeNames(options.MessageSystemAttributeNames))
+        : groupCap
+          ? fifoSystemAttributeNames(options.MessageSystemAttributeNames)
+          : options.MessageSystemAttributeNames,
     ),
   };
 
@@ -505,7 +516,7 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
       counters.polls += 1;
       let messages: Message[] = [];
       try {
-        const input = receiveMessageInput(queueUrl, receiveOptions, Math.min(o.fifo ? Infinity : slot.free, reserved));
+        const input = receiveMessageInput(queueUrl, receiveOptions, Math.min(o.fifo ? Infinity : slot.free, reserved, guard?.maxMessages(Date.now()) ?? Infinity));
         if (attempt) input.ReceiveRequestAttemptId = attempt.current();
         const output = await receiver.send(new ReceiveMessageCommand(input), { abortSignal: pollAbort.signal });
         attempt?.answered();
@@ -552,6 +563,20 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
 
   const run = async (): Promise<void> => {
     heartbeat.start();
+    if (guard) {
+      // One GetQueueAttributes at start; until it answers (or if it is denied), a DLQ is assumed.
+      const warnings = {
+        warn: (line: string): void => {
+          logger.warn(line);
+          if (unheard) console.warn(line);
+        },
+      };
+      track(
+        readMaxReceiveCount(client, queueUrl, warnings, pollAbort.signal).then((count) => {
+          if (count !== "unknown") guard.policy(count);
+        }),
+      );
+    }
     try {
       await Promise.all(slots.map((slot) => pollLoop(slot)));
       const timer = new AbortController();
