@@ -137,11 +137,11 @@ const DELETE_MAX_IN_FLIGHT = 4;
  * @example FIFO queue with a dead-letter queue
  * ```ts
  * // maxReceiveCount 5: back off as the receive count grows; the last allowed receive goes to the DLQ at once.
+ * // Only the poison message reaches the DLQ: after a failure, consume receives one message at a time until it is retried.
  * const fifo = consume({
  *   client,
  *   queueUrl: ordersFifoUrl, // ".../orders.fifo": per-group order
  *   concurrency: 20,
- *   MaxNumberOfMessages: 1, // messages received behind a poison one would reach the DLQ with it
  *   failureVisibilityTimeout: ({ receiveCount = 1 }) => (receiveCount >= 5 ? 0 : Math.min(900, 5 * 2 ** (receiveCount - 1))),
  *   handler: async (message) => { await applyEvent(JSON.parse(message.Body ?? "")); },
  * });
