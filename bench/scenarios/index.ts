@@ -85,4 +85,16 @@ export const scenarios: readonly ScenarioEntry[] = [
     title: "STS outage past expiry: STS calls and failed-resolution latency",
     load: async () => (await import("./outage-past-expiry.js")).outagePastExpiryScenario,
   },
+  {
+    id: 23,
+    key: "sqs-send",
+    title: "Sending to SQS: sendMessages vs Promise.all of SendMessage vs naive batching",
+    load: async () => (await import("../sqs/send.js")).sqsSendScenario,
+  },
+  {
+    id: 24,
+    key: "sqs-fair",
+    title: "Fair queues: quiet tenants' latency beside a noisy one, with and without maxConcurrencyPerGroup",
+    load: async () => (await import("../sqs/fair-queue.js")).sqsFairScenario,
+  },
 ];
