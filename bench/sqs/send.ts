@@ -111,7 +111,7 @@ export const sqsSendScenario: Scenario = {
       method:
         `${messages.toLocaleString("en-US")} messages of 100–2,000 bytes to a fresh standard queue of the loopback fake SQS, ` +
         `median of ${repeats} run(s) per cell, ways alternating; injected latency per call 0 or 10 ms (a real SQS round trip is 10–30 ms). ` +
-        "sendMessages with its defaults (8 batches in flight, maxMessageBytes given); Promise.all sends every message at once " +
+        "sendMessages with its defaults (16 batches in flight, maxMessageBytes given); Promise.all sends every message at once " +
         "(the SDK's socket pool bounds it); naive batching sends every chunk of 10 at once and ignores `Failed`.",
       notes: ["Naive batching is as fast but checks neither sizes nor `Failed` entries: a partial failure is a lost message."],
       bars: [],

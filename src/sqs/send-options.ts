@@ -17,7 +17,7 @@ export interface SendMessagesOptions {
    * `GetQueueAttributes`; SQS's maximum (1 MiB) when that is not allowed.
    */
   maxMessageBytes?: number;
-  /** `SendMessageBatch` calls in flight at once. Default 8. */
+  /** `SendMessageBatch` calls in flight at once. Default 16. */
   maxInFlight?: number;
   /** Attempts per message before a retryable failure is given up. Default 5. */
   maxAttempts?: number;
@@ -54,7 +54,7 @@ function positiveInteger(where: string, name: string, value: number | undefined,
  *
  * @example
  * ```ts
- * resolveSendOptions("sendMessages", client, queueUrl, { maxMessageBytes: 262_144 }).maxInFlight; // 8
+ * resolveSendOptions("sendMessages", client, queueUrl, { maxMessageBytes: 262_144 }).maxInFlight; // 16
  * ```
  */
 export function resolveSendOptions(
@@ -77,7 +77,7 @@ export function resolveSendOptions(
     queueUrl,
     fifo: options.fifo ?? isFifoQueueUrl(queueUrl),
     maxMessageBytes: given ?? queueSizeLimit(client, queueUrl, logger),
-    maxInFlight: positiveInteger(where, "maxInFlight", options.maxInFlight, 8),
+    maxInFlight: positiveInteger(where, "maxInFlight", options.maxInFlight, 16),
     maxAttempts: positiveInteger(where, "maxAttempts", options.maxAttempts, 5),
     backoff: resolveBackoff({ ...SEND_BACKOFF, ...options.backoff }),
     lingerMs,
