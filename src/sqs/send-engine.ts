@@ -12,6 +12,7 @@ import {
   type SendMessageBatchCommandOutput,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { setMaxListeners } from "node:events";
 import type { Logger } from "../shared/logger.js";
 import type { TelemetryOption } from "../telemetry/options.js";
 import { backoffDelayMs, type BackoffPolicy } from "./backoff.js";
@@ -88,6 +89,8 @@ export class SendEngine {
   constructor(options: SendEngineOptions) {
     this.#o = options;
     this.#lanes = new SendLanes<Pending>(options.fifo);
+    // Every call in flight listens on this one signal (up to maxInFlight): not a leak.
+    setMaxListeners(options.maxInFlight + 10, this.#calls.signal);
     const limits = (maxMessageBytes: number): BatchLimits => ({
       maxEntries: SQS_MAX_BATCH_ENTRIES,
       // SQS limits a batch to 1 MiB; the fake (and, conservatively, we) also to the queue's own limit.
