@@ -239,10 +239,12 @@ export class SendEngine {
       return;
     }
     const byId = new Map(entries.map((e, i) => [String(i), e]));
+    const landed = new Set<Pending>();
     for (const ok of out.Successful ?? []) {
       const entry = byId.get(ok.Id ?? "");
       if (entry === undefined) continue;
       byId.delete(ok.Id!);
+      landed.add(entry);
       entry.settle(ok.SequenceNumber === undefined ? { ok: true, messageId: ok.MessageId ?? "" } : { ok: true, messageId: ok.MessageId ?? "", sequenceNumber: ok.SequenceNumber });
     }
     const again: Pending[] = [];
@@ -264,11 +266,28 @@ export class SendEngine {
       return;
     }
     again.sort((a, b) => a.seq - b.seq);
+    if (this.#o.fifo) this.#warnOvertaken(entries, again, landed);
     const retryGroups = this.#o.fifo ? [...new Set(again.map((e) => e.group ?? ""))] : [];
     this.#lanes.landed(groups.filter((g) => !retryGroups.includes(g)));
     const attempt = Math.max(...again.map((e) => e.attempts));
     this.#o.logger.debug(`awscreds/sqs: ${again.length} of ${entries.length} entries of a SendMessageBatch failed for SQS's reasons; sending them again`);
     this.#retry(again, retryGroups, backoffDelayMs(attempt - 1, this.#o.backoff));
+  }
+
+  /**
+   * FIFO: SQS failed an entry but accepted a later one of the same group in the same call (AWS does not
+   * say it can; if it does, the retry lands after it). Said, since nothing can undo it.
+   */
+  #warnOvertaken(entries: Pending[], again: Pending[], landed: Set<Pending>): void {
+    for (const entry of again) {
+      const overtaken = entries.some((e, j) => j > entries.indexOf(entry) && e.group === entry.group && landed.has(e));
+      if (!overtaken) continue;
+      this.#o.logger.warn(
+        `awscreds/sqs: SQS failed message ${entry.seq} of a FIFO group but accepted a later message of that group in the same batch; ` +
+          "the retry lands after it, out of order (send such a group's messages one per batch if that matters)",
+      );
+      return;
+    }
   }
 
   #failedAll(entries: Pending[], groups: string[], error: unknown): void {

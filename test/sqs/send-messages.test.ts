@@ -135,6 +135,17 @@ describe("sendMessages", () => {
     checkBatches();
   }, 120_000);
 
+  it("FIFO: says so when SQS fails an entry but accepts a later one of its group in the same call (the retry lands after it)", async () => {
+    const { name, url } = queue(true, { ContentBasedDeduplication: "true" });
+    fake.sqs.failBatchEntries(1, { action: "SendMessageBatch" });
+    const warnings: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (line: string) => void warnings.push(line) };
+    const results = await sendMessages(client, url, [0, 1, 2].map((i) => ({ MessageBody: `${i}|g|`, MessageGroupId: "g" })), { maxMessageBytes: MiB, logger, backoff: { initialDelayMs: 1, maxDelayMs: 2 } });
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(fake.sqs.messages(name).map((m) => indexOf(m.body))).toEqual([1, 2, 0]);
+    expect(warnings.join("\n")).toMatch(/accepted a later message of that group in the same batch; the retry lands after it, out of order/);
+  });
+
   it("a message over the queue's limit is refused before anything is sent; the others go", async () => {
     const { name, url } = queue(false, { MaximumMessageSize: "2048" });
     const results = await sendMessages(client, url, [{ MessageBody: "small" }, { MessageBody: "y".repeat(2_049) }, { MessageBody: "also small" }]);
