@@ -75,6 +75,49 @@ describe("GroupCap", () => {
   });
 });
 
+describe("consume({ maxConcurrencyPerGroup }) edges", () => {
+  it("runs at most the cap of one group at once, and at stop releases what waited (visible again at once)", async () => {
+    const { name, url } = queue();
+    await sendGroup(url, "t", 6);
+    let running = 0;
+    let most = 0;
+    const release: (() => void)[] = [];
+    const consumer = consume({
+      client,
+      queueUrl: url,
+      concurrency: 10,
+      WaitTimeSeconds: 1,
+      maxConcurrencyPerGroup: 2,
+      telemetry: false,
+      stopTimeoutMs: 2_000,
+      handler: () =>
+        new Promise<void>((resolve) => {
+          running += 1;
+          most = Math.max(most, running);
+          release.push(() => {
+            running -= 1;
+            resolve();
+          });
+        }),
+    });
+    await waitFor(() => consumer.counters.received === 6 && running === 2, 10_000, "6 received, 2 running");
+    await delay(100);
+    expect(most).toBe(2);
+    const stopped = consumer.stop();
+    for (const finish of release.splice(0)) finish();
+    await stopped;
+    expect(consumer.counters).toMatchObject({ processed: 2, released: 4, deferred: 0 });
+    // Made visible at once (a long poll still open on the server while it is aborted may catch one again).
+    expect(fake.sqs.counts(name)).toMatchObject({ total: 4, deleted: 2 });
+    expect(fake.sqs.counts(name).visible).toBeGreaterThanOrEqual(3);
+  });
+
+  it("is refused on FIFO queues and with a batch handler", () => {
+    expect(() => consume({ client, queueUrl: "http://x/1/q.fifo", handler: () => undefined, maxConcurrencyPerGroup: 2 })).toThrow(/standard \(fair\) queues/);
+    expect(() => consume({ client, queueUrl: "http://x/1/q", batchHandler: () => undefined, maxConcurrencyPerGroup: 2 })).toThrow(/not batchHandler/);
+  });
+});
+
 /** Quiet tenants' latency (handler start − SentTimestamp, ms) with `noisy` messages of one tenant queued first. */
 async function quietLatencies(noisy: number, maxConcurrencyPerGroup: number | undefined): Promise<number[]> {
   const { url } = queue();

@@ -191,6 +191,20 @@ describe("sendMessages", () => {
     expect(calls).toHaveLength(3);
   });
 
+  it("aborting settles what is not sent yet with code Aborted, and never rejects", async () => {
+    const { name, url } = queue();
+    fake.sqs.faults.setLatency(50);
+    const controller = new AbortController();
+    const sending = sendMessages(client, url, Array.from({ length: 100 }, (_, i) => ({ MessageBody: `m${i}` })), { maxMessageBytes: MiB, maxInFlight: 1, signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    controller.abort();
+    const results = await sending;
+    const aborted = results.filter((r) => !r.ok && r.error.code === "Aborted").length;
+    expect(aborted).toBeGreaterThan(50);
+    expect(results.filter((r) => r.ok).length + aborted).toBe(100);
+    expect(fake.sqs.messageCount(name)).toBeGreaterThanOrEqual(results.filter((r) => r.ok).length);
+  });
+
   it("keeps at most maxInFlight calls open", async () => {
     const { url } = queue();
     fake.sqs.faults.setLatency(30);
