@@ -25,8 +25,37 @@ export interface BatchLimits {
   maxMessageBytes: number;
 }
 
+/** A lane: entries from `head` on (an index, not `shift()`: a lane may hold a caller's 100,000 messages). */
+class Lane<E> {
+  items: E[] = [];
+  head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  peek(): E | undefined {
+    return this.items[this.head];
+  }
+
+  shift(): E {
+    const entry = this.items[this.head]!;
+    this.head += 1;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    }
+    return entry;
+  }
+
+  unshift(entry: E): void {
+    if (this.head > 0) this.items[--this.head] = entry;
+    else this.items.unshift(entry);
+  }
+}
+
 export class SendLanes<E extends LaneEntry> {
-  readonly #lanes = new Map<string, E[]>();
+  readonly #lanes = new Map<string, Lane<E>>();
   readonly #busy = new Set<string>();
   #waiting = 0;
   #waitingBytes = 0;
@@ -46,7 +75,7 @@ export class SendLanes<E extends LaneEntry> {
   }
 
   push(entry: E): void {
-    this.#lane(entry).push(entry);
+    this.#lane(entry).items.push(entry);
     this.#waiting += 1;
     this.#waitingBytes += entry.bytes;
   }
@@ -83,7 +112,7 @@ export class SendLanes<E extends LaneEntry> {
       if (this.#busy.has(key)) continue;
       let took = false;
       while (lane.length > 0 && batch.entries.length < limits.maxEntries) {
-        const head = lane[0]!;
+        const head = lane.peek()!;
         if (head.bytes > limits.maxMessageBytes) {
           refused.push(this.#shift(lane));
           continue;
@@ -105,25 +134,25 @@ export class SendLanes<E extends LaneEntry> {
 
   /** Empties every lane (the sender stops): what was waiting. */
   drain(): E[] {
-    const all = [...this.#lanes.values()].flat();
+    const all = [...this.#lanes.values()].flatMap((lane) => lane.items.slice(lane.head));
     this.#lanes.clear();
     this.#waiting = 0;
     this.#waitingBytes = 0;
     return all;
   }
 
-  #shift(lane: E[]): E {
+  #shift(lane: Lane<E>): E {
     const entry = lane.shift()!;
     this.#waiting -= 1;
     this.#waitingBytes -= entry.bytes;
     return entry;
   }
 
-  #lane(entry: E): E[] {
+  #lane(entry: E): Lane<E> {
     const key = this.ordered ? (entry.group ?? "") : "";
     let lane = this.#lanes.get(key);
     if (lane === undefined) {
-      lane = [];
+      lane = new Lane<E>();
       this.#lanes.set(key, lane);
     }
     return lane;
