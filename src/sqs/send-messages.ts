@@ -35,6 +35,10 @@ export async function sendMessages(
   options: SendMessagesOptions = {},
 ): Promise<SendMessageResult[]> {
   if (!Array.isArray(messages)) throw new TypeError("sendMessages: messages must be an array of SendMessage inputs (without QueueUrl)");
+  if (messages.length === 0) {
+    resolveSendOptions("sendMessages", client, queueUrl, { ...options, maxMessageBytes: options.maxMessageBytes ?? 1 }); // checks only
+    return [];
+  }
   const engine = new SendEngine(resolveSendOptions("sendMessages", client, queueUrl, { ...options, lingerMs: 0 }));
   return Promise.all(engine.addAll(messages));
 }

@@ -183,6 +183,12 @@ describe("sendMessages", () => {
     expect(calls).toHaveLength(1);
   });
 
+  it("nothing to send: no call at all (not even the size read)", async () => {
+    const { url } = queue();
+    expect(await sendMessages(client, url, [])).toEqual([]);
+    expect(fake.sqs.calls.filter((c) => c.details.queueUrl === url)).toHaveLength(0);
+  });
+
   it("gives up a retryable entry after maxAttempts", async () => {
     const { url } = queue();
     fake.sqs.failBatchEntries(Infinity, { action: "SendMessageBatch" });
