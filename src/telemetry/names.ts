@@ -17,6 +17,7 @@ export const METRIC = {
   roleCacheEvictions: "awscreds.role_cache.evictions",
   consumedMessages: "messaging.client.consumed.messages",
   processDuration: "messaging.process.duration",
+  operationDuration: "messaging.client.operation.duration",
 } as const;
 
 export const ATTR = {

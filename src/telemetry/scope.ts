@@ -19,6 +19,7 @@ export interface Instruments {
   roleCacheEvictions: Counter;
   consumedMessages: Counter;
   processDuration: Histogram;
+  operationDuration: Histogram;
 }
 
 export class TelemetryScope {
@@ -83,6 +84,7 @@ export class TelemetryScope {
       roleCacheEvictions: meter.createCounter(METRIC.roleCacheEvictions, { unit: "{entry}", description: "Roles evicted from the assume-role cache" }),
       consumedMessages: meter.createCounter(METRIC.consumedMessages, { unit: "{message}", description: "Messages delivered to the application" }),
       processDuration: meter.createHistogram(METRIC.processDuration, { ...seconds, description: "Duration of message handling" }),
+      operationDuration: meter.createHistogram(METRIC.operationDuration, { ...seconds, description: "Duration of SQS calls of a consumer or poller" }),
     };
   }
 }

@@ -272,6 +272,7 @@ describe("which providers", () => {
     const q = consumerTelemetry(providers, { queueUrl: "http://127.0.0.1:1/123456789012/jobs" })!;
     q.received(1);
     await q.process({}, async () => undefined);
+    q.operation("ReceiveMessage", 0.01);
     const names = [...(await otel.metrics()).entries()].filter(([, metric]) => metric.dataPoints.length > 0).map(([name]) => name);
     expect(names.sort()).toEqual(Object.values(METRIC).sort());
     expect(Object.values(METRIC).sort()).toEqual([
@@ -284,6 +285,7 @@ describe("which providers", () => {
       "awscreds.sts.failovers",
       "awscreds.sts.requests",
       "messaging.client.consumed.messages",
+      "messaging.client.operation.duration",
       "messaging.process.duration",
     ]);
   });

@@ -18,7 +18,8 @@ import { MinHeap } from "./min-heap.js";
 import { decodeReceipt, encodeReceipt } from "./receipt-handle.js";
 import { ReceiveAttempts } from "./receive-attempts.js";
 import { parseRedrivePolicy, type RedrivePolicy } from "./redrive.js";
-import { StandardVisibleSet, type VisibleSet } from "./visible-set.js";
+import { FairVisibleSet } from "./fair-visible-set.js";
+import type { VisibleSet } from "./visible-set.js";
 
 export type MessageState = "delayed" | "visible" | "inflight" | "deleted";
 
@@ -145,7 +146,7 @@ export class FakeQueue {
   ) {
     this.#now = now;
     this.#queueByArn = queueByArn;
-    this.#visible = fifo ? new FifoVisibleSet() : new StandardVisibleSet();
+    this.#visible = fifo ? new FifoVisibleSet() : new FairVisibleSet();
     this.createdAt = now();
     this.lastModifiedAt = this.createdAt;
     for (const [key, value] of Object.entries(attributes)) this.attributes.set(key, value);
