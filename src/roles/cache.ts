@@ -248,6 +248,8 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
       case "coalesced":
         counters.coalesced += 1;
         entry.waiting += 1;
+        // A queued background refresh of expired credentials now has a caller: it goes as demand.
+        budget.nudge();
         return entry.inFlight!;
       case "backoff":
         counters.backoffHits += 1;
