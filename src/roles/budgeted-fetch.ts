@@ -10,7 +10,7 @@ import { clampMessage, fetchAssumedRole } from "../sources/assume-role-fetch.js"
 import { classifyStsFailure, type RetryPolicy } from "../sts/retry.js";
 import type { StsTransport } from "../sts/transport.js";
 import type { RoleEntry } from "./entry.js";
-import { isThrottling } from "./negative.js";
+import { isThrottling, markSourceFailure } from "./negative.js";
 import type { Priority, RateBudget } from "./rate-budget.js";
 import type { RoleCacheCounters } from "./status.js";
 
@@ -48,11 +48,19 @@ export async function fetchThroughBudget(entry: RoleEntry, priority: Priority, d
   for (let attempt = 1; ; attempt++) {
     await budget.acquire(priority, () => entry.waiting);
     if (deps.stopped()) throw deps.stoppedError();
+    let sourceFailed = false;
+    const source: AwsCredentialIdentityProvider = (options) =>
+      Promise.resolve()
+        .then(() => deps.source(options))
+        .catch((error: unknown) => {
+        sourceFailed = true;
+        throw error;
+      });
     try {
       const credentials = await fetchAssumedRole({
         transport: deps.transport,
         request: entry.request,
-        source: deps.source,
+        source,
         logger,
         retryable: () => false, // Every retry goes through the budget, here.
         onRoleChaining(chaining, clampedFrom) {
@@ -67,6 +75,11 @@ export async function fetchThroughBudget(entry: RoleEntry, priority: Priority, d
       budget.accepted();
       return credentials;
     } catch (error) {
+      // The signing credentials failed (even with a name like AccessDenied): back off and retry, never a refusal.
+      if (sourceFailed) {
+        markSourceFailure(error);
+        throw error;
+      }
       if (isThrottling(error)) {
         counters.throttled += 1;
         budget.throttled();

@@ -211,6 +211,7 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
 
   function evict(entry: RoleEntry): void {
     if (entries.get(entry.key) === entry) entries.delete(entry.key);
+    fetchDeps.clampsLogged.delete(entry.key);
     entry.evicted = true;
     entry.credentials = undefined;
     entry.resolved = undefined;
@@ -368,9 +369,14 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
   };
 }
 
-/** The soonest expiry among the entries holding credentials (the one "expiry approaching" is about). */
+/**
+ * The soonest expiry among the entries in use holding credentials (the one "expiry approaching" is about).
+ * An entry nobody called since its fetch is not refreshed, by design: its expiry is no alert.
+ */
 function soonestExpiration(entries: ReadonlyMap<string, RoleEntry>): Date | undefined {
   let soonest = Infinity;
-  for (const entry of entries.values()) if (entry.credentials !== undefined && entry.expiresAt !== undefined && entry.expiresAt < soonest) soonest = entry.expiresAt;
+  for (const entry of entries.values()) {
+    if (entry.usedSinceRefresh && entry.credentials !== undefined && entry.expiresAt !== undefined && entry.expiresAt < soonest) soonest = entry.expiresAt;
+  }
   return soonest === Infinity ? undefined : new Date(soonest);
 }
