@@ -23,6 +23,7 @@ import { roleCacheKey } from "./key.js";
 import { OneTimer } from "./one-timer.js";
 import { resolveRoleCacheOptions, type AssumeRoleCacheOptions, type CachedRoleSpec } from "./options.js";
 import { recordFailure, recordSuccess } from "./outcome.js";
+import type { StsBudgetLink } from "../sts/sts-budget.js";
 import { RateBudget, type Priority } from "./rate-budget.js";
 import { entryStatus, type AssumeRoleCacheStatus, type RoleCacheCounters } from "./status.js";
 import { credentialsTelemetry, roleCacheTelemetry, withRefreshTelemetry } from "../telemetry/index.js";
@@ -112,7 +113,8 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
   const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const random = settings.random;
   const now = (): number => Date.now();
-  const budget = new RateBudget(settings.bucket, now, random);
+  // One budget per cache, or this cache's link to a budget the whole fleet shares (awscreds/redis).
+  const budget: StsBudgetLink = options.stsBudget?.open({ region: transport.region, logger, random, label: options.name ?? WHO }) ?? new RateBudget(settings.bucket, now, random);
   const entries = new Map<string, RoleEntry>();
   const providers = new WeakMap<RoleEntry, CachedRoleProvider>();
   const counters: RoleCacheCounters = { hits: 0, misses: 0, coalesced: 0, negativeHits: 0, backoffHits: 0, evictions: 0, stsCalls: 0, throttled: 0, failures: 0 };
@@ -145,6 +147,7 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     stopped: () => stopped,
     stoppedError: () => stoppedError(),
     clampsLogged: new Set<string>(),
+    negativeTtlMs: settings.negativeTtlMs,
     throttleLog: { at: -Infinity },
   };
 
@@ -352,6 +355,7 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     invalidate(role) {
       const targets = role === undefined ? [...entries.values()] : [lookup(role)].filter((e): e is RoleEntry => e !== undefined);
       for (const entry of targets) {
+        budget.forgetRefusal?.(entry.key);
         entry.generation += 1;
         entry.credentials = undefined;
         entry.resolved = undefined;

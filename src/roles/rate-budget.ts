@@ -5,26 +5,17 @@
  * caller is waiting.
  */
 import { initialBucket, onAccepted, onThrottled, takeToken, type TokenBucketPolicy, type TokenBucketState } from "./token-bucket.js";
+import type { RateBudgetStatus, StsBudgetLink } from "../sts/sts-budget.js";
 import { WaitQueue, type Priority } from "./wait-queue.js";
 
 const ONE = (): number => 1;
 
 export type { Priority } from "./wait-queue.js";
 
-/** What `status().rate` shows. */
-export interface RateBudgetStatus {
-  /** Requests per second aimed for (`stsRequestsPerSecond`). */
-  targetPerSecond: number;
-  /** Requests per second allowed now (lower after Throttling, growing back). */
-  currentPerSecond: number;
-  /** When a pause after Throttling ends, if one is on. */
-  pausedUntil: Date | undefined;
-  /** Calls waiting for a token. */
-  waitingDemand: number;
-  waitingBackground: number;
-}
+export type { RateBudgetStatus } from "../sts/sts-budget.js";
 
-export class RateBudget {
+/** The in-process budget (one per cache, or the local share of a shared one). */
+export class RateBudget implements StsBudgetLink {
   readonly #policy: TokenBucketPolicy;
   readonly #now: () => number;
   readonly #random: () => number;

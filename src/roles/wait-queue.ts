@@ -5,7 +5,9 @@
  * as a caller joins it (its weight is above 0): its credentials expired meanwhile and someone waits.
  */
 
-export type Priority = "demand" | "background";
+import type { StsCallPriority } from "../sts/sts-budget.js";
+
+export type Priority = StsCallPriority;
 
 export interface Waiter {
   readonly priority: Priority;
@@ -60,6 +62,12 @@ export class WaitQueue {
     const next = this.peek();
     if (next !== undefined) this.#waiters.splice(this.#waiters.indexOf(next), 1);
     return next;
+  }
+
+  /** Takes out this waiter (when it got its token). */
+  remove(waiter: Waiter): void {
+    const at = this.#waiters.indexOf(waiter);
+    if (at >= 0) this.#waiters.splice(at, 1);
   }
 
   /** Takes out every waiter, oldest first. */
