@@ -197,7 +197,9 @@ export class RedisBudgetLink implements StsBudgetLink {
   #send(args: string[]): Promise<unknown> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RedisTimeout(`no answer within timeoutMs ${this.#init.timeoutMs} ms`)), this.#init.timeoutMs);
+      // The reply may be waiting in the socket while this process was busy (loading the SDK, say): give
+      // I/O one turn of the event loop before calling Redis slow.
+      timer = setTimeout(() => setImmediate(() => reject(new RedisTimeout(`no answer within timeoutMs ${this.#init.timeoutMs} ms`))), this.#init.timeoutMs);
     });
     return Promise.race([this.#init.send(args), timeout]).finally(() => clearTimeout(timer));
   }
