@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { createAssumeRoleCache, type AssumeRoleCache, type AssumeRoleCacheOptions } from "../../src/roles/index.js";
+import { fromRegionalAssumeRole } from "../../src/sources/assume-role.js";
 import { createRedisStsBudget, type RedisStsBudgetOptions } from "../../src/redis/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { recordingLogger, registerTenants, serviceKeys, tenantRole } from "../roles/support.js";
@@ -86,6 +87,22 @@ for (const kind of ["ioredis", "node-redis"] as const) {
       expect(shared.shared).toMatchObject({ mode: "shared", fleetThrottles: 1, fallbacks: 0 });
       expect(a.cache.status()).toMatchObject({ throttled: 1 });
       expect(b.cache.status()).toMatchObject({ throttled: 0 });
+    });
+
+    it("fromRegionalAssumeRole takes the same budget: its Throttling slows the caches of the fleet", async () => {
+      const key = freshKey();
+      const { client: c } = await client(kind);
+      const stsBudget = createRedisStsBudget({ client: c, requestsPerSecond: 20, key });
+      const single = fromRegionalAssumeRole({ ...tenantRole(15), source: async () => keys, region: fake.region, endpoint: fake.sts.endpoint, stsBudget });
+      cleanups.push(() => single.destroy());
+      const b = await replica(kind, { key });
+      await expect(single()).resolves.toMatchObject({ accessKeyId: expect.any(String) });
+      fake.sts.faults.failNext(1, { status: 400, code: "Throttling" });
+      expect((await failure(single())).message).toContain("Throttling");
+      expect(assumeRoleCalls().filter((call) => call.details.roleArn === tenantRole(15).roleArn)).toHaveLength(2); // not retried at the quota's expense
+      await b.cache.provider(tenantRole(16))();
+      expect(b.cache.status().rate.shared).toMatchObject({ fleetThrottles: 1, granted: 1 });
+      expect(b.cache.status().rate.currentPerSecond).toBeLessThan(15);
     });
 
     it("nothing secret reaches Redis: no key id, secret, session token, ExternalId, role ARN or session name in any key or value", async () => {
