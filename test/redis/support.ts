@@ -3,7 +3,7 @@
  * own (no persistence), which a test may kill and start again on the same port; a TCP proxy that delays
  * every answer (a slow Redis); and clients of both kinds. Nothing mocks Redis.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer, connect, type AddressInfo, type Server, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
@@ -50,6 +50,7 @@ function waitReady(port: number, deadlineMs = 10_000): Promise<void> {
 
 /** Starts `redis-server` (Debian's package; `.ci/run` installs it) on a free loopback port. */
 export async function startRedis(): Promise<RedisServer> {
+  if (spawnSync("redis-server", ["--version"]).status !== 0) throw new Error("test/redis needs redis-server on PATH: apt-get install redis-server (.ci/run installs Debian's, pinned)");
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
