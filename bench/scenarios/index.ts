@@ -85,4 +85,10 @@ export const scenarios: readonly ScenarioEntry[] = [
     title: "STS outage past expiry: STS calls and failed-resolution latency",
     load: async () => (await import("./outage-past-expiry.js")).outagePastExpiryScenario,
   },
+  {
+    id: 13,
+    key: "redis-fleet",
+    title: "Fleet on one STS quota: budget shared on Redis vs per process",
+    load: async () => (await import("./redis-fleet.js")).redisFleetScenario,
+  },
 ];
