@@ -6,7 +6,7 @@
  * process split by hand (the quota divided by the replicas).
  */
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { startFakeAws } from "../../src/testing/index.js";
 import { bundleFixture, runNode } from "../../test/support/child-node.js";
 import type { ReplicaPlan } from "../../test/redis/fixtures/replica.js";
 import { startRedis } from "../../test/redis/support.js";
