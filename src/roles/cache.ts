@@ -125,6 +125,10 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
   const telemetry = roleCacheTelemetry(options.telemetry, telemetryName);
   telemetry?.observeSize(entries, (held) => held.size);
   telemetry?.observeRequests(counters, (c) => ({ hit: c.hits, miss: c.misses, coalesced: c.coalesced, negative: c.negativeHits + c.backoffHits }));
+  telemetry?.observeBudget(budget, (b) => {
+    const shared = b.status().shared;
+    return shared && { shared: shared.mode === "shared", granted: shared.granted, waits: shared.waits, fallbacks: shared.fallbacks, fleetThrottles: shared.fleetThrottles };
+  });
   // Every entry's fetches, as one provider (per role would be a series per tenant).
   const refreshTelemetry = credentialsTelemetry(options.telemetry, { provider: telemetryName, source: "assume-role" });
   refreshTelemetry?.observeExpiration(entries, soonestExpiration);

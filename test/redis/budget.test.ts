@@ -9,6 +9,7 @@ import { createAssumeRoleCache, type AssumeRoleCache, type AssumeRoleCacheOption
 import { fromRegionalAssumeRole } from "../../src/sources/assume-role.js";
 import { createRedisStsBudget, type RedisStsBudgetOptions } from "../../src/redis/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { startOtel } from "../telemetry/support.js";
 import { recordingLogger, registerTenants, serviceKeys, tenantRole } from "../roles/support.js";
 import { redisClient, startDelayProxy, startRedis, type ClientKind, type RedisServer, type TestClient } from "./support.js";
 
@@ -125,8 +126,17 @@ describe("Redis is never on the critical path", () => {
     const own = await startRedis();
     cleanups.push(() => own.close());
     const key = freshKey();
-    const a = await replica("ioredis", { key, expectedReplicas: 2, timeoutMs: 100, rejoinAfterMs: 200 }, {}, own.port);
+    const otel = startOtel();
+    cleanups.push(() => otel.shutdown());
+    const a = await replica("ioredis", { key, expectedReplicas: 2, timeoutMs: 100, rejoinAfterMs: 200 }, { name: "tenants", telemetry: { meterProvider: otel.meterProvider } }, own.port);
+    const reported = async () => {
+      const m = await otel.metrics();
+      const shared = m.get("awscreds.sts_budget.shared")?.dataPoints.map((p) => p.value);
+      const events = Object.fromEntries((m.get("awscreds.sts_budget.events")?.dataPoints ?? []).map((p) => [p.attributes.result, p.value]));
+      return { shared, events };
+    };
     await a.cache.provider(tenantRole(8))();
+    expect(await reported()).toMatchObject({ shared: [1], events: { granted: 1, fallback: 0 } });
     expect(a.cache.status().rate.shared).toMatchObject({ mode: "shared", granted: 1 });
     await own.kill();
     const got = await Promise.all([9, 10, 11, 12].map((n) => a.cache.provider(tenantRole(n))()));
@@ -134,11 +144,13 @@ describe("Redis is never on the critical path", () => {
     expect(a.cache.status().rate.shared).toMatchObject({ mode: "local", fallbacks: 1, localPerSecond: 10 });
     expect(a.cache.status().rate.shared!.lastError).toMatch(/timeoutMs 100|ECONNREFUSED|Connection/);
     expect(a.logger.lines.filter((l) => l.includes("did not answer"))).toHaveLength(1);
+    expect(await reported()).toMatchObject({ shared: [0], events: { fallback: 1 } });
     await own.restart();
     await expect.poll(() => a.cache.status().rate.shared!.mode, { timeout: 5_000, interval: 50 }).toBe("shared");
     await a.cache.provider(tenantRole(13))();
     expect(a.cache.status().rate.shared).toMatchObject({ mode: "shared", fallbacks: 1, granted: 2 });
     expect(a.logger.lines.some((l) => l.includes("shares the fleet's STS budget again"))).toBe(true);
+    expect(await reported()).toMatchObject({ shared: [1], events: { granted: 2, fallback: 1 } });
   }, 20_000);
 
   it("Redis answering slowly (a proxy holding its answers 2 s): a credential waits about timeoutMs, not for Redis", async () => {
