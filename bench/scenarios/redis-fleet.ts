@@ -32,6 +32,8 @@ interface VariantResult {
   slowestMs: number;
   busyMs: number;
   perReplicaMs: number[];
+  /** Times a replica fell back to its local share (shared variant). */
+  fallbacks: number;
 }
 
 const tenant = (n: number): [string, string] => [`arn:aws:iam::${String(500_000_000_000 + n)}:role/saas-access`, `ext-${n}-bench`];
@@ -78,7 +80,7 @@ export const redisFleetScenario: Scenario = {
         const exits = await Promise.all(runs);
         const replicas = exits.map((exit) => {
           if (exit.code !== 0) throw new Error(`a replica exited with ${exit.code ?? exit.signal}: ${exit.stderr.slice(0, 300)}`);
-          return JSON.parse(exit.stdout) as { failed: number; ms: number };
+          return JSON.parse(exit.stdout) as { failed: number; ms: number; rate: { shared?: { fallbacks: number } } };
         });
         const calls = fake.sts.calls.filter((c) => c.action === "AssumeRole");
         const result: VariantResult = {
@@ -89,8 +91,9 @@ export const redisFleetScenario: Scenario = {
           slowestMs: Math.max(...replicas.map((r) => r.ms)),
           busyMs: replicas[0]!.ms,
           perReplicaMs: replicas.map((r) => r.ms),
+          fallbacks: replicas.reduce((a, r) => a + (r.rate.shared?.fallbacks ?? 0), 0),
         };
-        context.log(`redis-fleet: ${variant.label}: ${result.failed} failed, ${result.throttled} throttled of ${result.stsCalls} STS calls, busy replica ${formatMs(result.busyMs)}`);
+        context.log(`redis-fleet: ${variant.label}: ${result.failed} failed, ${result.throttled} throttled of ${result.stsCalls} STS calls, busy replica ${formatMs(result.busyMs)}, ${result.fallbacks} fallbacks to a local share`);
         results.push(result);
       }
     } finally {
