@@ -7,8 +7,8 @@
  */
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { startFakeAws } from "../../src/testing/index.js";
-import { bundleFixture, runNode } from "../../test/support/child-node.js";
-import type { ReplicaPlan } from "../../test/redis/fixtures/replica.js";
+import { bundleFixture } from "../../test/support/child-node.js";
+import { startFleet } from "../../test/redis/fleet-run.js";
 import { startRedis } from "../../test/redis/support.js";
 import { formatCount, formatMs } from "../lib/format.js";
 import type { Scenario } from "../lib/scenario.js";
@@ -57,26 +57,27 @@ export const redisFleetScenario: Scenario = {
         for (let n = first; n < first + total; n++) fake.sts.registerRole({ roleArn: tenant(n)[0], externalId: tenant(n)[1], trustedPrincipals: ["123456789012"] });
         fake.sts.clearCalls();
         fake.sts.setRateLimit(QUOTA);
-        const runs = loads.map((load, i) => {
-          const plan: ReplicaPlan = {
-            stsEndpoint: fake.sts.endpoint,
-            region: fake.region,
-            accessKeyId: keys.accessKeyId,
-            secretAccessKey: keys.secretAccessKey,
-            tenants: Array.from({ length: load }, () => tenant(next++)),
+        const runs = startFleet({
+          fake,
+          keys,
+          script: fixture.script,
+          redisPort: redis.port,
+          loads,
+          startsMs: STARTS_MS,
+          tenant,
+          firstTenant: first,
+          budget: {
             budget: variant.budget,
             requestsPerSecond: variant.requestsPerSecond,
             burst: Math.max(1, Math.floor(variant.requestsPerSecond / 5)),
-            redisPort: redis.port,
-            client: i % 2 === 0 ? "ioredis" : "node-redis",
             key: `bench-${first}`,
             expectedReplicas: REPLICAS,
-            startDelayMs: STARTS_MS[i]!,
             timeoutMs: 250,
             settleMs: 0,
-          };
-          return runNode([fixture.script, JSON.stringify(plan)], { PATH: process.env.PATH, AWS_EC2_METADATA_DISABLED: "true", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }, 300_000);
+          },
+          killAfterMs: 300_000,
         });
+        next += total;
         const exits = await Promise.all(runs);
         const replicas = exits.map((exit) => {
           if (exit.code !== 0) throw new Error(`a replica exited with ${exit.code ?? exit.signal}: ${exit.stderr.slice(0, 300)}`);

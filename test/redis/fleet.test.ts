@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
-import { bundleFixture, runNode, type BundledFixture } from "../support/child-node.js";
-import type { ReplicaPlan } from "./fixtures/replica.js";
+import { bundleFixture, type BundledFixture } from "../support/child-node.js";
+import { startFleet } from "./fleet-run.js";
 import { startRedis, type RedisServer } from "./support.js";
 
 const QUOTA = { requestsPerSecond: 30, burst: 30 };
@@ -23,7 +23,7 @@ let fixture: BundledFixture;
 beforeAll(async () => {
   [fake, redis, fixture] = await Promise.all([startFakeAws(), startRedis(), bundleFixture(new URL("./fixtures/replica.ts", import.meta.url))]);
   keys = fake.registerStaticKeys({ arn: "arn:aws:iam::123456789012:user/billing-api" });
-  for (let n = 0; n < 1_000; n++) fake.sts.registerRole({ ...tenant(n), trustedPrincipals: ["123456789012"] });
+  for (let n = 0; n < 1_000; n++) fake.sts.registerRole({ roleArn: tenant(n)[0], externalId: tenant(n)[1], trustedPrincipals: ["123456789012"] });
 }, 60_000);
 afterAll(async () => {
   await fake?.close();
@@ -31,9 +31,7 @@ afterAll(async () => {
   await fixture?.dispose();
 });
 
-function tenant(n: number): { roleArn: string; externalId: string } {
-  return { roleArn: `arn:aws:iam::${String(400_000_000_000 + n)}:role/saas-access`, externalId: `ext-${n}-fleet` };
-}
+const tenant = (n: number): [string, string] => [`arn:aws:iam::${String(400_000_000_000 + n)}:role/saas-access`, `ext-${n}-fleet`];
 
 interface ReplicaResult {
   failed: number;
@@ -49,26 +47,17 @@ interface ReplicaResult {
 async function runFleet(firstTenant: number, key: string, timeoutMs: number, during?: () => Promise<void>): Promise<ReplicaResult[]> {
   fake.sts.clearCalls();
   fake.sts.setRateLimit(QUOTA);
-  let next = firstTenant;
-  const runs = LOADS.map((load, i) => {
-    const plan: ReplicaPlan = {
-      stsEndpoint: fake.sts.endpoint,
-      region: fake.region,
-      accessKeyId: keys.accessKeyId,
-      secretAccessKey: keys.secretAccessKey,
-      tenants: Array.from({ length: load }, () => tenant(next++)).map((t) => [t.roleArn, t.externalId]),
-      budget: "shared",
-      requestsPerSecond: BUDGET,
-      burst: 5,
-      redisPort: redis.port,
-      client: i % 2 === 0 ? "ioredis" : "node-redis",
-      key,
-      expectedReplicas: LOADS.length,
-      startDelayMs: STARTS_MS[i]!,
-      timeoutMs,
-      settleMs: 10_000,
-    };
-    return runNode([fixture.script, JSON.stringify(plan)], { PATH: process.env.PATH, AWS_EC2_METADATA_DISABLED: "true", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }, 60_000);
+  const runs = startFleet({
+    fake,
+    keys,
+    script: fixture.script,
+    redisPort: redis.port,
+    loads: LOADS,
+    startsMs: STARTS_MS,
+    tenant,
+    firstTenant,
+    budget: { budget: "shared", requestsPerSecond: BUDGET, burst: 5, key, expectedReplicas: LOADS.length, timeoutMs, settleMs: 10_000 },
+    killAfterMs: 60_000,
   });
   await during?.();
   const exits = await Promise.all(runs);
