@@ -41,7 +41,8 @@ if op == 'demand' or op == 'background' then
   else
     wait = math.ceil((1 - tokens) / rate * 1000)
   end
-  if ok == 0 and op == 'demand' then demandUntil = math.max(demandUntil, now + wait + 50) end
+  -- Held until the demand's retry is due, plus a margin for its round trip (a token interval, at least 100 ms).
+  if ok == 0 and op == 'demand' then demandUntil = math.max(demandUntil, now + wait + math.max(100, 1000 / rate)) end
 elseif op == 'throttled' then
   throttles = throttles + 1
   tokens = 0
