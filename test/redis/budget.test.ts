@@ -121,6 +121,26 @@ for (const kind of ["ioredis", "node-redis"] as const) {
   });
 }
 
+describe("options", () => {
+  it("are checked at construction, naming the option and what to pass", async () => {
+    const { client: c } = await client("ioredis");
+    expect(() => createRedisStsBudget({ client: {} as never, requestsPerSecond: 10 })).toThrow(/client must be your ioredis 5 client .* or node-redis 5 client/);
+    expect(() => createRedisStsBudget({ client: c, requestsPerSecond: 0 })).toThrow(/requestsPerSecond must be a positive number, got 0/);
+    expect(() => createRedisStsBudget({ client: c, requestsPerSecond: 601 })).toThrow(/at most 600 \(STS's quota per account and region\)/);
+    expect(() => createRedisStsBudget({ client: c, requestsPerSecond: 10, expectedReplicas: 2.5 })).toThrow(/expectedReplicas must be a positive integer/);
+    expect(() => createRedisStsBudget({ client: c, requestsPerSecond: 10, timeoutMs: -1 })).toThrow(/timeoutMs must be a positive number/);
+    expect(() => createRedisStsBudget({ client: c, requestsPerSecond: 10, key: "" })).toThrow(/key and prefix must be non-empty strings/);
+    const stsBudget = createRedisStsBudget({ client: c, requestsPerSecond: 10 });
+    const base = { source: async () => keys, region: fake.region, endpoint: fake.sts.endpoint };
+    expect(() => createAssumeRoleCache({ ...base, stsBudget, stsRequestsPerSecond: 5 })).toThrow(/stsRequestsPerSecond and stsBurst belong to the stsBudget/);
+    expect(() => createAssumeRoleCache({ ...base, stsBudget: {} as never })).toThrow(/stsBudget must be a budget from createRedisStsBudget/);
+    const roles = createAssumeRoleCache({ ...base, stsBudget });
+    cleanups.push(() => roles.stop());
+    expect(roles.describe()).toMatchObject({ stsRequestsPerSecond: 10, stsBurst: 2 });
+    expect(roles.status().rate).toMatchObject({ targetPerSecond: 10, shared: { mode: "shared", localPerSecond: 2.5, granted: 0 } });
+  });
+});
+
 describe("Redis is never on the critical path", () => {
   it("Redis killed mid-run: every tenant still resolves on the local share, reported and logged once; after a restart the replica shares again", async () => {
     const own = await startRedis();
