@@ -20,10 +20,22 @@ function withSts(status: RefreshStatus, source: unknown): RefreshStatus {
   }
 }
 
+/** A source that says whose credentials it gives (the env-gated chain's `identity()`) adds that. */
+function withIdentity(status: RefreshStatus, source: unknown): RefreshStatus {
+  const report = (source as { identity?: unknown } | undefined)?.identity;
+  if (typeof report !== "function") return status;
+  try {
+    const identity: unknown = report.call(source);
+    return typeof identity === "string" ? { ...status, identity } : status;
+  } catch {
+    return status;
+  }
+}
+
 /**
  * Wraps an engine in a provider function with `ready`, `status()`, `refresh()`, `stop()` and
- * `[Symbol.dispose]()`. `source()` gives the provider currently behind it, whose `stsStatus()` (if any)
- * `status()` includes.
+ * `[Symbol.dispose]()`. `source()` gives the provider currently behind it, whose `stsStatus()` and
+ * `identity()` (if any) `status()` includes.
  *
  * @example
  * ```ts
@@ -37,7 +49,7 @@ export function makeRefreshingProvider(engine: RefreshEngine, source: () => unkn
   const stop = (): void => engine.stop();
   Object.assign(provider, {
     ready: engine.ready,
-    status: () => withSts(engine.status(), source()),
+    status: () => withIdentity(withSts(engine.status(), source()), source()),
     refresh: () => engine.refresh(),
     stop,
     [Symbol.dispose]: stop,

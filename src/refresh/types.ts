@@ -65,6 +65,11 @@ export interface RefreshStatus {
    * the STS endpoint in use and each regional endpoint's circuit breaker (see failover).
    */
   sts?: StsFailoverStatus;
+  /**
+   * Whose credentials these are, in words, when the source says (the env-gated chain, once it has chosen):
+   * e.g. the execution role of a Lambda function, whose keys carry no expiration and are fetched once.
+   */
+  identity?: string;
 }
 
 /** Passed to `onRefresh` after every successful fetch. */

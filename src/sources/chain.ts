@@ -14,6 +14,10 @@ import { fromLocalEnvKeys, readLocalKeys, localKeysErrorMessage } from "./env-ke
 import { credentialsError, messageOf, tryNextLinkOf } from "./errors.js";
 import { readVar, resolveEnv, type EnvOption, type EnvVars } from "./env.js";
 import { fromInstanceRole, imdsEndpointLabel, type InstanceMetadataSourceOptions } from "./instance-metadata.js";
+import { nearMissHint } from "./app-env-near-miss.js";
+import { chainSourceLogger } from "./chain-source-logger.js";
+import { fromLambdaExecutionRole, lambdaKeysOwner } from "./lambda-keys.js";
+import { detectPlatform, environmentKeysAreWorkloadIdentity, lambdaFunctionName, type DetectedPlatform } from "./platforms.js";
 import { fromSharedConfigProfile, readSharedConfigSettings } from "./shared-config.js";
 import type { StsFailoverStatus } from "../sts/failover.js";
 import { fromRegionalWebIdentity, type RegionalWebIdentityOptions } from "./web-identity.js";
@@ -49,8 +53,13 @@ export interface EnvGatedChainOptions extends EnvOption {
 export type EnvGatedChainProvider = AwsCredentialIdentityProvider & {
   /** `local` or `deployed`, decided at construction. */
   readonly mode: AppMode;
-  /** The mode, the chosen source and why each other source was skipped. No secrets. */
+  /** The mode, the platform, the chosen source and why each other source was skipped. No secrets. */
   describe(): ChainDescription;
+  /**
+   * Whose credentials the chain hands out, in words (no secret), once a source has produced them, e.g. the
+   * execution role of a Lambda function; undefined before. A refresher's `status().identity` is this.
+   */
+  identity(): string | undefined;
   /**
    * When the source is (or will be) web identity: its STS endpoint in use and each endpoint's circuit
    * breaker. Otherwise undefined.
@@ -68,8 +77,11 @@ export type EnvGatedChainProvider = AwsCredentialIdentityProvider & {
  * - `APP_ENV` (or `appEnv`) is required; missing, the constructor throws an error naming it.
  * - Local (any name not in `deployedEnvs`): `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`)
  *   only, read on each call. No file under `~/.aws` is opened, no metadata endpoint contacted.
- * - Deployed: web identity token (IRSA) → container endpoint (ECS, EKS Pod Identity) → shared files (only
- *   with `sharedConfig`) → instance role (IMDSv2; off in Kubernetes unless `allowInstanceRoleInKubernetes`).
+ * - Deployed: web identity token (IRSA) → container endpoint (ECS, EKS Pod Identity, Lambda SnapStart) → on AWS
+ *   Lambda only, the execution role's keys in the environment → shared files (only with `sharedConfig`) →
+ *   instance role (IMDSv2; off in Kubernetes unless `allowInstanceRoleInKubernetes`, never tried on Lambda or
+ *   Fargate). Which platform this is comes from the deployment matrix (`PLATFORMS`), from the variables the
+ *   platform sets; outside Lambda, environment keys in deployed mode are ignored (and `doctor` warns).
  *   The first configured source is used and kept; a configured source that fails is an error, never a
  *   silent switch to another identity. A half-configured web identity (`AWS_ROLE_ARN` without
  *   `AWS_WEB_IDENTITY_TOKEN_FILE`, or the reverse, or one of them blank) is such an error: it is logged at
@@ -94,6 +106,9 @@ export function fromEnvGatedChain(options: EnvGatedChainOptions = {}): EnvGatedC
 
 function localChain(decision: AppModeDecision, options: EnvGatedChainOptions, logger: Logger): EnvGatedChainProvider {
   const keys = fromLocalEnvKeys({ env: options.env, logger, appEnv: decision.appEnv, deployedEnvs: decision.deployedEnvs });
+  // APP_ENV=prod is a deployed environment misnamed far more often than a laptop: say so at once.
+  const nearMiss = nearMissHint(decision.appEnv, decision.deployedEnvs, decision.from);
+  if (nearMiss !== undefined) logger.warn(`awscreds: ${nearMiss}`);
   let succeeded = false;
   let lastError: string | undefined;
 
@@ -113,6 +128,8 @@ function localChain(decision: AppModeDecision, options: EnvGatedChainOptions, lo
   provider.destroy = (): void => undefined;
   provider.stsStatus = (): undefined => undefined;
   provider[Symbol.dispose] = provider.destroy;
+  provider.identity = () =>
+    succeeded ? `environment keys (local mode, ${decision.from}="${decision.appEnv}") on ${detectPlatform(resolveEnv(options.env), "local").platform.name}` : undefined;
   markSourceKind(provider, "env");
 
   provider.describe = (): ChainDescription => {
@@ -130,6 +147,7 @@ function localChain(decision: AppModeDecision, options: EnvGatedChainOptions, lo
     const others: SourceName[] = ["web-identity", "container", "shared-config", "instance-metadata"];
     return {
       ...describeMode(decision),
+      platform: platformOf(detectPlatform(env, "local")),
       chosen: succeeded && reading.ok ? "env-keys" : undefined,
       sources: [keysReport, ...others.map((source): SourceReport => ({ source, state: "skipped", reason: never }))],
       notes: ignoredVariableNotes(env, ["AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"], "local"),
@@ -140,7 +158,10 @@ function localChain(decision: AppModeDecision, options: EnvGatedChainOptions, lo
 
 function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions, logger: Logger): EnvGatedChainProvider {
   const env: EnvVars = resolveEnv(options.env);
-  const webIdentity = fromRegionalWebIdentity({ telemetry: options.telemetry, ...options.webIdentity, env, logger });
+  const platform = detectPlatform(env, "deployed");
+  // A source's own error that stops the chain is logged once, by the chain, with the chain's context.
+  const sourceLogger = chainSourceLogger(logger);
+  const webIdentity = fromRegionalWebIdentity({ telemetry: options.telemetry, ...options.webIdentity, env, logger: sourceLogger });
   const sharedConfig = options.sharedConfig
     ? readSharedConfigSettings(typeof options.sharedConfig === "object" ? options.sharedConfig : {}, env)
     : undefined;
@@ -152,6 +173,7 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
       sharedConfig,
       allowInstanceRoleInKubernetes: options.allowInstanceRoleInKubernetes === true,
       imdsEndpoint,
+      platform,
     });
 
   // A configured source that cannot work (half-configured web identity) is an error at first resolution; say
@@ -173,13 +195,16 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
           provider = webIdentity;
           break;
         case "container":
-          provider = fromContainerEndpoint({ ...options.container, env, logger });
+          provider = fromContainerEndpoint({ ...options.container, env, logger: sourceLogger });
+          break;
+        case "env-keys":
+          provider = fromLambdaExecutionRole({ env, logger: sourceLogger, functionName: lambdaFunctionName(env) });
           break;
         case "shared-config":
-          provider = fromSharedConfigProfile({ settings: sharedConfig!, logger });
+          provider = fromSharedConfigProfile({ settings: sharedConfig!, logger: sourceLogger });
           break;
         case "instance-metadata":
-          provider = fromInstanceRole({ ...options.instanceMetadata, env, logger });
+          provider = fromInstanceRole({ ...options.instanceMetadata, env, logger: sourceLogger });
           break;
       }
       providers.set(source, provider);
@@ -239,14 +264,19 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
       }
       const credentials = await callSource(planned.source, plan);
       chosen = planned.source;
-      logger.info(`awscreds: ${where}: using the ${SOURCE_LABELS[planned.source]}`);
+      logger.info(`awscreds: ${where}: using the ${SOURCE_LABELS[planned.source]} (${platform.platform.name})`);
       return credentials;
     }
     // Only the instance role, off in a pod, has this reason; it already says what to configure instead.
     const kubernetes = plan.some((p) => p.reason === KUBERNETES_IMDS_REASON);
     throw credentialsError(
       `No credential source is available (${where}). ${skippedSummary(plan)}.` +
-        (kubernetes ? "" : " Configure workload identity for this service (IRSA or EKS Pod Identity on EKS, a task role on ECS, an instance profile on EC2)."),
+        (kubernetes
+          ? ""
+          : platform.evidence.length > 0
+            ? // The platform is known: say what its workload identity needs (the matrix's "what to set").
+              ` On ${platform.platform.name} (${platform.evidence.join(", ")} set), set up its workload identity: ${platform.platform.setup}.`
+            : " Configure workload identity for this service (IRSA or EKS Pod Identity on EKS, a task role on ECS, an instance profile on EC2)."),
       { tryNextLink: false, logger },
     );
   }
@@ -268,7 +298,8 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
   // half-configured, it has no STS status of its own.
   provider.stsStatus = () => webIdentity.stsStatus();
 
-  const ignored = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
+  // On Lambda the keys are the identity, not stray.
+  const ignored = environmentKeysAreWorkloadIdentity(platform) ? [] : ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
   if (!sharedConfig) ignored.push("AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE");
   provider.describe = (): ChainDescription => {
     const plan = planNow();
@@ -285,17 +316,35 @@ function deployedChain(decision: AppModeDecision, options: EnvGatedChainOptions,
     });
     return {
       ...describeMode(decision),
+      platform: platformOf(platform),
       chosen,
       sources,
       notes: ignoredVariableNotes(env, ignored, "deployed"),
     };
   };
+  provider.identity = (): string | undefined => {
+    if (chosen === undefined) return undefined;
+    if (chosen === "env-keys") return lambdaKeysOwner(lambdaFunctionName(env));
+    const details = sourceWhat(planNow(), chosen);
+    return `the ${SOURCE_LABELS[chosen]}${details} on ${platform.platform.name}`;
+  };
   // `awscreds.source` of a refresher around the chain: the source it settled on.
-  return markSourceKind(provider, () => chosen ?? "chain");
+  return markSourceKind(provider, () => (chosen === "env-keys" ? "env" : (chosen ?? "chain")));
 }
 
 function describeMode(decision: AppModeDecision): Pick<ChainDescription, "mode" | "appEnv" | "appEnvFrom" | "deployedEnvs"> {
   return { mode: decision.mode, appEnv: decision.appEnv, appEnvFrom: decision.from, deployedEnvs: decision.deployedEnvs };
+}
+
+/** The role ARN or endpoint of a source, for `identity()` (never a secret). */
+function sourceWhat(plan: PlannedSource[], source: SourceName): string {
+  const details = plan.find((p) => p.source === source)?.details;
+  const what = details?.roleArn ?? details?.endpoint ?? details?.profile;
+  return what ? ` (${what})` : "";
+}
+
+function platformOf(detected: DetectedPlatform): NonNullable<ChainDescription["platform"]> {
+  return { id: detected.platform.id, name: detected.platform.name, evidence: [...detected.evidence] };
 }
 
 function ignoredVariableNotes(env: EnvVars, names: string[], mode: AppMode): string[] {

@@ -7,11 +7,15 @@ import type { EnvVars } from "./env.js";
 import { readBoolVar, readVar } from "./env.js";
 import { readContainerSettings } from "./container.js";
 import type { SourceName } from "./describe.js";
+import { readLocalKeys } from "./env-keys.js";
+import { lambdaKeysOwner } from "./lambda-keys.js";
+import { environmentKeysAreWorkloadIdentity, lambdaFunctionName, type DetectedPlatform } from "./platforms.js";
 import type { SharedConfigSettings } from "./shared-config.js";
 import type { WebIdentityDescription } from "./web-identity.js";
 
 export interface PlannedSource {
-  source: Exclude<SourceName, "env-keys">;
+  /** `env-keys` only where the platform hands its role over as keys (AWS Lambda). */
+  source: SourceName;
   available: boolean;
   reason: string;
   /**
@@ -30,6 +34,8 @@ export interface DeployedPlanInput {
   allowInstanceRoleInKubernetes: boolean;
   /** The endpoint the instance-metadata provider will call (for details). */
   imdsEndpoint: string;
+  /** Where this runs, by the deployment matrix (`detectPlatform`). */
+  platform: DetectedPlatform;
 }
 
 /** The message of the Kubernetes rule (also used in errors). */
@@ -40,12 +46,14 @@ export const KUBERNETES_IMDS_REASON =
   "allowInstanceRoleInKubernetes: true to use the node's role deliberately";
 
 /**
- * The deployed chain: web identity → container endpoint → shared config (only if asked) → instance role.
+ * The deployed chain: web identity → container endpoint → the execution role's keys (AWS Lambda only) →
+ * shared config (only if asked) → instance role (not where the platform has none: Lambda, Fargate).
  *
  * @example
  * ```ts
  * planDeployedSources({ env: process.env, webIdentity: provider.describe(), sharedConfig: undefined,
- *   allowInstanceRoleInKubernetes: false, imdsEndpoint: "http://169.254.169.254" });
+ *   allowInstanceRoleInKubernetes: false, imdsEndpoint: "http://169.254.169.254",
+ *   platform: detectPlatform(process.env, "deployed") });
  * ```
  */
 export function planDeployedSources(input: DeployedPlanInput): PlannedSource[] {
@@ -90,6 +98,21 @@ export function planDeployedSources(input: DeployedPlanInput): PlannedSource[] {
     });
   }
 
+  if (environmentKeysAreWorkloadIdentity(input.platform)) {
+    const keys = readLocalKeys(env);
+    const on = `on ${input.platform.platform.name} (${input.platform.evidence.join(", ")} set)`;
+    plan.push(
+      keys.ok
+        ? {
+            source: "env-keys",
+            available: true,
+            reason: `${on}: ${lambdaKeysOwner(lambdaFunctionName(env))}`,
+            details: { accessKeyId: keys.credentials.accessKeyId },
+          }
+        : { source: "env-keys", available: false, reason: `${on}, but ${keys.problem}; Lambda sets them from the function's execution role` },
+    );
+  }
+
   if (input.sharedConfig) {
     plan.push({
       source: "shared-config",
@@ -109,6 +132,13 @@ export function planDeployedSources(input: DeployedPlanInput): PlannedSource[] {
   const inKubernetes = readVar(env, "KUBERNETES_SERVICE_HOST") !== undefined;
   if (imdsDisabled) {
     plan.push({ source: "instance-metadata", available: false, reason: "AWS_EC2_METADATA_DISABLED is true" });
+  } else if (input.platform.platform.instanceRole === "none") {
+    // Nothing answers there: trying would only add a timeout before the real error.
+    plan.push({
+      source: "instance-metadata",
+      available: false,
+      reason: `not tried on ${input.platform.platform.name} (${input.platform.evidence.join(", ")} set): it has no instance metadata service`,
+    });
   } else if (inKubernetes && !input.allowInstanceRoleInKubernetes) {
     plan.push({ source: "instance-metadata", available: false, reason: KUBERNETES_IMDS_REASON });
   } else {

@@ -40,6 +40,11 @@ export interface ChainDescription {
   /** `APP_ENV` or `the appEnv option`. */
   appEnvFrom: string;
   deployedEnvs: readonly string[];
+  /**
+   * Where this runs, by the deployment matrix (`PLATFORMS`): its id (`lambda`, `ecs-fargate`, `eks-irsa`, …),
+   * name, and the variables that told it apart (names only).
+   */
+  platform?: { id: string; name: string; evidence: string[] };
   /** The source that produced credentials, once one has. */
   chosen: SourceName | undefined;
   sources: SourceReport[];
@@ -61,6 +66,10 @@ export interface ChainDescription {
 export function formatDescription(description: ChainDescription): string {
   const marks: Record<SourceState, string> = { chosen: "✓", candidate: "→", failed: "✗", skipped: "-", unused: "·" };
   const lines = [`mode: ${description.mode} (${description.appEnvFrom}="${description.appEnv}")`];
+  if (description.platform) {
+    const evidence = description.platform.evidence.length > 0 ? ` (${description.platform.evidence.join(", ")})` : "";
+    lines.push(`platform: ${description.platform.name}${evidence}`);
+  }
   for (const source of description.sources) {
     const details = source.details
       ? ` [${Object.entries(source.details).map(([k, v]) => `${k}=${k === "accessKeyId" ? maskAccessKeyId(v) : v}`).join(", ")}]`

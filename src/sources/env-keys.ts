@@ -4,6 +4,7 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { Logger } from "../shared/logger.js";
 import { toSafeCredentials } from "../shared/safe-credentials.js";
+import { nearDeployedName } from "./app-env-near-miss.js";
 import { credentialsError } from "./errors.js";
 import { readVar, resolveEnv, type EnvOption, type EnvVars } from "./env.js";
 
@@ -56,9 +57,12 @@ export function localKeysErrorMessage(problem: string, context: { appEnv?: strin
   const where = context.appEnv !== undefined ? ` (APP_ENV="${context.appEnv}")` : "";
   const ignored = IGNORED_FILE_VARIABLES.filter((name) => readVar(context.env, name) !== undefined);
   const ignoredNote = ignored.length > 0 ? ` ${ignored.join(", ")} ${ignored.length > 1 ? "are" : "is"} set but ignored in local mode.` : "";
-  const deployed = context.deployedEnvs && context.deployedEnvs.length > 0
-    ? ` If this process runs in a deployed environment, set APP_ENV to one of: ${context.deployedEnvs.join(", ")}.`
-    : "";
+  const meant = context.appEnv !== undefined && context.deployedEnvs ? nearDeployedName(context.appEnv, context.deployedEnvs) : undefined;
+  const deployed = meant !== undefined
+    ? ` APP_ENV="${context.appEnv}" is close to a deployed environment's name: did you mean ${meant}? Deployed mode uses the workload's identity instead of keys.`
+    : context.deployedEnvs && context.deployedEnvs.length > 0
+      ? ` If this process runs in a deployed environment, set APP_ENV to one of: ${context.deployedEnvs.join(", ")}.`
+      : "";
   return (
     `Local mode${where}: ${problem}. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for ` +
     `temporary keys); for LocalStack, AWS_ACCESS_KEY_ID=test and AWS_SECRET_ACCESS_KEY=test work. In local mode ` +

@@ -7,6 +7,7 @@ import type { Logger } from "../shared/logger.js";
 import { toSafeCredentials } from "../shared/safe-credentials.js";
 import { credentialsError, messageOf } from "./errors.js";
 import { readVar, type EnvVars } from "./env.js";
+import { imdsLogger } from "./imds-logger.js";
 import { loadSdkProviders } from "./sdk-providers.js";
 
 export interface InstanceMetadataSourceOptions {
@@ -57,7 +58,7 @@ export function fromInstanceRole(init: InstanceMetadataSourceOptions & { env: En
       timeout: init.timeoutMs ?? 1_000,
       maxRetries: init.maxRetries ?? 1,
       ec2MetadataV1Disabled: true,
-      logger: init.logger,
+      logger: imdsLogger(init.logger),
     });
     try {
       return toSafeCredentials(await provider());

@@ -226,12 +226,22 @@ describe("deployed with IRSA against the fake STS", () => {
     };
     expect(Object.keys(report)).toEqual([
       "schemaVersion", "awscredsVersion", "generatedAt", "verdict", "appEnv", "platform", "sources",
-      "stsEndpoint", "webIdentityToken", "imds", "warnings", "notes", "resolve", "whoami", "assumeRole",
+      "stsEndpoint", "webIdentityToken", "imds", "warnings", "notes", "resolve", "whoami", "clock", "assumeRole",
     ]);
     expect(report.schemaVersion).toBe(1);
     expect(report.verdict).toEqual({ ok: true, basis: "verified", source: "web-identity", reason: expect.stringContaining("assumed-role/orders-api") });
     expect(report.appEnv).toEqual({ value: "production", from: "APP_ENV", mode: "deployed", deployedEnvs: ["production", "staging", "integration"] });
-    expect(report.platform).toEqual({ kubernetes: true, containerCredentials: false, region: "us-east-1", regionFrom: "AWS_REGION" });
+    expect(report.platform).toEqual({
+      id: "eks-irsa",
+      name: "Amazon EKS with IRSA",
+      evidence: ["KUBERNETES_SERVICE_HOST", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"],
+      identity: "web-identity",
+      kubernetes: true,
+      containerCredentials: false,
+      region: "us-east-1",
+      regionFrom: "AWS_REGION",
+    });
+    expect(report.clock).toMatchObject({ offsetMs: expect.any(Number), uncertaintyMs: expect.any(Number), skewed: false });
     expect(report.sources.map((s) => `${s.source}:${s.state}`)).toEqual([
       "web-identity:chosen", "container:skipped", "shared-config:skipped", "instance-metadata:skipped",
     ]);

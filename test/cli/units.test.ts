@@ -9,6 +9,7 @@ import { decodeJwtClaims } from "../../src/cli/doctor/jwt-claims.js";
 import { maskAccessKeyId } from "../../src/cli/doctor/mask.js";
 import type { ImdsReport, TokenReport } from "../../src/cli/doctor/report.js";
 import { findTraps, type TrapFacts } from "../../src/cli/doctor/traps.js";
+import { detectPlatform } from "../../src/sources/platforms.js";
 import { formatColumns, outputWidth, wrapText } from "../../src/cli/layout.js";
 import { makeStyle, stripAnsi, styleFor, visibleWidth } from "../../src/cli/style.js";
 import { formatMs, formatSeconds, relativeTo } from "../../src/cli/time-format.js";
@@ -135,7 +136,9 @@ describe("traps", () => {
     containerConfigured: false,
     deployedEnvs: ["production", "staging", "integration"],
     appEnv: "production",
+    appEnvFrom: "APP_ENV",
     ...overrides,
+    platform: overrides.platform ?? detectPlatform(overrides.env ?? {}, overrides.mode ?? "deployed"),
   });
   const codes = (f: TrapFacts): string[] => findTraps(f).map((w) => w.code);
   const imds: ImdsReport = { endpoint: "http://169.254.169.254", reachable: true, roleName: "node-role", problem: null, durationMs: 3 };
@@ -161,11 +164,39 @@ describe("traps", () => {
   });
 
   it("local mode never reports shared files (they are not looked at), but says when it looks deployed", () => {
-    expect(codes(facts({ mode: "local", appEnv: "prod", sharedFiles: undefined }))).toEqual([]);
-    const local = findTraps(facts({ mode: "local", appEnv: "prod", sharedFiles: undefined, kubernetes: true, webIdentityConfigured: true }));
+    expect(codes(facts({ mode: "local", appEnv: "dev", sharedFiles: undefined }))).toEqual([]);
+    const env = { KUBERNETES_SERVICE_HOST: "10.100.0.1", AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/a", AWS_WEB_IDENTITY_TOKEN_FILE: "/t" };
+    const local = findTraps(facts({ mode: "local", appEnv: "dev", env, sharedFiles: undefined, kubernetes: true, webIdentityConfigured: true }));
     expect(local.map((w) => w.code)).toEqual(["local-mode-in-deployed-environment"]);
-    expect(local[0]?.message).toContain('APP_ENV="prod" means local mode');
-    expect(local[0]?.message).toContain("KUBERNETES_SERVICE_HOST is set; AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE are set");
+    expect(local[0]?.message).toContain('APP_ENV="dev" means local mode, but this looks like Amazon EKS with IRSA');
+    expect(local[0]?.message).toContain("KUBERNETES_SERVICE_HOST, AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE are set");
+  });
+
+  it("local mode with only AWS_ROLE_ARN: names that one variable, and never advises adding a laptop's name to deployedEnvs", () => {
+    const env = { AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/a" };
+    const [warning, ...rest] = findTraps(facts({ mode: "local", appEnv: "local", env, sharedFiles: undefined, webIdentityConfigured: true }));
+    expect(rest).toEqual([]);
+    expect(warning?.code).toBe("local-mode-in-deployed-environment");
+    expect(warning?.message).toContain("AWS_ROLE_ARN is set.");
+    expect(warning?.message).not.toContain("AWS_WEB_IDENTITY_TOKEN_FILE");
+    expect(warning?.message).not.toContain("deployedEnvs");
+    // A name that is not a laptop's may be a deployed environment under another name: then the advice stands.
+    const live = findTraps(facts({ mode: "local", appEnv: "live", env, sharedFiles: undefined, webIdentityConfigured: true }));
+    expect(live[0]?.message).toContain('if "live" is the name of a deployed environment, add it to deployedEnvs');
+  });
+
+  it("APP_ENV=prod, Prod, prd, productoin, production-eu: did you mean production? (and nothing for local names)", () => {
+    for (const appEnv of ["prod", "Prod", "prd", "productoin", "production-eu", "prod-eu", "stg_2", "stage", "Staging2"]) {
+      const [warning] = findTraps(facts({ mode: "local", appEnv, sharedFiles: undefined }));
+      expect(warning?.code, appEnv).toBe("app-env-near-miss");
+      expect(warning?.message, appEnv).toMatch(/did you mean (production|staging)\?/);
+    }
+    // With custom deployed names, "Production" is the near miss of "prod".
+    const custom = findTraps(facts({ mode: "local", appEnv: "Production", deployedEnvs: ["prod"], sharedFiles: undefined }));
+    expect(custom[0]?.message).toContain('APP_ENV="Production" is not a deployed environment name (prod), so this is local mode: did you mean prod?');
+    for (const appEnv of ["local", "dev", "development", "test", "ci", "qa", "demo"]) {
+      expect(codes(facts({ mode: "local", appEnv, sharedFiles: undefined })), appEnv).toEqual([]);
+    }
   });
 
   it("AWS_STS_REGIONAL_ENDPOINTS=legacy in either mode", () => {
@@ -195,6 +226,8 @@ describe("traps", () => {
 
   it("environment keys in a deployed environment, and an ignored AWS_ENDPOINT_URL_STS", () => {
     expect(codes(facts({ env: { AWS_ACCESS_KEY_ID: "AKIA" } }))).toEqual(["env-keys-in-deployed"]);
+    // On Lambda they are the execution role's keys: the workload identity, nothing to remove.
+    expect(codes(facts({ env: { AWS_ACCESS_KEY_ID: "ASIA", AWS_LAMBDA_FUNCTION_NAME: "orders", LAMBDA_TASK_ROOT: "/var/task" } }))).toEqual([]);
     expect(codes(facts({ env: { AWS_ENDPOINT_URL_STS: "https://sts.vpce" }, webIdentityConfigured: true }))).toEqual(["sts-endpoint-variable-ignored"]);
     expect(codes(facts({ env: { AWS_ENDPOINT_URL_STS: "https://sts.vpce" }, webIdentityConfigured: true, stsEndpointOption: "https://sts.vpce" }))).toEqual([]);
   });

@@ -11,7 +11,7 @@ import { fromEnvGatedChain, type EnvGatedChainOptions, type EnvGatedChainProvide
 import { formatDescription } from "../../src/sources/describe.js";
 import { sourceKindOf } from "../../src/telemetry/source-kind.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
-import { isolateEnv, rejection } from "./support/env.js";
+import { rejection, resetForChain } from "./support/env.js";
 import { watchFs } from "./support/fs-watch.js";
 import { watchClientSockets } from "./support/sockets.js";
 
@@ -31,14 +31,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 beforeEach(async () => {
-  restoreEnv = isolateEnv({ AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.imds.endpoint });
-  delete process.env.AWS_EC2_METADATA_DISABLED;
-  tokenFile = await fake.writeWebIdentityToken();
-  for (const service of [fake.sts, fake.imds, fake.container]) {
-    service.faults.restore();
-    service.clearCalls();
-  }
-  fake.imds.setRoleName("fake-instance-role");
+  ({ restoreEnv, tokenFile } = await resetForChain(fake));
 });
 afterEach(() => restoreEnv());
 

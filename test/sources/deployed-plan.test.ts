@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readContainerSettings } from "../../src/sources/container.js";
 import { KUBERNETES_IMDS_REASON, planDeployedSources, type DeployedPlanInput } from "../../src/sources/deployed-plan.js";
+import { detectPlatform } from "../../src/sources/platforms.js";
 import { readSharedConfigSettings } from "../../src/sources/shared-config.js";
 
 const base = (over: Partial<DeployedPlanInput> = {}): DeployedPlanInput => ({
@@ -10,6 +11,7 @@ const base = (over: Partial<DeployedPlanInput> = {}): DeployedPlanInput => ({
   allowInstanceRoleInKubernetes: false,
   imdsEndpoint: "http://169.254.169.254",
   ...over,
+  platform: over.platform ?? detectPlatform(over.env ?? {}, "deployed"),
 });
 
 describe("planDeployedSources", () => {

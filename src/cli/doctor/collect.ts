@@ -13,12 +13,14 @@ import { localKeysErrorMessage, readLocalKeys } from "../../sources/env-keys.js"
 import { readBoolVar, readVar, type EnvVars } from "../../sources/env.js";
 import { messageOf } from "../../sources/errors.js";
 import { imdsEndpointLabel } from "../../sources/instance-metadata.js";
+import { lambdaKeysOwner } from "../../sources/lambda-keys.js";
+import { detectPlatform, lambdaFunctionName, type DetectedPlatform } from "../../sources/platforms.js";
 import { resolveStsRegion } from "../../sts/region.js";
 import { fromRegionalWebIdentity, type WebIdentityDescription } from "../../sources/web-identity.js";
 import { packageVersion } from "../version.js";
 import { probeImds } from "./imds-probe.js";
 import { maskAccessKeyId } from "./mask.js";
-import { DOCTOR_SCHEMA_VERSION, type DoctorReport, type ImdsReport, type ResolveReport, type SourceEntry, type StsEndpointReport, type TokenReport, type Verdict, type WhoamiReport } from "./report.js";
+import { DOCTOR_SCHEMA_VERSION, type ClockReport, type DoctorReport, type ImdsReport, type ResolveReport, type SourceEntry, type StsEndpointReport, type TokenReport, type Verdict, type WhoamiReport } from "./report.js";
 import { nameDoctorFlags } from "./flag-names.js";
 import { unknownRegionWarning } from "./region-check.js";
 import { findSharedFiles, type SharedFilesFound } from "./shared-files.js";
@@ -28,6 +30,7 @@ import { inspectTokenFile } from "./token-file.js";
 import { findTraps } from "./traps.js";
 import { probeAssumeRole } from "./assume-role-probe.js";
 import { callerIdentity } from "./whoami.js";
+import { clockSkewWarning } from "./clock-warning.js";
 
 export interface DoctorOptions {
   /** Fetch credentials through the chain. */
@@ -70,6 +73,10 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
     verdict: { ok: false, basis: "predicted", source: null, reason: "" },
     appEnv: { value: null, from: null, mode: null, deployedEnvs: [] },
     platform: {
+      id: null,
+      name: null,
+      evidence: [],
+      identity: null,
       kubernetes: readVar(env, "KUBERNETES_SERVICE_HOST") !== undefined,
       containerCredentials: readContainerSettings(env).configured,
       region: region.ok ? region.region : null,
@@ -83,6 +90,7 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
     notes: [],
     resolve: null,
     whoami: null,
+    clock: null,
     assumeRole: null,
   };
 
@@ -105,6 +113,15 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
 
   const description = chain.describe();
   report.appEnv = { value: description.appEnv, from: description.appEnvFrom, mode: description.mode, deployedEnvs: [...description.deployedEnvs] };
+  // The same reading of the deployment matrix as the chain's.
+  const platform = detectPlatform(env, description.mode);
+  report.platform = {
+    ...report.platform,
+    id: platform.platform.id,
+    name: platform.platform.name,
+    evidence: [...platform.evidence],
+    identity: platform.platform.identity,
+  };
   let webIdentity: WebIdentityDescription;
   try {
     webIdentity = fromRegionalWebIdentity({ env, endpoint: options.stsEndpoint, allowInsecureEndpoint: options.allowInsecureEndpoint }).describe();
@@ -138,7 +155,7 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
     if (!imdsDisabled && (selected === "instance-metadata" || report.platform.kubernetes)) {
       report.imds = await probeImds(imdsEndpointLabel(), options.imdsTimeoutMs ?? 1_000);
     }
-    report.verdict = await predictDeployed({ chain, selected, webIdentity, token: report.webIdentityToken, sts: report.stsEndpoint, imds: report.imds, env });
+    report.verdict = await predictDeployed({ chain, selected, webIdentity, token: report.webIdentityToken, sts: report.stsEndpoint, imds: report.imds, env, platform });
   }
 
   if (options.resolve || options.whoami || options.assumeRole !== undefined) {
@@ -146,7 +163,11 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
     report.resolve = resolve;
     const sts = chain.stsStatus();
     if (sts !== undefined && report.stsEndpoint !== null) report.stsEndpoint.inUse = { url: sts.endpointInUse ?? null, breakers: formatBreakers(sts.endpoints) };
-    if (options.whoami) report.whoami = await whoami(env, options, webIdentity, credentials);
+    if (options.whoami) {
+      report.whoami = await whoami(env, options, webIdentity, credentials, (clock) => {
+        report.clock = clock;
+      });
+    }
     report.verdict = verifiedVerdict(resolve, report.whoami);
     if (options.assumeRole !== undefined) {
       const probe = await probeAssumeRole({
@@ -181,7 +202,10 @@ export async function collectDoctorReport(env: EnvVars, options: DoctorOptions =
     containerConfigured: report.platform.containerCredentials,
     deployedEnvs: description.deployedEnvs,
     appEnv: description.appEnv,
+    appEnvFrom: description.appEnvFrom,
+    platform,
   });
+  if (report.clock?.skewed) report.warnings.push(clockSkewWarning(report.clock));
   const regionWarning = region.ok ? await unknownRegionWarning(region) : undefined;
   if (regionWarning) report.warnings.push(regionWarning);
   return nameDoctorFlags(report);
@@ -208,6 +232,7 @@ interface DeployedFacts {
   sts: StsEndpointReport | null;
   imds: ImdsReport | null;
   env: EnvVars;
+  platform: DetectedPlatform;
 }
 
 async function predictDeployed(facts: DeployedFacts): Promise<Verdict> {
@@ -250,7 +275,13 @@ async function predictDeployed(facts: DeployedFacts): Promise<Verdict> {
       );
     }
     case "env-keys":
-      return pass("env-keys", `Environment keys. ${NOT_VERIFIED}`);
+      // Only on AWS Lambda does the deployed chain take environment keys (the deployment matrix says so).
+      return pass(
+        "env-keys",
+        `On ${facts.platform.platform.name} (${facts.platform.evidence.join(", ")} set), credentials would come from ` +
+          `${lambdaKeysOwner(lambdaFunctionName(facts.env))}. They are this function's workload identity: nothing to remove, ` +
+          `and no instance metadata is tried (Lambda has none). ${NOT_VERIFIED}`,
+      );
   }
 }
 
@@ -283,7 +314,13 @@ async function resolveThroughChain(chain: EnvGatedChainProvider): Promise<{ reso
   }
 }
 
-async function whoami(env: EnvVars, options: DoctorOptions, webIdentity: WebIdentityDescription, credentials: AwsCredentialIdentity | undefined): Promise<WhoamiReport> {
+async function whoami(
+  env: EnvVars,
+  options: DoctorOptions,
+  webIdentity: WebIdentityDescription,
+  credentials: AwsCredentialIdentity | undefined,
+  onClock: (clock: ClockReport | null) => void,
+): Promise<WhoamiReport> {
   const none = { durationMs: null, account: null, arn: null, userId: null };
   const sts = await stsEndpointReport({
     env,
@@ -297,7 +334,7 @@ async function whoami(env: EnvVars, options: DoctorOptions, webIdentity: WebIden
     const r = resolveStsRegion({ env });
     return r.ok ? r.region : "us-east-1"; // only reachable with a custom endpoint (LocalStack and the like)
   })();
-  return callerIdentity({ credentials, endpoint: sts.url, signingRegion: region });
+  return callerIdentity({ credentials, endpoint: sts.url, signingRegion: region, onClock });
 }
 
 function verifiedVerdict(resolve: ResolveReport, whoami: WhoamiReport | null): Verdict {

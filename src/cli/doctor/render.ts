@@ -47,7 +47,8 @@ export function renderDoctorReport(report: DoctorReport, options: RenderOptions)
   field(
     "Platform",
     [
-      p.kubernetes ? "Kubernetes (KUBERNETES_SERVICE_HOST set)" : "not Kubernetes",
+      p.name !== null ? `${p.name}${p.evidence.length > 0 ? ` (${p.evidence.join(", ")} set)` : ""}` : undefined,
+      p.kubernetes && p.evidence.includes("KUBERNETES_SERVICE_HOST") ? undefined : p.kubernetes ? "Kubernetes (KUBERNETES_SERVICE_HOST set)" : undefined,
       p.containerCredentials ? "container credentials endpoint configured" : undefined,
       p.region ? `region ${p.region} (${p.regionFrom})` : "no region set",
     ]
@@ -140,6 +141,17 @@ export function renderDoctorReport(report: DoctorReport, options: RenderOptions)
   if (w) {
     if (w.ok) field("whoami", `${s.green("✓")} ${w.arn} · account ${w.account} · via ${w.endpoint} in ${formatMs(w.durationMs ?? 0)}`);
     else field("whoami", `${s.red("✗")} ${w.error}${w.endpoint ? ` (${w.endpoint})` : ""}`);
+  }
+  const c = report.clock;
+  if (c) {
+    const sign = c.offsetMs >= 0 ? "+" : "−";
+    const offset = `${sign}${formatMs(Math.abs(c.offsetMs))} ± ${formatMs(c.uncertaintyMs)}`;
+    const said =
+      Math.abs(c.offsetMs) <= c.uncertaintyMs
+        ? `in step with STS (offset ${offset})`
+        : `this clock is ${formatMs(Math.abs(c.offsetMs))} ${c.offsetMs > 0 ? "behind" : "ahead of"} STS's (${offset})`;
+    const sdk = c.sdkSystemClockOffsetMs !== 0 ? ` · SDK client offset ${formatMs(c.sdkSystemClockOffsetMs)}` : "";
+    field("clock", `${c.skewed ? s.red(said) : said}${sdk} ${s.dim(`(${c.measuredAgainst})`)}`);
   }
   const a = report.assumeRole;
   if (a) {

@@ -36,6 +36,8 @@ export interface DoctorReport {
   resolve: ResolveReport | null;
   /** With `--whoami`: STS GetCallerIdentity; otherwise null. */
   whoami: WhoamiReport | null;
+  /** With `--whoami`: the local clock against STS's, from its answer; null otherwise (or without a Date header). */
+  clock: ClockReport | null;
   /** With `--assume-role`: STS AssumeRole of that role with the resolved credentials; otherwise null. */
   assumeRole: AssumeRoleProbeReport | null;
 }
@@ -63,6 +65,18 @@ export interface AppEnvReport {
 }
 
 export interface PlatformReport {
+  /**
+   * The deployment matrix's reading (docs/deployments.md): `lambda`, `lambda-snapstart`, `ecs-fargate`, `ecs-ec2`,
+   * `batch`, `codebuild`, `eks-irsa`, `eks-pod-identity`, `kubernetes`, `app-runner`, `ec2`, `ci-runner` or `laptop`;
+   * null when APP_ENV is unset.
+   */
+  id: string | null;
+  /** Its human name, e.g. `AWS Lambda`; null when APP_ENV is unset. */
+  name: string | null;
+  /** The variables that identified it (names only; empty when nothing did). */
+  evidence: string[];
+  /** The source that is the platform's workload identity (e.g. `env-keys` on Lambda); null when APP_ENV is unset. */
+  identity: SourceName | null;
   /** `KUBERNETES_SERVICE_HOST` is set. */
   kubernetes: boolean;
   /** A container credentials endpoint is configured (ECS task role, EKS Pod Identity). */
@@ -160,6 +174,19 @@ export interface ResolveReport {
   accountId: string | null;
   /** The error message on failure; null on success. */
   error: string | null;
+}
+
+export interface ClockReport {
+  /** STS's clock minus the local clock, ms: positive when the local clock is behind. */
+  offsetMs: number;
+  /** The measurement's bound, ± ms: half the round trip plus half a second (the Date header's resolution). */
+  uncertaintyMs: number;
+  /** What it was measured against, e.g. `the Date header of STS's answer at https://sts.eu-west-1.amazonaws.com`. */
+  measuredAgainst: string;
+  /** The SDK client's `systemClockOffset` after the call: it corrects itself only after AWS rejects a skewed request. */
+  sdkSystemClockOffsetMs: number;
+  /** More than 5 minutes off even at the favourable end of the bound: AWS rejects the signatures. */
+  skewed: boolean;
 }
 
 export interface WhoamiReport {

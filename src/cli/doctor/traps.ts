@@ -9,6 +9,8 @@
  *   into an image or host is a trap: the SDK's default chain reads it *before* the web identity token.
  */
 import type { AppMode } from "../../sources/app-env.js";
+import { isLocalName, nearMissHint } from "../../sources/app-env-near-miss.js";
+import { environmentKeysAreWorkloadIdentity, type DetectedPlatform } from "../../sources/platforms.js";
 import { isLoopbackHost } from "../../sts/custom-endpoint.js";
 import { readVar, type EnvVars } from "../../sources/env.js";
 import type { SharedFilesFound } from "./shared-files.js";
@@ -32,6 +34,10 @@ export interface TrapFacts {
   containerConfigured: boolean;
   deployedEnvs: readonly string[];
   appEnv: string;
+  /** Where `APP_ENV` came from (`APP_ENV` or the appEnv option), as messages name it. */
+  appEnvFrom: string;
+  /** The deployment matrix's reading of the environment, for this mode. */
+  platform: DetectedPlatform;
 }
 
 /** Link-local hosts that are plain HTTP by design (IMDS, ECS and EKS Pod Identity agents). */
@@ -73,17 +79,25 @@ export function findTraps(facts: TrapFacts): Warning[] {
   const add = (code: string, message: string): void => void warnings.push({ code, message });
 
   if (facts.mode === "local") {
-    const looksDeployed = [
-      facts.kubernetes && "KUBERNETES_SERVICE_HOST is set",
-      facts.containerConfigured && "a container credentials endpoint is configured",
-      facts.webIdentityConfigured && "AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE are set",
-    ].filter((x): x is string => typeof x === "string");
-    if (looksDeployed.length > 0) {
+    const nearMiss = nearMissHint(facts.appEnv, facts.deployedEnvs, facts.appEnvFrom);
+    if (nearMiss !== undefined) add("app-env-near-miss", nearMiss);
+    // Name exactly the variables that are set: "both are set" when one is would send people looking for the other.
+    const variables = [
+      ...(facts.platform.platform.mode === "deployed" ? facts.platform.evidence : []),
+      ...(facts.kubernetes ? ["KUBERNETES_SERVICE_HOST"] : []),
+      ...(facts.containerConfigured ? ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"].filter((n) => readVar(env, n) !== undefined) : []),
+      ...(facts.webIdentityConfigured ? ["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"].filter((n) => readVar(env, n) !== undefined) : []),
+    ];
+    const set = [...new Set(variables)];
+    if (set.length > 0) {
+      const like = facts.platform.platform.mode === "deployed" ? `${facts.platform.platform.name}` : "a deployed environment";
+      // Never advise making a laptop's name deployed: every laptop would then skip its keys for workload identity.
+      const rename = isLocalName(facts.appEnv) ? "" : ` (or, if "${facts.appEnv}" is the name of a deployed environment, add it to deployedEnvs)`;
       add(
         "local-mode-in-deployed-environment",
-        `APP_ENV="${facts.appEnv}" means local mode, but this looks like a deployed environment (${looksDeployed.join("; ")}). ` +
+        `${facts.appEnvFrom}="${facts.appEnv}" means local mode, but this looks like ${like}: ${set.join(", ")} ${set.length > 1 ? "are" : "is"} set. ` +
           `Local mode uses only AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY and ignores workload identity. If this is deployed, ` +
-          `set APP_ENV to one of: ${facts.deployedEnvs.join(", ") || "(none configured)"} (or add "${facts.appEnv}" to deployedEnvs).`,
+          `set APP_ENV to one of: ${facts.deployedEnvs.join(", ") || "(none configured)"}${rename}.`,
       );
     }
   }
@@ -129,7 +143,8 @@ export function findTraps(facts: TrapFacts): Warning[] {
   }
 
   if (facts.mode === "deployed") {
-    if (readVar(env, "AWS_ACCESS_KEY_ID") !== undefined) {
+    // On Lambda the keys are the execution role's: the workload identity, not stray.
+    if (readVar(env, "AWS_ACCESS_KEY_ID") !== undefined && !environmentKeysAreWorkloadIdentity(facts.platform)) {
       add(
         "env-keys-in-deployed",
         `AWS_ACCESS_KEY_ID is set in a deployed environment. awscreds ignores it here, but the SDK's default chain uses ` +

@@ -6,7 +6,8 @@
 import { performance } from "node:perf_hooks";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { messageOf } from "../../sources/errors.js";
-import type { WhoamiReport } from "./report.js";
+import { watchClock } from "./clock-offset.js";
+import type { ClockReport, WhoamiReport } from "./report.js";
 
 export interface WhoamiInput {
   credentials: AwsCredentialIdentity;
@@ -14,6 +15,8 @@ export interface WhoamiInput {
   /** The region to sign for (STS endpoints are regional). */
   signingRegion: string;
   timeoutMs?: number;
+  /** Receives the clock offset measured on the call (null when the answer had no usable Date header). */
+  onClock?: (clock: ClockReport | null) => void;
 }
 
 /**
@@ -49,6 +52,7 @@ export async function callerIdentity(input: WhoamiInput): Promise<WhoamiReport> 
     disableClockSkewCorrection: false,
     requestHandler: new NodeHttpHandler({ connectionTimeout: Math.min(timeoutMs, 2_000), requestTimeout: timeoutMs, throwOnRequestTimeout: true }),
   });
+  const clock = watchClock(client, input.endpoint);
   const started = performance.now();
   try {
     const out = await client.send(new GetCallerIdentityCommand({}));
@@ -74,6 +78,7 @@ export async function callerIdentity(input: WhoamiInput): Promise<WhoamiReport> 
       error: message.startsWith(code) || code === "Error" ? message : `${code}: ${message}`,
     };
   } finally {
+    input.onClock?.(clock.report());
     client.destroy();
   }
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { FakeAws } from "../../../src/testing/index.js";
 
 /** Variables that could steer credentials or point a client at real AWS. */
 const LEAKY = /^(AWS_|APP_ENV$|KUBERNETES_SERVICE_HOST$|KUBERNETES_SERVICE_PORT$)/;
@@ -32,4 +33,17 @@ export async function rejection(fn: () => Promise<unknown>): Promise<Error & { t
     return error as Error;
   }
   throw new Error("expected a rejection, got a result");
+}
+
+/** What the chain's tests reset between tests: a fresh environment pointing IMDS at `fake`, and clean fakes. */
+export async function resetForChain(fake: FakeAws): Promise<{ restoreEnv: () => void; tokenFile: string }> {
+  const restoreEnv = isolateEnv({ AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.imds.endpoint });
+  delete process.env.AWS_EC2_METADATA_DISABLED;
+  const tokenFile = await fake.writeWebIdentityToken();
+  for (const service of [fake.sts, fake.imds, fake.container]) {
+    service.faults.restore();
+    service.clearCalls();
+  }
+  fake.imds.setRoleName("fake-instance-role");
+  return { restoreEnv, tokenFile };
 }
