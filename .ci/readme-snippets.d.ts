@@ -23,6 +23,8 @@ declare global {
   const app: { get(path: string, handler: (req: unknown, res: { status(code: number): { json(body: unknown): void } }) => void): void };
   const consumer: { sqsClient: SQSClient };
   const otherProvider: AwsCredentialIdentityProvider;
+  // The application's own Redis client (ioredis 5 or node-redis 5), README "Many replicas".
+  const redis: import("awscreds/redis").RedisClientLike;
   // The application's OpenTelemetry SDK providers (README "Telemetry"); awscreds' option types fit them.
   const meterProvider: import("awscreds").TelemetryMeterProvider;
   const tracerProvider: import("awscreds").TelemetryTracerProvider;

@@ -103,4 +103,10 @@ export const scenarios: readonly ScenarioEntry[] = [
     title: "Fair queues: quiet tenants' latency beside a noisy one, with and without maxConcurrencyPerGroup",
     load: async () => (await import("../sqs/fair-queue.js")).sqsFairScenario,
   },
+  {
+    id: 16,
+    key: "redis-fleet",
+    title: "Fleet on one STS quota: budget shared on Redis vs per process",
+    load: async () => (await import("./redis-fleet.js")).redisFleetScenario,
+  },
 ];

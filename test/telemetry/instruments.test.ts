@@ -268,6 +268,7 @@ describe("which providers", () => {
     r.observeSize({ n: 1 }, (o) => o.n);
     r.request("miss");
     r.evicted();
+    r.observeBudget({ n: 1 }, () => ({ shared: true, granted: 2, waits: 1, fallbacks: 0, fleetThrottles: 0 }));
     const { consumerTelemetry } = await import("../../src/telemetry/messaging.js");
     const q = consumerTelemetry(providers, { queueUrl: "http://127.0.0.1:1/123456789012/jobs" })!;
     q.received(1);
@@ -284,6 +285,8 @@ describe("which providers", () => {
       "awscreds.role_cache.size",
       "awscreds.sts.failovers",
       "awscreds.sts.requests",
+      "awscreds.sts_budget.events",
+      "awscreds.sts_budget.shared",
       "messaging.client.consumed.messages",
       "messaging.client.operation.duration",
       "messaging.process.duration",
