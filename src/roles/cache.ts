@@ -18,17 +18,17 @@ import { DEFAULT_RETRY_POLICY } from "../sts/retry.js";
 import type { StsEndpointStatus } from "../sts/failover.js";
 import { createStsTransport } from "../sts/transport.js";
 import { fetchThroughBudget, type BudgetedFetchDeps } from "./budgeted-fetch.js";
-import { idle, newEntry, nextWake, refreshDue, serveDecision, type RoleEntry, type RoleEntryState } from "./entry.js";
+import { hasValidCredentials, idle, newEntry, nextWake, refreshDue, serveDecision, type RoleEntry, type RoleEntryState } from "./entry.js";
 import { roleCacheKey } from "./key.js";
 import { OneTimer } from "./one-timer.js";
 import { resolveRoleCacheOptions, type AssumeRoleCacheOptions, type CachedRoleSpec } from "./options.js";
-import { recordFailure, recordSuccess } from "./outcome.js";
+import { recordFailure, recordSuccess, type ExpiryClock } from "./outcome.js";
 import type { StsBudgetLink } from "../sts/sts-budget.js";
 import { RateBudget, type Priority } from "./rate-budget.js";
 import { entryStatus, type AssumeRoleCacheStatus, type RoleCacheCounters } from "./status.js";
 import { credentialsTelemetry, roleCacheTelemetry, withRefreshTelemetry } from "../telemetry/index.js";
 import { attachProvider, type AttachableClient } from "../refresh/rejection-middleware.js";
-import type { CredentialRejection, InvalidationResult } from "../refresh/rejection-target.js";
+import { CLOCK_OFFSET, type CredentialRejection, type InvalidationResult } from "../refresh/rejection-target.js";
 import { invalidateEntry, lastRejection, type EntryRejectionDeps, type RoleRejection } from "./rejection.js";
 
 /** A cached role's provider: hand it to any SDK v3 client as `credentials`. */
@@ -52,6 +52,8 @@ export type CachedRoleProvider = AwsCredentialIdentityProvider &
      * ```
      */
     attach<C extends AttachableClient>(client: C): C;
+    /** Takes the clock offset an attached client measured against AWS (the whole cache judges expiry on it). */
+    [CLOCK_OFFSET](offsetMs: number): void;
   };
 
 /** What `describe()` of a cache shows: its settings. */
@@ -153,8 +155,18 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
   refreshTelemetry?.observeExpiration(entries, soonestExpiration);
 
   const timer = new OneTimer(tick, now, 100);
+  // AWS's clock minus ours, as a client attached to any of the roles measured it: one host, one clock, so
+  // one offset for the whole cache (a tenant's client measuring it protects every tenant).
+  const clock: ExpiryClock & { known: boolean } = { offsetMs: 0, mandatoryWindowMs: settings.mandatoryWindowMs, known: false };
+  function noteClockOffset(offsetMs: number): void {
+    if (!Number.isFinite(offsetMs)) return;
+    clock.offsetMs = offsetMs;
+    clock.known = true;
+  }
   const rejectionDeps: EntryRejectionDeps = {
     now,
+    offsetMs: () => clock.offsetMs,
+    noteClockOffset,
     intervalMs: settings.rejectionRefreshIntervalMs,
     logger,
     fetch: (entry) => {
@@ -184,13 +196,13 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
   };
 
   function stored(entry: RoleEntry, credentials: SafeCredentials): void {
-    recordSuccess(entry, credentials, now(), settings.schedule, random);
+    recordSuccess(entry, credentials, now(), settings.schedule, random, clock);
     timer.arm(nextWake(entry, settings.idleTtlMs));
   }
 
   function failed(entry: RoleEntry, error: unknown): Error {
     counters.failures += 1;
-    const outcome = recordFailure(entry, error, now(), { negativeTtlMs: settings.negativeTtlMs, backoff: settings.backoff, random });
+    const outcome = recordFailure(entry, error, now(), { negativeTtlMs: settings.negativeTtlMs, backoff: settings.backoff, random, offsetMs: clock.offsetMs });
     if (outcome.negative) logger.warn(`awscreds: ${outcome.error.message}`);
     else if (outcome.serving) {
       logger.warn(
@@ -250,6 +262,7 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     entry.credentials = undefined;
     entry.resolved = undefined;
     entry.expiresAt = undefined;
+    entry.freshUntil = undefined;
     counters.evictions += 1;
     telemetry?.evicted();
   }
@@ -273,7 +286,7 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
       Object.assign(entry, newEntry(entry.key, entry.request, t), { generation: entry.generation + 1 });
       insert(entry);
     }
-    switch (serveDecision(entry, t)) {
+    switch (serveDecision(entry, t, clock.offsetMs)) {
       case "hit":
         counters.hits += 1;
         return entry.resolved!;
@@ -285,15 +298,27 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
         entry.waiting += 1;
         // A queued background refresh of expired credentials now has a caller: it goes as demand.
         budget.nudge();
-        return entry.inFlight!;
+        return heldIfFetchFails(entry, entry.inFlight!);
       case "backoff":
         counters.backoffHits += 1;
         return Promise.reject(entry.lastError!);
       case "miss":
         counters.misses += 1;
         entry.waiting = 1;
-        return start(entry, "demand");
+        return heldIfFetchFails(entry, start(entry, "demand"));
     }
+  }
+
+  /**
+   * A caller inside the mandatory window waits for the fetch; if it fails, credentials AWS still accepts
+   * are better than an error (as the refresher does).
+   */
+  function heldIfFetchFails(entry: RoleEntry, fetch: Promise<SafeCredentials>): Promise<AwsCredentialIdentity> {
+    if (entry.credentials === undefined) return fetch;
+    return fetch.catch((error: unknown) => {
+      if (!entry.evicted && hasValidCredentials(entry, now(), clock.offsetMs)) return entry.credentials!;
+      throw error;
+    });
   }
 
   function makeProvider(entry: RoleEntry): CachedRoleProvider {
@@ -310,7 +335,8 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
         entry.usedSinceRefresh = true;
         if (entry.nextRefreshAt !== undefined) timer.arm(Math.max(entry.nextRefreshAt, entry.retryAt ?? 0));
       }
-      const hit = !stopped && !entry.evicted && entry.resolved !== undefined && (entry.negativeUntil === undefined || t >= entry.negativeUntil) && (entry.expiresAt === undefined || t < entry.expiresAt);
+      const fresh = entry.freshUntil ?? entry.expiresAt;
+      const hit = !stopped && !entry.evicted && entry.resolved !== undefined && (entry.negativeUntil === undefined || t >= entry.negativeUntil) && (fresh === undefined || t + clock.offsetMs < fresh);
       if (hit) {
         counters.hits += 1;
         return entry.resolved!;
@@ -323,10 +349,11 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     };
     provider.invalidate = (accessKeyId, rejection = {}) => invalidateEntry(entry, accessKeyId, rejection, rejectionDeps);
     provider.attach = (client) => attachProvider(client, provider, `${WHO} (${entry.request.role.arn})`);
+    provider[CLOCK_OFFSET] = noteClockOffset;
     return provider;
   }
 
-  const entryStateOf = (entry: RoleEntry): RoleEntryState => entryStatus(entry, now()).state;
+  const entryStateOf = (entry: RoleEntry): RoleEntryState => entryStatus(entry, now(), clock.offsetMs).state;
 
   function sessionNameFor(role: CachedRoleSpec): string {
     if (role.roleSessionName !== undefined) return role.roleSessionName;
@@ -370,7 +397,8 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     status(statusOptions) {
       const t = now();
       const status: AssumeRoleCacheStatus = { size: entries.size, maxEntries: settings.maxEntries, ...counters, rate: budget.status(), sts: transport.status(), stopped };
-      if (statusOptions?.entries !== false) status.entries = [...entries.values()].map((e) => entryStatus(e, t));
+      if (clock.known) status.clockOffsetMs = clock.offsetMs;
+      if (statusOptions?.entries !== false) status.entries = [...entries.values()].map((e) => entryStatus(e, t, clock.offsetMs));
       return status;
     },
     describe() {
@@ -396,6 +424,8 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
         entry.credentials = undefined;
         entry.resolved = undefined;
         entry.expiresAt = undefined;
+        entry.freshUntil = undefined;
+        entry.rejected = undefined;
         entry.nextRefreshAt = undefined;
         entry.negativeUntil = undefined;
         entry.retryAt = undefined;

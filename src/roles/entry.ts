@@ -11,8 +11,18 @@ export interface RoleEntry {
   credentials: SafeCredentials | undefined;
   /** `credentials` as a settled promise, handed to every hit (one per fetch, not one per call). */
   resolved: Promise<SafeCredentials> | undefined;
-  /** Epoch ms; undefined: no credentials, or they do not expire. */
+  /** Epoch ms (AWS's clock, as the credentials say); undefined: no credentials, or they do not expire. */
   expiresAt: number | undefined;
+  /**
+   * Handed out on a hit until this time (AWS's clock): the expiry less the mandatory window. Past it and
+   * before `expiresAt`, a caller waits for a fetch if one can run, else gets them. Undefined: `expiresAt`.
+   */
+  freshUntil: number | undefined;
+  /**
+   * AWS rejected the credentials held (or withdrawn and not replaced yet): when, and with which code. Cleared
+   * by new credentials; while set the entry reports `rejected`.
+   */
+  rejected: { at: number; code: string | undefined } | undefined;
   lastRefreshAt: number | undefined;
   lastUsedAt: number;
   /** When the entry last moved to the most-recent end of the LRU order. */
@@ -45,6 +55,8 @@ export function newEntry(key: string, request: AssumeRoleRequest, now: number): 
     credentials: undefined,
     resolved: undefined,
     expiresAt: undefined,
+    freshUntil: undefined,
+    rejected: undefined,
     lastRefreshAt: undefined,
     lastUsedAt: now,
     touchedAt: now,
@@ -63,27 +75,38 @@ export function newEntry(key: string, request: AssumeRoleRequest, now: number): 
   };
 }
 
-export const hasValidCredentials = (e: RoleEntry, now: number): boolean =>
-  e.credentials !== undefined && (e.expiresAt === undefined || now < e.expiresAt);
+/**
+ * Whether the entry holds credentials AWS still accepts: not expired on AWS's clock (`now + offsetMs`, the
+ * offset an attached client measured; 0 when none did).
+ */
+export const hasValidCredentials = (e: RoleEntry, now: number, offsetMs = 0): boolean =>
+  e.credentials !== undefined && (e.expiresAt === undefined || now + offsetMs < e.expiresAt);
+
+/** Whether the credentials held are handed out without a second thought: valid and outside the mandatory window. */
+export function hasFreshCredentials(e: RoleEntry, now: number, offsetMs = 0): boolean {
+  const until = e.freshUntil ?? e.expiresAt;
+  return e.credentials !== undefined && (until === undefined || now + offsetMs < until);
+}
 
 /**
- * What a call gets:
- * - `hit`: the cached credentials (valid; a refresh may be running or failing: stale-while-failing);
+ * What a call gets (`offsetMs`: AWS's clock minus ours, as a client measured it):
+ * - `hit`: the cached credentials, outside the mandatory window (a refresh may be running or failing:
+ *   stale-while-failing), or inside it while no fetch can run (backing off);
  * - `negative`: STS refused this role recently; the cached refusal, no STS call;
- * - `coalesced`: no valid credentials, a fetch is running: wait for it;
+ * - `coalesced`: no fresh credentials, a fetch is running: wait for it (the held ones if it fails while they last);
  * - `backoff`: no valid credentials, the last attempt failed and its backoff is on: the last error, no STS call;
- * - `miss`: fetch now.
+ * - `miss`: fetch now (the held ones, inside the mandatory window, if it fails while they last).
  *
  * @example
  * ```ts
  * serveDecision(entry, Date.now()); // "hit"
  * ```
  */
-export function serveDecision(e: RoleEntry, now: number): "hit" | "negative" | "coalesced" | "backoff" | "miss" {
+export function serveDecision(e: RoleEntry, now: number, offsetMs = 0): "hit" | "negative" | "coalesced" | "backoff" | "miss" {
   if (e.negativeUntil !== undefined && now < e.negativeUntil) return "negative";
-  if (hasValidCredentials(e, now)) return "hit";
+  if (hasFreshCredentials(e, now, offsetMs)) return "hit";
   if (e.inFlight !== undefined) return "coalesced";
-  if (e.retryAt !== undefined && now < e.retryAt && e.lastError !== undefined) return "backoff";
+  if (e.retryAt !== undefined && now < e.retryAt && e.lastError !== undefined) return hasValidCredentials(e, now, offsetMs) ? "hit" : "backoff";
   return "miss";
 }
 
@@ -113,17 +136,20 @@ export function nextWake(e: RoleEntry, idleMs: number): number {
 }
 
 /**
+ * - `rejected`: AWS rejected the credentials held, and no new ones replaced them (the fetch after the
+ *   rejection is running or failed, or new ones were rejected too within `rejectionRefreshIntervalMs`);
  * - `pending`: first fetch running; `fresh`: valid credentials; `refreshing`: valid, a refresh running;
  * - `degraded`: valid, the last refresh failed (served meanwhile); `expired`: held credentials expired, refresh failing;
  * - `negative`: STS refused the role, refusal cached; `failed`: never fetched, last attempt failed;
  * - `idle`: nothing yet, or credentials that expired unused (nobody called since they were fetched, so they
  *   were rightly not refreshed: not a failure).
  */
-export type RoleEntryState = "pending" | "fresh" | "refreshing" | "degraded" | "expired" | "negative" | "failed" | "idle";
+export type RoleEntryState = "pending" | "fresh" | "refreshing" | "degraded" | "expired" | "negative" | "failed" | "idle" | "rejected";
 
-export function entryState(e: RoleEntry, now: number): RoleEntryState {
+export function entryState(e: RoleEntry, now: number, offsetMs = 0): RoleEntryState {
   if (e.negativeUntil !== undefined && now < e.negativeUntil) return "negative";
-  const valid = hasValidCredentials(e, now);
+  if (e.rejected !== undefined) return "rejected";
+  const valid = hasValidCredentials(e, now, offsetMs);
   if (valid) return e.inFlight ? "refreshing" : e.failures > 0 ? "degraded" : "fresh";
   if (e.inFlight) return "pending";
   if (e.credentials !== undefined) return e.failures > 0 ? "expired" : "idle";

@@ -4,7 +4,7 @@
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { resolveBackoffPolicy, type BackoffPolicy } from "../refresh/backoff.js";
 import { resolveSchedulePolicy, type SchedulePolicy } from "../refresh/schedule.js";
-import { DEFAULT_REJECTION_REFRESH_INTERVAL_MS } from "../refresh/rejection-rules.js";
+import { DEFAULT_MANDATORY_WINDOW_MS, DEFAULT_REJECTION_REFRESH_INTERVAL_MS } from "../refresh/rejection-rules.js";
 import type { AssumeRoleSpec, AssumeRoleTransportOptions } from "../sources/assume-role-options.js";
 import type { StsBudget } from "../sts/sts-budget.js";
 import type { TokenBucketPolicy } from "./token-bucket.js";
@@ -57,6 +57,13 @@ export interface AssumeRoleCacheOptions extends AssumeRoleTransportOptions {
    * most one AssumeRole per role per this many ms is driven by rejections. Default 30,000 (as the refresher's).
    */
   rejectionRefreshIntervalMs?: number;
+  /**
+   * A role's credentials that expire within this long are not handed out while an AssumeRole can replace
+   * them (callers wait for it; if it fails, they get the held ones until expiry). Capped at a tenth of the
+   * credentials' lifetime, and judged on AWS's clock once a client attached to one of the roles measured an
+   * offset (`systemClockOffset`). Default 60,000 (as the refresher's, and the AWS SDKs' shared behaviour).
+   */
+  mandatoryWindowMs?: number;
   /** When in-use entries are refreshed ahead of expiry (the refresher's rules). Default: `DEFAULT_SCHEDULE_POLICY`. */
   schedule?: Partial<SchedulePolicy>;
   /** Backoff between failed attempts of one entry. Default: `DEFAULT_BACKOFF_POLICY` (1 s doubling to 60 s). */
@@ -85,6 +92,7 @@ export interface ResolvedRoleCacheOptions {
   idleTtlMs: number;
   negativeTtlMs: number;
   rejectionRefreshIntervalMs: number;
+  mandatoryWindowMs: number;
   serviceName: string;
   bucket: TokenBucketPolicy;
   schedule: SchedulePolicy;
@@ -116,6 +124,10 @@ export function resolveRoleCacheOptions(options: AssumeRoleCacheOptions, env: Re
   if (!(Number.isFinite(rejectionRefreshIntervalMs) && rejectionRefreshIntervalMs >= 0)) {
     throw new RangeError(`${WHO}: rejectionRefreshIntervalMs must be a non-negative number of ms, got ${rejectionRefreshIntervalMs}`);
   }
+  const mandatoryWindowMs = options.mandatoryWindowMs ?? DEFAULT_MANDATORY_WINDOW_MS;
+  if (!(Number.isFinite(mandatoryWindowMs) && mandatoryWindowMs >= 0)) {
+    throw new RangeError(`${WHO}: mandatoryWindowMs must be a non-negative number of ms, got ${mandatoryWindowMs}`);
+  }
   if (options.stsBudget !== undefined && (options.stsRequestsPerSecond !== undefined || options.stsBurst !== undefined)) {
     throw new TypeError(`${WHO}: stsRequestsPerSecond and stsBurst belong to the stsBudget when one is given (createRedisStsBudget({ requestsPerSecond, burst })); drop them here`);
   }
@@ -137,6 +149,7 @@ export function resolveRoleCacheOptions(options: AssumeRoleCacheOptions, env: Re
     idleTtlMs,
     negativeTtlMs,
     rejectionRefreshIntervalMs,
+    mandatoryWindowMs,
     serviceName: serviceName || "awscreds",
     bucket: bucketPolicy(rate, burst),
     schedule: resolveSchedulePolicy(options.schedule),

@@ -3,23 +3,49 @@
  * cached as a refusal or backed off. Given the time and the random draws, so it is testable without a cache.
  */
 import { backoffDelay, type BackoffPolicy } from "../refresh/backoff.js";
+import { DEFAULT_MANDATORY_WINDOW_MS, mandatoryWindowFor } from "../refresh/rejection-rules.js";
 import { planNextRefresh, type SchedulePolicy } from "../refresh/schedule.js";
 import type { SafeCredentials } from "../shared/safe-credentials.js";
 import { credentialsError } from "../sources/errors.js";
 import { hasValidCredentials, type RoleEntry } from "./entry.js";
 import { negativeCode } from "./negative.js";
 
-/** Stores fresh credentials and plans the next refresh (the refresher's schedule rules). */
-export function recordSuccess(entry: RoleEntry, credentials: SafeCredentials, now: number, schedule: SchedulePolicy, random: () => number): void {
+/** How the cache judges expiry: AWS's clock minus ours (as a client measured it) and the mandatory window. */
+export interface ExpiryClock {
+  offsetMs: number;
+  mandatoryWindowMs: number;
+}
+
+/**
+ * Stores fresh credentials, with the mandatory window (the refresher's rule, `mandatoryWindowFor`), and
+ * plans the next refresh on this host's clock (the refresher's schedule rules).
+ *
+ * @example
+ * ```ts
+ * recordSuccess(entry, credentials, Date.now(), DEFAULT_SCHEDULE_POLICY, Math.random, { offsetMs: 0, mandatoryWindowMs: 60_000 });
+ * ```
+ */
+export function recordSuccess(
+  entry: RoleEntry,
+  credentials: SafeCredentials,
+  now: number,
+  schedule: SchedulePolicy,
+  random: () => number,
+  clock: ExpiryClock = { offsetMs: 0, mandatoryWindowMs: DEFAULT_MANDATORY_WINDOW_MS },
+): void {
+  const expiresAt = credentials.expiration?.getTime();
   entry.credentials = credentials;
   entry.resolved = Promise.resolve(credentials);
-  entry.expiresAt = credentials.expiration?.getTime();
+  entry.expiresAt = expiresAt;
+  entry.freshUntil = expiresAt === undefined ? undefined : expiresAt - mandatoryWindowFor(expiresAt - now - clock.offsetMs, clock.mandatoryWindowMs);
+  entry.rejected = undefined;
   entry.lastRefreshAt = now;
   entry.usedSinceRefresh = false;
   entry.failures = 0;
   entry.retryAt = undefined;
   entry.negativeUntil = undefined;
-  entry.nextRefreshAt = planNextRefresh(entry.expiresAt, now, schedule, random);
+  // Planned on this host's clock: with a measured offset, expiry comes that much sooner (or later) here.
+  entry.nextRefreshAt = planNextRefresh(expiresAt === undefined ? undefined : expiresAt - clock.offsetMs, now, schedule, random);
 }
 
 export interface FailureOutcome {
@@ -44,7 +70,7 @@ export function recordFailure(
   entry: RoleEntry,
   error: unknown,
   now: number,
-  policy: { negativeTtlMs: number; backoff: BackoffPolicy; random: () => number },
+  policy: { negativeTtlMs: number; backoff: BackoffPolicy; random: () => number; offsetMs?: number },
 ): FailureOutcome {
   entry.lastErrorAt = now;
   if (negativeCode(error) !== undefined && policy.negativeTtlMs > 0) {
@@ -58,7 +84,7 @@ export function recordFailure(
   entry.failures += 1;
   entry.retryAt = now + backoffDelay(entry.failures, policy.backoff, policy.random);
   entry.lastError = error instanceof Error ? error : new Error(String(error));
-  const serving = hasValidCredentials(entry, now);
+  const serving = hasValidCredentials(entry, now, policy.offsetMs);
   if (serving) entry.nextRefreshAt = entry.retryAt;
   return { error: entry.lastError, negative: false, serving };
 }

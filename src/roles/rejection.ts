@@ -25,6 +25,10 @@ interface RejectionMemory {
 
 export interface EntryRejectionDeps {
   now(): number;
+  /** AWS's clock minus ours, as the cache knows it (validity is judged on AWS's clock). */
+  offsetMs(): number;
+  /** Takes the offset the rejecting client measured (shared by the whole cache: it is this host's clock). */
+  noteClockOffset(offsetMs: number): void;
   intervalMs: number;
   logger: Logger;
   /** Starts a fetch for the entry (single flight: `entry.inFlight`). */
@@ -60,6 +64,7 @@ async function joined(pending: Promise<SafeCredentials>, named: string | undefin
  */
 export async function invalidateEntry(entry: RoleEntry, accessKeyId: string | undefined, rejection: CredentialRejection, deps: EntryRejectionDeps): Promise<InvalidationResult> {
   const now = deps.now();
+  if (rejection.clockOffsetMs !== undefined) deps.noteClockOffset(rejection.clockOffsetMs);
   const held = entry.credentials;
   const named = accessKeyId ?? held?.accessKeyId;
   let mem = memory.get(entry);
@@ -68,9 +73,11 @@ export async function invalidateEntry(entry: RoleEntry, accessKeyId: string | un
   const role = entry.request.role.arn;
   if (held === undefined || held.accessKeyId !== named) {
     if (entry.inFlight !== undefined) return joined(entry.inFlight, named, false);
-    if (hasValidCredentials(entry, now)) return { replaced: true, fetched: false };
+    if (hasValidCredentials(entry, now, deps.offsetMs())) return { replaced: true, fetched: false };
     return { replaced: false, fetched: false, reason: `no valid credentials of ${role} are held to replace them with` };
   }
+  // The entry reports `rejected` until new credentials replace these (kept below, or withdrawn).
+  entry.rejected = { at: now, code: rejection.code };
   const what = `${maskAccessKeyId(held.accessKeyId)}${rejection.code === undefined ? "" : ` (${rejection.code})`}`;
   if (entry.inFlight === undefined && mem.fetchAt !== undefined && now - mem.fetchAt < deps.intervalMs) {
     const reason =
@@ -83,6 +90,7 @@ export async function invalidateEntry(entry: RoleEntry, accessKeyId: string | un
   entry.credentials = undefined;
   entry.resolved = undefined;
   entry.expiresAt = undefined;
+  entry.freshUntil = undefined;
   entry.nextRefreshAt = undefined;
   if (entry.inFlight !== undefined) return joined(entry.inFlight, named, false);
   mem.fetchAt = now;

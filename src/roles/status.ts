@@ -7,6 +7,7 @@ import { summarizeError } from "../refresh/errors.js";
 import { entryState, type RoleEntry, type RoleEntryState } from "./entry.js";
 import type { StsFailoverStatus } from "../sts/failover.js";
 import type { RateBudgetStatus } from "./rate-budget.js";
+import { lastRejection, type RoleRejection } from "./rejection.js";
 
 export interface RoleEntryStatus {
   roleArn: string;
@@ -22,6 +23,8 @@ export interface RoleEntryStatus {
   lastError?: ErrorSummary;
   /** Until when a refusal is answered from the cache. */
   negativeUntil?: Date;
+  /** The last time AWS rejected this role's credentials (`provider.invalidate()`, or an attached client). */
+  lastRejection?: RoleRejection;
   roleChaining?: boolean;
 }
 
@@ -53,17 +56,22 @@ export interface AssumeRoleCacheStatus extends RoleCacheCounters {
   /** The STS endpoint in use and each regional endpoint's circuit breaker (see failover). */
   sts: StsFailoverStatus;
   stopped: boolean;
+  /**
+   * AWS's clock minus this host's, ms, as the last client attached to one of the cache's roles measured it
+   * (`systemClockOffset`): expiry is judged on AWS's clock. Absent until a client measured one.
+   */
+  clockOffsetMs?: number;
   /** Per entry, most recently used last. Left out with `status({ entries: false })`. */
   entries?: RoleEntryStatus[];
 }
 
 const date = (ms: number | undefined): Date | undefined => (ms === undefined ? undefined : new Date(ms));
 
-export function entryStatus(e: RoleEntry, now: number): RoleEntryStatus {
+export function entryStatus(e: RoleEntry, now: number, offsetMs = 0): RoleEntryStatus {
   const s: RoleEntryStatus = {
     roleArn: e.request.role.arn,
     roleSessionName: e.request.roleSessionName,
-    state: entryState(e, now),
+    state: entryState(e, now, offsetMs),
     lastUsedAt: new Date(e.lastUsedAt),
     failures: e.failures,
   };
@@ -74,5 +82,7 @@ export function entryStatus(e: RoleEntry, now: number): RoleEntryStatus {
   if (e.lastError !== undefined) s.lastError = summarizeError(e.lastError, e.credentials);
   if (e.negativeUntil !== undefined && now < e.negativeUntil) s.negativeUntil = date(e.negativeUntil)!;
   if (e.roleChaining !== undefined) s.roleChaining = e.roleChaining;
+  const rejected = lastRejection(e);
+  if (rejected !== undefined) s.lastRejection = rejected;
   return s;
 }
