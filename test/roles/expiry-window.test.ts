@@ -1,0 +1,153 @@
+/**
+ * A role-cache tenant's credentials seen as AWS sees them (issue 20): credentials within the mandatory
+ * window of expiry are not handed out while an AssumeRole can replace them, and once a client attached to
+ * a role measured AWS's clock ahead of ours, expiry is judged on AWS's clock.
+ *
+ * Only `Date` is faked, and frozen (real timers, real HTTP): the fakes and the cache read the same clock,
+ * so moving it to the edge of expiry takes no waiting. The schedule has no lead, so no background refresh replaces the
+ * credentials first: what is measured is the mandatory window alone.
+ */
+import { SendMessageCommand, SQSClient, type ServiceInputTypes, type ServiceOutputTypes } from "@aws-sdk/client-sqs";
+import type { AwsCredentialIdentity, DeserializeMiddleware } from "@smithy/types";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createAssumeRoleCache, type AssumeRoleCache, type AssumeRoleCacheOptions } from "../../src/roles/index.js";
+import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { isolateEnv } from "../sources/support/env.js";
+import { registerTenants, serviceKeys, tenantRole } from "./support.js";
+
+const NO_LEAD = { minLeadMs: 0, maxLeadMs: 0, minLeadFraction: 0, maxLeadFraction: 0 };
+const SKEW_MS = 10 * 60_000;
+
+let fake: FakeAws;
+let keys: AwsCredentialIdentity;
+let restoreEnv: () => void;
+let queueUrl: string;
+const cleanups: (() => void)[] = [];
+
+const T0 = Date.now();
+
+beforeAll(async () => {
+  restoreEnv = isolateEnv();
+  // Before the fakes start: they read the clock they find (\`Date.now\`), the faked one.
+  vi.useFakeTimers({ toFake: ["Date"], now: T0 });
+  fake = await startFakeAws();
+  keys = serviceKeys(fake);
+  registerTenants(fake, 1);
+  queueUrl = fake.sqs.createQueue("tenant-window", {}, tenantRole(0).roleArn.split(":")[4]);
+});
+beforeEach(() => {
+  vi.setSystemTime(T0);
+});
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+  fake.sts.faults.restore();
+});
+afterAll(async () => {
+  await fake.close();
+  vi.useRealTimers();
+  restoreEnv();
+});
+
+function roles(options: Partial<AssumeRoleCacheOptions> = {}): AssumeRoleCache {
+  const cache = createAssumeRoleCache({ source: async () => keys, region: fake.region, endpoint: fake.sts.endpoint, serviceName: "billing-api", schedule: NO_LEAD, ...options });
+  cleanups.push(() => cache.stop());
+  return cache;
+}
+function tenantSqs(skewMs = 0): SQSClient {
+  const client = new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint, maxAttempts: 1 });
+  client.middlewareStack.add(awsClock(skewMs), { step: "deserialize", priority: "low", name: "testAwsClock" });
+  cleanups.push(() => client.destroy());
+  return client;
+}
+const send = (sqs: SQSClient, body: string) => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+const assumeRoleCalls = (): number => fake.sts.count("AssumeRole");
+const sendsSignedWith = (key: string) => fake.sqs.calls.filter((c) => c.action === "SendMessage" && c.accessKeyId === key);
+
+/**
+ * Every answer's `Date` header as AWS's clock (ahead of ours by `skewMs`) would write it: what the SDK
+ * measures its offset from. (The fakes' HTTP server writes the real clock there, not the faked one.)
+ */
+function awsClock(skewMs: number): DeserializeMiddleware<ServiceInputTypes, ServiceOutputTypes> {
+  return (next) => async (args) => {
+    const rewrite = (response: unknown): void => {
+      const headers = (response as { headers?: Record<string, string> } | undefined)?.headers;
+      if (headers !== undefined) headers.date = new Date(Date.now() + skewMs).toUTCString();
+    };
+    try {
+      const output = await next(args);
+      rewrite(output.response);
+      return output;
+    } catch (error) {
+      rewrite((error as { $response?: unknown }).$response);
+      throw error;
+    }
+  };
+}
+
+describe("role cache: the mandatory window", () => {
+  it("30 s before expiry (1-hour credentials), a tenant's request is signed with new credentials, one AssumeRole", async () => {
+    const provider = roles().provider(tenantRole(0));
+    const sqs = provider.attach(tenantSqs());
+    const first = await provider();
+    vi.setSystemTime(first.expiration!.getTime() - 61_000);
+    await send(sqs, "outside the window");
+    expect(sendsSignedWith(first.accessKeyId)).toHaveLength(1);
+    const before = assumeRoleCalls();
+
+    vi.setSystemTime(first.expiration!.getTime() - 30_000);
+    await send(sqs, "inside the window");
+
+    expect(sendsSignedWith(first.accessKeyId)).toHaveLength(1);
+    expect(assumeRoleCalls() - before).toBe(1);
+    expect((await provider()).accessKeyId).not.toBe(first.accessKeyId);
+  });
+
+  it("mandatoryWindowMs widens it (up to a tenth of the lifetime); 0 serves them to the last millisecond", async () => {
+    const wide = roles({ mandatoryWindowMs: 5 * 60_000 }).provider(tenantRole(0));
+    const first = await wide();
+    vi.setSystemTime(first.expiration!.getTime() - 4 * 60_000);
+    expect((await wide()).accessKeyId).not.toBe(first.accessKeyId);
+
+    const none = roles({ mandatoryWindowMs: 0 }).provider(tenantRole(0));
+    const held = await none();
+    vi.setSystemTime(held.expiration!.getTime() - 1);
+    expect((await none()).accessKeyId).toBe(held.accessKeyId);
+    expect(() => roles({ mandatoryWindowMs: -1 })).toThrow(/mandatoryWindowMs must be a non-negative number of ms, got -1/);
+  });
+
+  it("if that AssumeRole fails, the held credentials are served until they expire, then the error", async () => {
+    const cache = roles();
+    const provider = cache.provider(tenantRole(0));
+    const first = await provider();
+    fake.sts.faults.failNext(Infinity, { status: 503, code: "ServiceUnavailable" });
+    vi.setSystemTime(first.expiration!.getTime() - 30_000);
+
+    expect((await provider()).accessKeyId).toBe(first.accessKeyId);
+    expect(cache.status().entries![0]).toMatchObject({ state: "degraded", failures: 1 });
+    vi.setSystemTime(first.expiration!.getTime());
+    await expect(provider()).rejects.toThrow(/ServiceUnavailable/);
+  });
+});
+
+describe("role cache: expiry on AWS's clock", () => {
+  it("with AWS's clock 10 min ahead, an attached client's offset makes the cache replace credentials AWS considers expired: no ExpiredToken answer", async () => {
+    const cache = roles();
+    const provider = cache.provider(tenantRole(0));
+    const sqs = provider.attach(tenantSqs(SKEW_MS));
+    await send(sqs, "measures the offset");
+    await send(sqs, "reports it to the provider");
+    expect(Math.abs((cache.status().clockOffsetMs ?? 0) - SKEW_MS)).toBeLessThan(5_000);
+    const first = await provider();
+    const before = assumeRoleCalls();
+
+    // 9.5 minutes before expiry by this host's clock: 30 s past it by AWS's, which rejects the key now.
+    vi.setSystemTime(first.expiration!.getTime() - SKEW_MS + 30_000);
+    fake.expireCredentials(first.accessKeyId);
+    await send(sqs, "after AWS's expiry");
+
+    const rejected = fake.sqs.calls.filter((c) => c.action === "SendMessage" && c.errorCode === "ExpiredToken");
+    expect(rejected).toEqual([]);
+    expect(assumeRoleCalls() - before).toBe(1);
+    expect(cache.status().entries![0]).toMatchObject({ state: "fresh" });
+  });
+});
