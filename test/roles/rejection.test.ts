@@ -100,4 +100,33 @@ describe("role-cache provider: invalidate() and attach()", () => {
     expect(blocked.reason).toMatch(/at most one such fetch per 30000 ms/);
     expect(assumeRoleCalls() - before).toBe(0);
   });
+
+  it("new credentials rejected again within the interval: the request fails with the explanation, status() and describe() say rejected (time, code)", async () => {
+    const cache = roles();
+    const provider = cache.provider(tenantRole(0));
+    const sqs = provider.attach(tenantSqs());
+    await send(sqs, "first");
+    fake.expireCredentials((await provider()).accessKeyId);
+    await send(sqs, "recovered");
+    expect(cache.status().entries![0]!.state).toBe("fresh");
+    const second = (await provider()).accessKeyId;
+    const before = assumeRoleCalls();
+    const at = Date.now();
+    fake.expireCredentials(second);
+
+    const error = (await send(sqs, "rejected again").catch((e: unknown) => e)) as Error & { name?: string };
+
+    expect(error.name).toBe("ExpiredToken");
+    expect(error.message).toMatch(/AWS rejected the credentials .*at most one such fetch per 30000 ms/);
+    expect(assumeRoleCalls() - before).toBe(0);
+    const entry = cache.status().entries![0]!;
+    expect(entry.state).toBe("rejected");
+    expect(entry.lastRejection?.code).toBe("ExpiredToken");
+    expect(entry.lastRejection!.at.getTime()).toBeGreaterThanOrEqual(at);
+    expect(provider.describe()).toMatchObject({ state: "rejected", lastRejection: { code: "ExpiredToken" } });
+    // invalidate(role) is the way out before the interval: the next call assumes the role again.
+    cache.invalidate(tenantRole(0));
+    await send(sqs, "after invalidate");
+    expect(cache.status().entries![0]!.state).toBe("fresh");
+  });
 });
