@@ -28,7 +28,7 @@ import { RateBudget, type Priority } from "./rate-budget.js";
 import { entryStatus, type AssumeRoleCacheStatus, type RoleCacheCounters } from "./status.js";
 import { credentialsTelemetry, roleCacheTelemetry, withRefreshTelemetry } from "../telemetry/index.js";
 import { attachProvider, type AttachableClient } from "../refresh/rejection-middleware.js";
-import { CLOCK_OFFSET, type CredentialRejection, type InvalidationResult } from "../refresh/rejection-target.js";
+import { CLOCK_OFFSET, type CredentialRejection, type InvalidationResult, type RejectionTargetWithClock } from "../refresh/rejection-target.js";
 import { invalidateEntry, lastRejection, type EntryRejectionDeps, type RoleRejection } from "./rejection.js";
 
 /** A cached role's provider: hand it to any SDK v3 client as `credentials`. */
@@ -52,8 +52,6 @@ export type CachedRoleProvider = AwsCredentialIdentityProvider &
      * ```
      */
     attach<C extends AttachableClient>(client: C): C;
-    /** Takes the clock offset an attached client measured against AWS (the whole cache judges expiry on it). */
-    [CLOCK_OFFSET](offsetMs: number): void;
   };
 
 /** What `describe()` of a cache shows: its settings. */
@@ -349,7 +347,8 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     };
     provider.invalidate = (accessKeyId, rejection = {}) => invalidateEntry(entry, accessKeyId, rejection, rejectionDeps);
     provider.attach = (client) => attachProvider(client, provider, `${WHO} (${entry.request.role.arn})`);
-    provider[CLOCK_OFFSET] = noteClockOffset;
+    // Not part of the public type (as on the refresher): an attached client hands its measured offset here.
+    (provider as RejectionTargetWithClock)[CLOCK_OFFSET] = noteClockOffset;
     return provider;
   }
 

@@ -126,6 +126,25 @@ describe("entry decisions", () => {
     expect(serveDecision(make({ retryAt: 100, lastError: new Error("x") }), 100)).toBe("miss");
   });
 
+  it("the mandatory window and AWS's clock: not fresh inside the window or past expiry on AWS's clock; held while backing off", () => {
+    const windowed = { credentials: creds, expiresAt: 10_000, freshUntil: 9_000 };
+    expect(serveDecision(make(windowed), 8_999)).toBe("hit");
+    expect(serveDecision(make(windowed), 9_000)).toBe("miss");
+    expect(serveDecision(make({ ...windowed, inFlight }), 9_500)).toBe("coalesced");
+    // Backing off: no fetch can run, so the held (still valid) credentials; past expiry, the error.
+    expect(serveDecision(make({ ...windowed, retryAt: 20_000, lastError: new Error("x") }), 9_500)).toBe("hit");
+    expect(serveDecision(make({ ...windowed, retryAt: 20_000, lastError: new Error("x") }), 10_000)).toBe("backoff");
+    // AWS's clock 2 s ahead of ours: 8 s here is 10 s there, past expiry.
+    expect(serveDecision(make(windowed), 6_999, 2_000)).toBe("hit");
+    expect(serveDecision(make(windowed), 7_000, 2_000)).toBe("miss");
+    expect(entryState(make({ ...windowed, failures: 1 }), 8_000, 2_000)).toBe("expired");
+  });
+
+  it("rejected: AWS rejected the credentials held and nothing replaced them yet", () => {
+    expect(entryState(make({ credentials: creds, expiresAt: 10_000, rejected: { at: 5, code: "ExpiredToken" } }), 10)).toBe("rejected");
+    expect(entryState(make({ rejected: { at: 5, code: "ExpiredToken" }, inFlight }), 10)).toBe("rejected");
+  });
+
   it("refreshes only entries used since their last refresh, when due, with nothing running", () => {
     const due = { credentials: creds, expiresAt: 10_000, nextRefreshAt: 5_000, usedSinceRefresh: true };
     expect(refreshDue(make(due), 5_000)).toBe(true);
@@ -179,6 +198,18 @@ describe("outcomes", () => {
     expect(await e.resolved).toBe(creds);
     expect(e).toMatchObject({ failures: 0, retryAt: undefined, negativeUntil: undefined, usedSinceRefresh: false, expiresAt: 3_600_000 });
     expect(e.nextRefreshAt).toBe(3_600_000 - 12.5 * 60_000);
+  });
+
+  it("success: fresh until the mandatory window (the refresher's rule: 1 min, at most a tenth of the lifetime), rejection cleared", () => {
+    const e = make({ rejected: { at: 0, code: "ExpiredToken" } });
+    recordSuccess(e, creds, 0, DEFAULT_SCHEDULE_POLICY, () => 0.5, { offsetMs: 0, mandatoryWindowMs: 60_000 });
+    expect(e).toMatchObject({ freshUntil: 3_600_000 - 60_000, rejected: undefined });
+    const short = toSafeCredentials({ ...creds, expiration: new Date(4_000) });
+    recordSuccess(e, short, 0, DEFAULT_SCHEDULE_POLICY, () => 0.5, { offsetMs: 0, mandatoryWindowMs: 60_000 });
+    expect(e.freshUntil).toBe(3_600);
+    // AWS's clock 10 min ahead: 50 min left there; the refresh is planned on this host's clock.
+    recordSuccess(e, creds, 0, DEFAULT_SCHEDULE_POLICY, () => 0.5, { offsetMs: 600_000, mandatoryWindowMs: 60_000 });
+    expect(e.nextRefreshAt).toBe(3_000_000 - 12.5 * 60_000);
   });
 
   it("a refusal is cached for negativeTtlMs, with the time in the message; no backoff", () => {
