@@ -9,10 +9,10 @@
  * AWS's clock says so (`fake.expireCredentials`), 6 s after it was issued although STS gave it 606 s.
  */
 import { SQSClient, SendMessageCommand, type ServiceInputTypes, type ServiceOutputTypes } from "@aws-sdk/client-sqs";
-import type { DeserializeMiddleware } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRefresher } from "../../src/refresh/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { awsClockAhead } from "../support/aws-clock.js";
 import { isolateAwsEnv, sleep, webIdentitySource } from "./e2e-helpers.js";
 
 const SKEW_MS = 10 * 60_000;
@@ -33,21 +33,7 @@ afterAll(async () => {
   restoreEnv?.();
 });
 
-/** Every answer's `Date` header as AWS's clock (ahead by SKEW_MS) would write it. */
-const awsClockAhead: DeserializeMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => async (args) => {
-  const rewrite = (response: unknown): void => {
-    const headers = (response as { headers?: Record<string, string> } | undefined)?.headers;
-    if (headers !== undefined) headers.date = new Date(Date.now() + SKEW_MS).toUTCString();
-  };
-  try {
-    const output = await next(args);
-    rewrite(output.response);
-    return output;
-  } catch (error) {
-    rewrite((error as { $response?: unknown }).$response);
-    throw error;
-  }
-};
+const awsClock = awsClockAhead<ServiceInputTypes, ServiceOutputTypes>(SKEW_MS);
 
 describe("clock skew: expiry judged on the offset the client measured", () => {
   it("with AWS's clock 10 min ahead, credentials are replaced before AWS rejects them: no ExpiredToken answer, no failed request", async () => {
@@ -61,7 +47,7 @@ describe("clock skew: expiry judged on the offset the client measured", () => {
         }),
     });
     const sqs = credentials.attach(new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint }));
-    sqs.middlewareStack.add(awsClockAhead, { step: "deserialize", priority: "low", name: "testAwsClockAhead" });
+    sqs.middlewareStack.add(awsClock, { step: "deserialize", priority: "low", name: "testAwsClockAhead" });
     try {
       const queueUrl = fake.sqs.createQueue("clock-skew");
       await credentials.ready;

@@ -8,11 +8,12 @@
  * credentials first: what is measured is the mandatory window alone.
  */
 import { SendMessageCommand, SQSClient, type ServiceInputTypes, type ServiceOutputTypes } from "@aws-sdk/client-sqs";
-import type { AwsCredentialIdentity, DeserializeMiddleware } from "@smithy/types";
+import type { AwsCredentialIdentity } from "@smithy/types";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAssumeRoleCache, type AssumeRoleCache, type AssumeRoleCacheOptions } from "../../src/roles/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { isolateEnv } from "../sources/support/env.js";
+import { awsClockAhead } from "../support/aws-clock.js";
 import { registerTenants, serviceKeys, tenantRole } from "./support.js";
 
 const NO_LEAD = { minLeadMs: 0, maxLeadMs: 0, minLeadFraction: 0, maxLeadFraction: 0 };
@@ -55,34 +56,13 @@ function roles(options: Partial<AssumeRoleCacheOptions> = {}): AssumeRoleCache {
 }
 function tenantSqs(skewMs = 0): SQSClient {
   const client = new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint, maxAttempts: 1 });
-  client.middlewareStack.add(awsClock(skewMs), { step: "deserialize", priority: "low", name: "testAwsClock" });
+  client.middlewareStack.add(awsClockAhead<ServiceInputTypes, ServiceOutputTypes>(skewMs), { step: "deserialize", priority: "low", name: "testAwsClock" });
   cleanups.push(() => client.destroy());
   return client;
 }
 const send = (sqs: SQSClient, body: string) => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
 const assumeRoleCalls = (): number => fake.sts.count("AssumeRole");
 const sendsSignedWith = (key: string) => fake.sqs.calls.filter((c) => c.action === "SendMessage" && c.accessKeyId === key);
-
-/**
- * Every answer's `Date` header as AWS's clock (ahead of ours by `skewMs`) would write it: what the SDK
- * measures its offset from. (The fakes' HTTP server writes the real clock there, not the faked one.)
- */
-function awsClock(skewMs: number): DeserializeMiddleware<ServiceInputTypes, ServiceOutputTypes> {
-  return (next) => async (args) => {
-    const rewrite = (response: unknown): void => {
-      const headers = (response as { headers?: Record<string, string> } | undefined)?.headers;
-      if (headers !== undefined) headers.date = new Date(Date.now() + skewMs).toUTCString();
-    };
-    try {
-      const output = await next(args);
-      rewrite(output.response);
-      return output;
-    } catch (error) {
-      rewrite((error as { $response?: unknown }).$response);
-      throw error;
-    }
-  };
-}
 
 describe("role cache: the mandatory window", () => {
   it("30 s before expiry (1-hour credentials), a tenant's request is signed with new credentials, one AssumeRole", async () => {
