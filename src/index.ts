@@ -44,6 +44,7 @@ export type {
   RoleCacheCounters,
   RoleEntryState,
   RoleEntryStatus,
+  RoleRejection,
 } from "./roles/index.js";
 
 // Regional STS failover: the options every STS provider takes, and what status()/describe() report.

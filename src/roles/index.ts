@@ -7,5 +7,6 @@ export { DEFAULT_ROLE_CACHE_OPTIONS, STS_REQUESTS_PER_SECOND_QUOTA } from "./opt
 export type { AssumeRoleCacheOptions, CachedRoleSpec } from "./options.js";
 export type { AssumeRoleCacheStatus, RoleCacheCounters, RoleEntryStatus } from "./status.js";
 export type { RoleEntryState } from "./entry.js";
+export type { RoleRejection } from "./rejection.js";
 export type { RateBudgetStatus } from "./rate-budget.js";
 export type { SharedBudgetStatus, StsBudget } from "../sts/sts-budget.js";
