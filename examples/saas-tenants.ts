@@ -35,8 +35,9 @@ try {
     endpoint: fake.sts.endpoint, // the fake; leave out in production (regional STS of AWS_REGION)
   });
 
-  // One client per tenant, as before; the cache makes its credentials cheap and safe.
-  const queueUrl = fake.sqs.createQueue("invoices");
+  // Each tenant's queue is in its own account, where its role's credentials act (the fake SQS, like SQS,
+  // keeps accounts apart). One client per tenant, as before; the cache makes its credentials cheap and safe.
+  const queueUrlOf = (tenant: (typeof tenants)[number]): string => fake.sqs.createQueue("invoices", {}, tenant.roleArn.split(":")[4]);
   const clients = new Map<string, SQSClient>();
   const sqsFor = (tenant: (typeof tenants)[number]): SQSClient => {
     let client = clients.get(tenant.id);
@@ -50,7 +51,7 @@ try {
 
   // 100 requests at once per tenant: one AssumeRole each.
   for (const tenant of tenants) {
-    await Promise.all(Array.from({ length: 100 }, (_, i) => sqsFor(tenant).send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: `${tenant.id} invoice ${i}` }))));
+    await Promise.all(Array.from({ length: 100 }, (_, i) => sqsFor(tenant).send(new SendMessageCommand({ QueueUrl: queueUrlOf(tenant), MessageBody: `${tenant.id} invoice ${i}` }))));
     const issued = fake.sts.issued.filter((c) => c.roleArn === tenant.roleArn);
     console.log(`${tenant.id}: 100 requests, ${issued.length} AssumeRole, signed as ${issued[0]?.assumedRoleArn}`);
   }

@@ -85,4 +85,10 @@ export const scenarios: readonly ScenarioEntry[] = [
     title: "STS outage past expiry: STS calls and failed-resolution latency",
     load: async () => (await import("./outage-past-expiry.js")).outagePastExpiryScenario,
   },
+  {
+    id: 13,
+    key: "rejected",
+    title: "Credentials rejected while valid: failed requests and time to recover",
+    load: async () => (await import("./rejected-credentials.js")).rejectedCredentialsScenario,
+  },
 ];

@@ -10,6 +10,7 @@ Usage
 Commands
   doctor    Explain which credentials this environment would use, and why; warn about known traps
   demo      Run a service against a local fake AWS: awscreds beside the SDK's defaults (no AWS account)
+  fake      Serve the fake STS and SQS on one port for local development (a LocalStack replacement)
 
 Options
   -h, --help       Show help (also: awscreds <command> --help, awscreds help <command>)
@@ -100,4 +101,25 @@ Options
 `;
 
 /** Help by subcommand name. */
-export const COMMAND_HELP: Readonly<Record<string, string>> = Object.freeze({ doctor: DOCTOR_HELP, demo: DEMO_HELP });
+export const FAKE_HELP = `awscreds fake — the fake STS and SQS on one port, for local development and tests
+
+Usage
+  awscreds fake [--port <n>] [--host <addr>] [--region <r>] [--account <id>] [--env]
+
+Serves awscreds/testing's fakes until Ctrl-C or SIGTERM: STS and SQS on one port (told apart by the
+request's SigV4 scope, X-Amz-Target or Action, as AWS's front ends do), IMDS (/latest/...) and the
+container credentials endpoint (/v2/credentials/...) on the same port, a health endpoint at
+/_awscreds/health (and /_localstack/health). Queues belong to the account of the credentials that
+created them; queue URLs use the host the client used. The keys test/test are accepted, for the
+default account, and so are AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY when this shell has them. Prints the environment to export. Only STS and SQS: see docs/testing.md for the actions.
+
+Options
+  --port <n>       Port to listen on (default 4566, LocalStack's; 0 for any free one)
+  --host <addr>    Address to listen on (default 127.0.0.1; 0.0.0.0 lets containers on another network in)
+  --region <r>     The region the fakes claim (default us-east-1)
+  --account <id>   The default account (default 123456789012)
+  --env            Print only the export lines for that port and region, and exit (for eval)
+  -h, --help       Show this help
+`;
+
+export const COMMAND_HELP: Readonly<Record<string, string>> = Object.freeze({ doctor: DOCTOR_HELP, demo: DEMO_HELP, fake: FAKE_HELP });

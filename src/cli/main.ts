@@ -12,6 +12,7 @@ import { packageVersion } from "../shared/version.js";
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = {
   doctor: async (argv, io) => (await import("./doctor/command.js")).runDoctor(argv, io),
   demo: async (argv, io) => (await import("./demo/command.js")).runDemo(argv, io),
+  fake: async (argv, io) => (await import("./fake/command.js")).runFake(argv, io),
 };
 
 /**

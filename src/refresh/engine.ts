@@ -9,7 +9,10 @@ import type { Logger } from "../shared/logger.js";
 import { redactedCopy } from "../shared/redact-error.js";
 import { toSafeCredentials, type SafeCredentials } from "../shared/safe-credentials.js";
 import { backoffDelay, type BackoffPolicy } from "./backoff.js";
-import { AttemptTimeoutError, CredentialsExpiredError, RefresherStoppedError, describeError, summarizeError, type ErrorSummary } from "./errors.js";
+import { AttemptTimeoutError, CredentialsExpiredError, CredentialsRejectedError, RefresherStoppedError, describeError, summarizeError, type ErrorSummary } from "./errors.js";
+import { maskAccessKeyId } from "../shared/mask-access-key-id.js";
+import type { CredentialRejection, InvalidationResult } from "./rejection-target.js";
+import { mandatoryWindowFor, rememberRejectedKey } from "./rejection-rules.js";
 import { planNextRefresh, type SchedulePolicy } from "./schedule.js";
 import { withRefreshTelemetry, type CredentialsTelemetry } from "../telemetry/credentials.js";
 import type { RefreshErrorEvent, RefreshEvent, RefreshReason, RefreshStatus } from "./types.js";
@@ -45,6 +48,15 @@ export interface EngineOptions {
   onCommitted?: () => void;
   /** Refresh spans and duration, TTL gauge, stale-served count; undefined when telemetry is off. */
   telemetry?: CredentialsTelemetry | undefined;
+  /** At most one fetch driven by rejections per this many ms (see `RefreshOptions.rejectionRefreshIntervalMs`). */
+  rejectionRefreshIntervalMs: number;
+  /** Credentials within this long of expiry are not handed out while a fetch can replace them. */
+  mandatoryWindowMs: number;
+  /**
+   * Whether the source is one AWS keeps accepting expired credentials of while it is down (the instance
+   * role: "static stability"); read when credentials expire with a refresh failing.
+   */
+  staticStability?: () => boolean;
 }
 
 /**
@@ -64,16 +76,18 @@ interface Cached {
   credentials: SafeCredentials;
   /** Resolved once per fetch, so the hot path allocates nothing. */
   promise: Promise<SafeCredentials>;
-  /** Epoch ms; undefined for credentials that do not expire. */
+  /** Epoch ms (AWS's clock); undefined for credentials that do not expire. */
   expiresAt: number | undefined;
-}
-
-/**
- * The cached credentials if they may still be served (without expiry, or not yet expired), else
- * undefined. `now` is read from the clock only when it matters, so the hot path stays one comparison.
- */
-function unexpired(cached: Cached | undefined, now?: number): Cached | undefined {
-  return cached !== undefined && (cached.expiresAt === undefined || (now ?? Date.now()) < cached.expiresAt) ? cached : undefined;
+  /**
+   * Handed out without a second thought until this time (AWS's clock): the expiry less the mandatory
+   * window; Infinity without expiry; -Infinity once withdrawn after a rejection.
+   */
+  freshUntil: number;
+  /** AWS rejected these credentials (when, and with which code); they are not served once withdrawn. */
+  rejectedAt?: number;
+  rejectionCode?: string;
+  /** Withdrawn after a rejection: never handed out again. */
+  withdrawn: boolean;
 }
 
 /** setTimeout's limit (~24.8 days); longer waits are re-armed when the timer fires. */
@@ -116,6 +130,14 @@ export class RefreshEngine {
   /** The most recent caller's identity properties, handed to background attempts. */
   #identityProperties: Record<string, unknown> | undefined;
   #settleReady: ((outcome: Outcome) => void) | undefined;
+  /** AWS's clock minus ours, as an SDK client measured it (`systemClockOffset`); 0 until one reports. */
+  #clockOffsetMs = 0;
+  #clockOffsetKnown = false;
+  /** Access key ids AWS rejected lately (bounded): never adopted again. */
+  readonly #rejectedKeys: string[] = [];
+  /** When the last fetch driven by a rejection started (the rate limit of such fetches). */
+  #rejectionFetchAt: number | undefined;
+  #lastRejection: { at: number; code: string | undefined; accessKeyId: string | undefined } | undefined;
 
   constructor(acquire: Acquire, options: EngineOptions) {
     this.#acquire = acquire;
@@ -140,13 +162,108 @@ export class RefreshEngine {
    */
   get(identityProperties?: Record<string, unknown>): Promise<SafeCredentials> {
     if (identityProperties !== undefined) this.#identityProperties = identityProperties;
-    const cached = unexpired(this.#cached);
-    if (cached !== undefined) {
+    const cached = this.#cached;
+    if (cached !== undefined && Date.now() + this.#clockOffsetMs < cached.freshUntil) {
       // The only telemetry on a resolution: a field increment while degraded (read when collected).
       if (this.#consecutiveFailures > 0) this.#telemetry?.staleServed();
       return cached.promise;
     }
     return this.#demand();
+  }
+
+  /**
+   * The credentials held if they may still be served at all: not withdrawn after a rejection and not
+   * expired on AWS's clock (as far as a client measured it). Inside the mandatory window they are only
+   * served when no fetch can replace them now.
+   */
+  #valid(now: number = Date.now()): Cached | undefined {
+    const cached = this.#cached;
+    if (cached === undefined || cached.withdrawn) return undefined;
+    if (cached.expiresAt === undefined || now + this.#clockOffsetMs < cached.expiresAt) return cached;
+    return this.#staticallyStable() ? cached : undefined;
+  }
+
+  /**
+   * Static stability: instance-role credentials are served past their expiry while the instance metadata
+   * service cannot renew them (as the SDK's IMDS provider does; AWS accepts them meanwhile, and rejects
+   * them through `invalidate()` if not). Never for anything else: STS credentials past expiry are rejected.
+   */
+  #staticallyStable(): boolean {
+    const stable = this.#options.staticStability;
+    if (stable === undefined) return false;
+    try {
+      return stable();
+    } catch {
+      return false;
+    }
+  }
+
+  /** Takes the clock offset an SDK client measured against AWS, so expiry is judged on AWS's clock. */
+  noteClockOffset(offsetMs: number): void {
+    if (!Number.isFinite(offsetMs)) return;
+    this.#clockOffsetMs = offsetMs;
+    this.#clockOffsetKnown = true;
+  }
+
+  /**
+   * AWS rejected `accessKeyId` (default: the credentials held). If newer ones are held, nothing to do; if
+   * a fetch is under way, it is joined; otherwise the credentials are withdrawn and one forced fetch runs —
+   * at most one per `rejectionRefreshIntervalMs`: past that, the credentials stay (they may still work
+   * elsewhere) and the result says why nothing replaced them.
+   */
+  async invalidate(accessKeyId?: string, rejection: CredentialRejection = {}): Promise<InvalidationResult> {
+    const now = Date.now();
+    if (rejection.clockOffsetMs !== undefined) this.noteClockOffset(rejection.clockOffsetMs);
+    const held = this.#cached;
+    const named = accessKeyId ?? held?.credentials.accessKeyId;
+    const code = rejection.code;
+    if (named !== undefined) rememberRejectedKey(this.#rejectedKeys, named);
+    this.#lastRejection = { at: now, code, accessKeyId: named === undefined ? undefined : maskAccessKeyId(named) };
+    const name = this.#options.name;
+    const what = `${named === undefined ? "credentials" : maskAccessKeyId(named)}${code === undefined ? "" : ` (${code})`}`;
+    if (held === undefined || held.credentials.accessKeyId !== named) {
+      // Newer credentials are held already (or none ever were): nothing to withdraw.
+      if (this.#inFlight !== undefined) return replacedBy(await this.#inFlight, named, false);
+      if (this.#valid(now) !== undefined) return { replaced: true, fetched: false };
+      return { replaced: false, fetched: false, reason: `${name} holds no valid credentials to replace them with` };
+    }
+    held.rejectedAt = now;
+    held.rejectionCode = code;
+    if (this.#stopped) return { replaced: false, fetched: false, reason: `${name} was stopped and no longer fetches credentials` };
+    if (this.#inFlight !== undefined) {
+      held.withdrawn = true;
+      held.freshUntil = -Infinity;
+      return replacedBy(await this.#inFlight, named, false);
+    }
+    const interval = this.#options.rejectionRefreshIntervalMs;
+    const last = this.#rejectionFetchAt;
+    if (last !== undefined && now - last < interval) {
+      const nextAt = new Date(last + interval).toISOString();
+      const reason =
+        `${name} fetched new credentials at ${new Date(last).toISOString()} after an earlier rejection, and AWS rejected ${what} as well; ` +
+        `it fetches at most once per ${interval} ms after rejections (rejectionRefreshIntervalMs), so not before ${nextAt}`;
+      this.#log("error", `${name}: AWS rejected ${what}; ${reason}`);
+      this.#emit(this.#options.onRefreshError, "onRefreshError", {
+        reason: "rejected",
+        error: new CredentialsRejectedError(reason, code),
+        attempt: this.#consecutiveFailures,
+        nextRetryAt: toDate(this.#nextRefreshAt),
+        durationMs: 0,
+        credentialsValid: false,
+        expiration: toDate(held.expiresAt),
+      });
+      return { replaced: false, fetched: false, reason };
+    }
+    this.#rejectionFetchAt = now;
+    held.withdrawn = true;
+    held.freshUntil = -Infinity;
+    const until = held.expiresAt === undefined ? "without expiry" : `valid until ${new Date(held.expiresAt).toISOString()} by this host's clock`;
+    const offset = this.#clockOffsetKnown ? `; clock offset measured against AWS: ${this.#clockOffsetMs} ms` : "";
+    this.#log("warn", `${name}: AWS rejected ${what} (${until}${offset}); withdrawn, fetching new credentials`);
+    const outcome = await this.#attempt("rejected");
+    const result = replacedBy(outcome, named, true);
+    if (!outcome.ok) result.reason = `${name} could not fetch new credentials: ${describeError(outcome.error)}`;
+    return result;
   }
 
   /** A forced attempt (joining one under way); rejects if it fails. */
@@ -169,9 +286,10 @@ export class RefreshEngine {
   status(): RefreshStatus {
     const now = Date.now();
     const cached = this.#cached;
-    const valid = unexpired(cached, now) !== undefined;
+    const valid = this.#valid(now) !== undefined;
     let state: RefreshStatus["state"];
     if (this.#stopped) state = "stopped";
+    else if (cached?.rejectedAt !== undefined) state = "rejected";
     else if (valid) state = this.#consecutiveFailures > 0 ? "degraded" : "ready";
     else if (cached !== undefined) state = "expired";
     else state = this.#failureCount > 0 ? "failed" : "starting";
@@ -186,6 +304,9 @@ export class RefreshEngine {
       consecutiveFailures: this.#consecutiveFailures,
       nextRefreshAt: toDate(this.#nextRefreshAt),
       refreshing: this.#inFlight !== undefined,
+      ...(this.#lastRejection === undefined ? {} : { lastRejection: { at: new Date(this.#lastRejection.at), code: this.#lastRejection.code, accessKeyId: this.#lastRejection.accessKeyId } }),
+      ...(this.#clockOffsetKnown ? { clockOffsetMs: this.#clockOffsetMs } : {}),
+      ...(valid && cached?.expiresAt !== undefined && now + this.#clockOffsetMs >= cached.expiresAt ? { staticStability: { since: new Date(cached.expiresAt) } } : {}),
     };
   }
 
@@ -197,17 +318,24 @@ export class RefreshEngine {
    */
   #demand(): Promise<SafeCredentials> {
     if (this.#inFlight === undefined) {
-      if (this.#stopped) return Promise.reject(new RefresherStoppedError(this.#options.name, this.#expiration()));
+      // Inside the mandatory window but no fetch can run now (stopped, or backing off): the held
+      // credentials, still valid on AWS's clock, are better than an error.
+      const held = this.#valid();
+      if (this.#stopped) return held !== undefined ? held.promise : Promise.reject(new RefresherStoppedError(this.#options.name, this.#expiration()));
       // The last outcome was a failure (a success clears it), and its retry is not due yet.
       const failure = this.#lastFailure;
       if (failure !== undefined && Date.now() < (this.#nextRefreshAt ?? 0)) {
+        if (held !== undefined) {
+          this.#telemetry?.staleServed();
+          return held.promise;
+        }
         return Promise.reject(this.#callerErrorNow(failure));
       }
     }
     return this.#attempt("demand").then((outcome) => {
       if (outcome.ok) return outcome.credentials;
-      // A caller that raced a forced refresh may still find valid credentials; serve them rather than fail.
-      const cached = unexpired(this.#cached);
+      // A caller that raced a forced refresh (or is inside the mandatory window) may still find valid credentials; serve them rather than fail.
+      const cached = this.#valid();
       if (cached !== undefined) {
         this.#telemetry?.staleServed();
         return cached.credentials;
@@ -287,6 +415,12 @@ export class RefreshEngine {
     if (typeof accessKeyId !== "string" || !accessKeyId || typeof secretAccessKey !== "string" || !secretAccessKey) {
       return new TypeError(`${name}: the source resolved to credentials without accessKeyId or secretAccessKey`);
     }
+    if (this.#rejectedKeys.includes(accessKeyId)) {
+      return new CredentialsRejectedError(
+        `${name}: the source returned credentials (${maskAccessKeyId(accessKeyId)}) that AWS has already rejected; they are not handed out again`,
+        this.#lastRejection?.code,
+      );
+    }
     if (expiration === undefined) return undefined;
     if (!(expiration instanceof Date) || !Number.isFinite(expiration.getTime())) {
       return new TypeError(`${name}: the source resolved to credentials whose expiration is not a valid Date`);
@@ -302,8 +436,9 @@ export class RefreshEngine {
     const now = Date.now();
     const credentials = toSafeCredentials(acquired.credentials);
     const expiresAt = credentials.expiration?.getTime();
+    const freshUntil = expiresAt === undefined ? Infinity : expiresAt - mandatoryWindowFor(expiresAt - now - this.#clockOffsetMs, this.#options.mandatoryWindowMs);
     // Adopt and commit in one synchronous step: no caller can observe the new provider with old credentials.
-    this.#cached = { credentials, promise: Promise.resolve(credentials), expiresAt };
+    this.#cached = { credentials, promise: Promise.resolve(credentials), expiresAt, freshUntil, withdrawn: false };
     this.#finish(acquired, this.#stopped ? "abandon" : "commit");
     if (!this.#stopped) this.#options.onCommitted?.();
     this.#refreshCount += 1;
@@ -311,7 +446,9 @@ export class RefreshEngine {
     const recoveredFrom = this.#consecutiveFailures;
     this.#consecutiveFailures = 0;
     this.#lastFailure = undefined;
-    const next = this.#stopped ? undefined : planNextRefresh(expiresAt, now, this.#options.schedule, this.#options.random);
+    // Planned on AWS's clock: with a measured offset, expiry comes that much sooner (or later) by ours.
+    const localExpiry = expiresAt === undefined ? undefined : expiresAt - this.#clockOffsetMs;
+    const next = this.#stopped ? undefined : planNextRefresh(localExpiry, now, this.#options.schedule, this.#options.random);
     this.#arm(next);
     const durationMs = now - startedAt;
     this.#log(
@@ -350,9 +487,10 @@ export class RefreshEngine {
     this.#lastErrorAt = now;
     const retryAt = this.#stopped ? undefined : now + backoffDelay(this.#consecutiveFailures, this.#options.backoff, this.#options.random);
     this.#arm(retryAt);
-    const serving = unexpired(held, now);
+    const serving = this.#valid(now);
     const valid = serving !== undefined;
-    const expiredAt = held !== undefined && !valid ? toDate(held.expiresAt) : undefined;
+    const withdrawn = held?.withdrawn === true;
+    const expiredAt = held !== undefined && !valid && !withdrawn ? toDate(held.expiresAt) : undefined;
     const callerError = expiredAt ? new CredentialsExpiredError(expiredAt, error, secrets) : error;
     this.#lastFailure = { error, callerError };
     const name = this.#options.name;
@@ -360,10 +498,15 @@ export class RefreshEngine {
     const retry = retryAt === undefined ? "no retry (stopped)" : `next attempt at ${new Date(retryAt).toISOString()}`;
     const cause = describeError(error, secrets);
     if (valid) {
-      const until = serving.expiresAt === undefined ? "without expiry" : `valid until ${new Date(serving.expiresAt).toISOString()}`;
+      const until =
+        serving.expiresAt === undefined
+          ? "without expiry"
+          : serving.expiresAt <= now + this.#clockOffsetMs
+            ? `that expired at ${new Date(serving.expiresAt).toISOString()} (static stability: the instance role's credentials stay in use while the metadata service cannot renew them)`
+            : `valid until ${new Date(serving.expiresAt).toISOString()}`;
       this.#log("warn", `${name}: refresh failed (${reason}, attempt ${attempt}); still serving credentials ${until}; ${retry}: ${cause}`);
     } else {
-      const state = expiredAt ? `credentials expired at ${expiredAt.toISOString()}` : "no credentials yet";
+      const state = withdrawn ? "the credentials held were rejected by AWS" : expiredAt ? `credentials expired at ${expiredAt.toISOString()}` : "no credentials yet";
       this.#log("error", `${name}: could not obtain credentials (${reason}, attempt ${attempt}; ${state}); ${retry}: ${cause}`);
     }
     this.#emit(this.#options.onRefreshError, "onRefreshError", {
@@ -437,8 +580,8 @@ export class RefreshEngine {
   #callerErrorNow(failure: Failure): unknown {
     const held = this.#cached;
     // Only #demand asks, right after get() found the held credentials expired (or none).
-    if (held === undefined || failure.callerError instanceof CredentialsExpiredError) return failure.callerError;
-    failure.callerError = new CredentialsExpiredError(new Date(held.expiresAt!), failure.error, held.credentials);
+    if (held === undefined || held.withdrawn || held.expiresAt === undefined || failure.callerError instanceof CredentialsExpiredError) return failure.callerError;
+    failure.callerError = new CredentialsExpiredError(new Date(held.expiresAt), failure.error, held.credentials);
     return failure.callerError;
   }
 
@@ -470,6 +613,12 @@ export class RefreshEngine {
       // A broken logger must not break credential refresh.
     }
   }
+}
+
+/** What an invalidation of `named` ended with, given the attempt it waited for. */
+function replacedBy(outcome: Outcome, named: string | undefined, fetched: boolean): InvalidationResult {
+  if (outcome.ok && outcome.credentials.accessKeyId !== named) return { replaced: true, fetched };
+  return { replaced: false, fetched, reason: outcome.ok ? "the source returned the same credentials" : `fetching new credentials failed: ${describeError(outcome.error)}` };
 }
 
 function unwrap(outcome: Outcome): SafeCredentials {

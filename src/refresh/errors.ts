@@ -33,6 +33,28 @@ export class CredentialsExpiredError extends Error {
 }
 
 /**
+ * AWS rejected the credentials a provider held (`ExpiredToken`, `InvalidClientTokenId`, …) and no new
+ * credentials could replace them: the source handed back the rejected ones, or new ones were rejected as
+ * well and the rate limit (`rejectionRefreshIntervalMs`) holds the next fetch back. The message says what
+ * was tried; `code` is what AWS answered.
+ *
+ * @example
+ * ```ts
+ * createRefresher(source, { onRefreshError: ({ reason, error }) => reason === "rejected" && console.error(error) });
+ * ```
+ */
+export class CredentialsRejectedError extends Error {
+  override readonly name = "CredentialsRejectedError";
+  /** The error code AWS rejected the credentials with, when known. */
+  readonly code: string | undefined;
+
+  constructor(message: string, code?: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/**
  * The provider was stopped (or disposed) and holds no valid credentials any more; it no longer fetches.
  *
  * @example

@@ -4,7 +4,10 @@
  */
 export { createRefresher } from "./refresher.js";
 export { createSwapper } from "./swapper.js";
-export { AttemptTimeoutError, CredentialsExpiredError, RefresherStoppedError } from "./errors.js";
+export { AttemptTimeoutError, CredentialsExpiredError, CredentialsRejectedError, RefresherStoppedError } from "./errors.js";
+export { credentialRejectionCode } from "./rejection-codes.js";
+export type { CredentialRejection, InvalidationResult } from "./rejection-target.js";
+export type { AttachableClient, RejectionExplanation } from "./rejection-middleware.js";
 export type { ErrorSummary } from "./errors.js";
 export { planNextRefresh, DEFAULT_SCHEDULE_POLICY } from "./schedule.js";
 export type { SchedulePolicy } from "./schedule.js";

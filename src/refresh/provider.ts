@@ -5,8 +5,12 @@
 import type { SafeCredentials } from "../shared/safe-credentials.js";
 import type { RefreshEngine } from "./engine.js";
 import { markForSdk } from "../shared/sdk-marking.js";
+import { attachProvider } from "./rejection-middleware.js";
+import { CLOCK_OFFSET } from "./rejection-target.js";
 import type { StsFailoverStatus } from "../sts/failover.js";
 import type { RefreshingProvider, RefreshStatus } from "./types.js";
+import type { AttachableClient } from "./rejection-middleware.js";
+import type { CredentialRejection } from "./rejection-target.js";
 
 /** A source with a regional STS transport reports its endpoints; anything else adds nothing. */
 function withSts(status: RefreshStatus, source: unknown): RefreshStatus {
@@ -33,16 +37,16 @@ function withIdentity(status: RefreshStatus, source: unknown): RefreshStatus {
 }
 
 /**
- * Wraps an engine in a provider function with `ready`, `status()`, `refresh()`, `stop()` and
- * `[Symbol.dispose]()`. `source()` gives the provider currently behind it, whose `stsStatus()` and
+ * Wraps an engine in a provider function with `ready`, `status()`, `refresh()`, `invalidate()`, `attach()`,
+ * `stop()` and `[Symbol.dispose]()`. `source()` gives the provider currently behind it, whose `stsStatus()` and
  * `identity()` (if any) `status()` includes.
  *
  * @example
  * ```ts
- * const provider = makeRefreshingProvider(engine, () => source);
+ * const provider = makeRefreshingProvider(engine, () => source, "orders refresher");
  * ```
  */
-export function makeRefreshingProvider(engine: RefreshEngine, source: () => unknown): RefreshingProvider {
+export function makeRefreshingProvider(engine: RefreshEngine, source: () => unknown, name: string): RefreshingProvider {
   // Not `async`: the hot path hands back the engine's cached, already-resolved promise as is.
   const provider = (identityProperties?: Record<string, unknown>): Promise<SafeCredentials> =>
     identityProperties?.forceRefresh === true ? engine.refresh(undefined, identityProperties) : engine.get(identityProperties);
@@ -51,6 +55,9 @@ export function makeRefreshingProvider(engine: RefreshEngine, source: () => unkn
     ready: engine.ready,
     status: () => withIdentity(withSts(engine.status(), source()), source()),
     refresh: () => engine.refresh(),
+    invalidate: (accessKeyId?: string, rejection?: CredentialRejection) => engine.invalidate(accessKeyId, rejection),
+    attach: <C extends AttachableClient>(client: C): C => attachProvider(client, provider, name),
+    [CLOCK_OFFSET]: (offsetMs: number) => engine.noteClockOffset(offsetMs),
     stop,
     [Symbol.dispose]: stop,
   });

@@ -8,6 +8,7 @@ import { makeRefreshingProvider } from "./provider.js";
 import type { RefreshOptions, Refresher } from "./types.js";
 import { credentialsTelemetry } from "../telemetry/credentials.js";
 import { sourceKindOf } from "../telemetry/source-kind.js";
+import { staticallyStableKind } from "./rejection-rules.js";
 
 /**
  * Wraps a credential source so that no request waits for it once the first fetch is done: it fetches
@@ -52,8 +53,10 @@ export function createRefresher(source: AwsCredentialIdentityProvider, options: 
     telemetry,
     // A chain reports the source it settled on once it has.
     onCommitted: telemetry && (() => telemetry.setSource(sourceKindOf(source))),
+    // Read at expiry: a chain knows its source once it has settled on one.
+    staticStability: () => staticallyStableKind(sourceKindOf(source)),
   });
-  const refresher = makeRefreshingProvider(engine, () => source);
+  const refresher = makeRefreshingProvider(engine, () => source, engineOptions.name);
   engine.start();
   return refresher;
 }

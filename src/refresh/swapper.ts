@@ -9,9 +9,10 @@ import { RefreshEngine, type Acquire } from "./engine.js";
 import { describeError } from "./errors.js";
 import { resolveEngineOptions } from "./options.js";
 import { makeRefreshingProvider } from "./provider.js";
-import type { ClientWithCredentials, ProviderFactory, Swapper, SwapperOptions } from "./types.js";
+import type { ProviderFactory, Swapper, SwapperOptions } from "./types.js";
 import { credentialsTelemetry } from "../telemetry/credentials.js";
 import { sourceKindOf } from "../telemetry/source-kind.js";
+import { staticallyStableKind } from "./rejection-rules.js";
 
 /**
  * Keeps a whole provider fresh: at creation and then on the refresher's schedule (before expiry, with
@@ -87,22 +88,16 @@ export function createSwapper(factory: ProviderFactory, options: SwapperOptions 
     ...engineOptions,
     telemetry,
     onCommitted: telemetry && (() => telemetry.setSource(sourceKindOf(current))),
+    // The provider swapped in decides: an instance role keeps serving through an IMDS outage.
+    staticStability: () => staticallyStableKind(sourceKindOf(current)),
     onStop: () => release(current),
   });
-  const swapper = makeRefreshingProvider(engine, () => current) as Swapper;
+  const swapper = makeRefreshingProvider(engine, () => current, name) as Swapper;
   Object.defineProperty(swapper, "current", { get: () => current, enumerable: true });
   swapper.swap = (next?: AwsCredentialIdentityProvider) => {
     if (next === undefined) return engine.refresh();
     if (typeof next !== "function") return Promise.reject(new TypeError(`${name}: swap() takes a credential provider function`));
     return engine.refresh(acquireFrom(next));
-  };
-  swapper.attach = <C extends ClientWithCredentials>(client: C): C => {
-    if (typeof client !== "object" || client === null || typeof client.config !== "object" || client.config === null) {
-      throw new TypeError(`${name}: attach() takes an AWS SDK v3 client (something with a config object)`);
-    }
-    // The client's config setter re-normalizes on assignment; our SDK marks make it use the swapper as is.
-    client.config.credentials = swapper;
-    return client;
   };
   engine.start();
   return swapper;

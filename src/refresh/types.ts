@@ -9,6 +9,8 @@ import type { ErrorSummary } from "./errors.js";
 import type { SchedulePolicy } from "./schedule.js";
 import type { StsFailoverStatus } from "../sts/failover.js";
 import type { TelemetryOption } from "../telemetry/options.js";
+import type { CredentialRejection, InvalidationResult } from "./rejection-target.js";
+import type { AttachableClient } from "./rejection-middleware.js";
 
 /**
  * Where a refreshing provider stands (what a readiness probe wants):
@@ -17,11 +19,13 @@ import type { TelemetryOption } from "../telemetry/options.js";
  * - `degraded`: valid credentials, but the last refresh failed and is being retried with backoff;
  * - `expired`: the credentials expired and no refresh has succeeded since; calls fail (and retry);
  * - `failed`: no credentials were ever obtained; the last attempt failed and is being retried;
+ * - `rejected`: AWS rejected the credentials held (see `lastRejection`) and none have replaced them yet —
+ *   a fetch is under way, or failed, or new ones were rejected too;
  * - `stopped`: `stop()` was called.
  *
  * A process is ready to serve while the state is `ready` or `degraded`.
  */
-export type RefreshState = "starting" | "ready" | "degraded" | "expired" | "failed" | "stopped";
+export type RefreshState = "starting" | "ready" | "degraded" | "expired" | "failed" | "rejected" | "stopped";
 
 /** Why an attempt ran. */
 export type RefreshReason =
@@ -33,8 +37,10 @@ export type RefreshReason =
   | "retry"
   /** `refresh()`, `swap()` or a call with `{ forceRefresh: true }` */
   | "forced"
-  /** a call that found no valid credentials (before the first success, or after expiry) */
-  | "demand";
+  /** a call that found no valid credentials (before the first success, after expiry, inside the mandatory window) */
+  | "demand"
+  /** AWS rejected the credentials held (`invalidate()`, or a client wired with `attach()`) */
+  | "rejected";
 
 /**
  * A snapshot for health checks and logs. JSON-safe and secret-free: dates are `Date` objects, which
@@ -70,6 +76,15 @@ export interface RefreshStatus {
    * e.g. the execution role of a Lambda function, whose keys carry no expiration and are fetched once.
    */
   identity?: string;
+  /** The last time AWS rejected credentials of this provider: when, the error code, the (masked) key id. */
+  lastRejection?: { at: Date; code: string | undefined; accessKeyId: string | undefined };
+  /** AWS's clock minus this host's, as an attached SDK client measured it (absent until one reports). */
+  clockOffsetMs?: number;
+  /**
+   * Present while instance-role credentials are served past their expiry because the metadata service
+   * cannot renew them (static stability, as the SDK's IMDS provider; state `degraded`): since when.
+   */
+  staticStability?: { since: Date };
 }
 
 /** Passed to `onRefresh` after every successful fetch. */
@@ -135,8 +150,8 @@ export interface RefreshOptions {
   name?: string;
   /**
    * OpenTelemetry reporting: an `awscreds refresh` span and an `awscreds.credentials.refresh.duration`
-   * point per attempt (with `awscreds.refresh.reason`: `initial`, `scheduled`, `retry`, `forced` or
-   * `demand`), the `awscreds.credentials.ttl` gauge (read only when collected) and
+   * point per attempt (with `awscreds.refresh.reason`: `initial`, `scheduled`, `retry`, `forced`,
+   * `demand` or `rejected`), the `awscreds.credentials.ttl` gauge (read only when collected) and
    * `awscreds.credentials.stale_served` (the only addition to a resolution: a field increment while
    * degraded). To the global providers when `@opentelemetry/api` is installed (default), to
    * `{ meterProvider, tracerProvider }` when given, nowhere with `false` (the API is then never loaded).
@@ -145,6 +160,20 @@ export interface RefreshOptions {
   telemetry?: TelemetryOption;
   /** Uniform random numbers in `[0, 1)` for jitter. Default `Math.random`; inject a seeded one in tests. */
   random?: () => number;
+  /**
+   * After AWS rejects credentials (see `invalidate()` and `attach()`), at most one fetch per this many ms
+   * is driven by rejections, so credentials that AWS keeps rejecting (a clock far off, a revoked role)
+   * cannot turn every request into an STS call. Default 30,000: a fleet of 1,000 such processes adds at most
+   * ~33 STS calls/s, far below the 600/s quota, while a second rejection is recovered within half a minute.
+   */
+  rejectionRefreshIntervalMs?: number;
+  /**
+   * Credentials that expire within this many ms are not handed out while a fetch can replace them (as the
+   * AWS SDKs' shared refresh behaviour does); if the fetch fails they are served until they expire. At most
+   * a tenth of the credentials' lifetime. Expiry is judged on AWS's clock when an attached client measured
+   * an offset. Default 60,000.
+   */
+  mandatoryWindowMs?: number;
 }
 
 /** A provider `createSwapper` can build: any credential provider function (or a promise of one). */
@@ -184,6 +213,36 @@ export interface RefreshingProvider {
   stop(): void;
   /** Same as `stop()`, for `using`. */
   [Symbol.dispose](): void;
+  /**
+   * Tells the provider that AWS rejected `accessKeyId` (default: the credentials held): those are never
+   * handed out again. If newer credentials are held already nothing is fetched; otherwise one forced fetch
+   * runs, shared by every caller (at most one per `rejectionRefreshIntervalMs`; past that the credentials
+   * stay in service and the result says why). `rejection` (the code AWS answered, the client's clock
+   * offset) shows in `status()` and logs. Never rejects.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await dynamo.send(command);
+   * } catch (error) {
+   *   if ((error as Error).name === "UnrecognizedClientException") await credentials.invalidate();
+   * }
+   * ```
+   */
+  invalidate(accessKeyId?: string, rejection?: CredentialRejection): Promise<InvalidationResult>;
+  /**
+   * Wires an already-constructed v3 client to this provider: `client.config.credentials` becomes it, and a
+   * request AWS rejects for its credentials (`ExpiredToken`, `InvalidClientTokenId`,
+   * `UnrecognizedClientException`, `InvalidToken`, `AuthFailure`, `InvalidAccessKeyId` — never
+   * `AccessDenied`) invalidates the credentials that signed it and is sent again, once, with new ones.
+   * The client's measured clock offset is used to judge expiry. Returns the client.
+   *
+   * @example
+   * ```ts
+   * const sqs = credentials.attach(new SQSClient({ region: "eu-west-1" }));
+   * ```
+   */
+  attach<C extends AttachableClient>(client: C): C;
   /** Tells SDK v3 clients not to wrap the provider in their own memoization (see sdk-marking.ts). */
   memoized: boolean;
   configBound: boolean;
@@ -208,9 +267,10 @@ export interface Swapper extends RefreshingProvider {
   swap(next?: AwsCredentialIdentityProvider): Promise<SafeCredentials>;
   /**
    * Points an already-constructed v3 client at this swapper (`client.config.credentials = swapper`), so its
-   * next request uses the swapper's current credentials. Returns the client.
+   * next request uses the swapper's current credentials, and gives it the recovery from rejected
+   * credentials described on {@link RefreshingProvider.attach}. Returns the client.
    */
-  attach<C extends ClientWithCredentials>(client: C): C;
+  attach<C extends AttachableClient>(client: C): C;
   /** The provider currently swapped in (undefined until the first build succeeds). */
   readonly current: AwsCredentialIdentityProvider | undefined;
 }

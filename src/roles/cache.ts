@@ -26,12 +26,31 @@ import { recordFailure, recordSuccess } from "./outcome.js";
 import { RateBudget, type Priority } from "./rate-budget.js";
 import { entryStatus, type AssumeRoleCacheStatus, type RoleCacheCounters } from "./status.js";
 import { credentialsTelemetry, roleCacheTelemetry, withRefreshTelemetry } from "../telemetry/index.js";
+import { attachProvider, type AttachableClient } from "../refresh/rejection-middleware.js";
+import type { CredentialRejection, InvalidationResult } from "../refresh/rejection-target.js";
+import { invalidateEntry, lastRejection, type EntryRejectionDeps, type RoleRejection } from "./rejection.js";
 
 /** A cached role's provider: hand it to any SDK v3 client as `credentials`. */
 export type CachedRoleProvider = AwsCredentialIdentityProvider &
   SdkProviderMarks & {
-    /** The role, the session parameters and the entry's state, without secrets. */
-    describe(): AssumeRoleDescription & { state: RoleEntryState };
+    /** The role, the session parameters, the entry's state and its last rejection by AWS, without secrets. */
+    describe(): AssumeRoleDescription & { state: RoleEntryState; lastRejection?: RoleRejection };
+    /**
+     * AWS rejected `accessKeyId` (default: this role's credentials held): they are never handed out again;
+     * unless newer ones are held, one AssumeRole runs, shared by every caller (at most one per
+     * `rejectionRefreshIntervalMs`). Never rejects. See `RefreshingProvider.invalidate`.
+     */
+    invalidate(accessKeyId?: string, rejection?: CredentialRejection): Promise<InvalidationResult>;
+    /**
+     * Wires a v3 client to this role (`client.config.credentials = provider`) with the recovery from
+     * rejected credentials: a request rejected for them is sent again once with new ones. Returns the client.
+     *
+     * @example
+     * ```ts
+     * const s3 = roles.provider({ roleArn, externalId }).attach(new S3Client({ region }));
+     * ```
+     */
+    attach<C extends AttachableClient>(client: C): C;
   };
 
 /** What `describe()` of a cache shows: its settings. */
@@ -128,6 +147,15 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
   refreshTelemetry?.observeExpiration(entries, soonestExpiration);
 
   const timer = new OneTimer(tick, now, 100);
+  const rejectionDeps: EntryRejectionDeps = {
+    now,
+    intervalMs: settings.rejectionRefreshIntervalMs,
+    logger,
+    fetch: (entry) => {
+      entry.waiting = 1;
+      return start(entry, "demand", "rejected");
+    },
+  };
 
   function stoppedError(e?: RoleEntry): RefresherStoppedError {
     const held = e?.expiresAt === undefined ? undefined : new Date(e.expiresAt);
@@ -167,9 +195,8 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     return outcome.error;
   }
 
-  function start(entry: RoleEntry, priority: Priority): Promise<SafeCredentials> {
+  function start(entry: RoleEntry, priority: Priority, reason: string = priority === "demand" ? "demand" : "scheduled"): Promise<SafeCredentials> {
     const generation = entry.generation;
-    const reason = priority === "demand" ? "demand" : "scheduled";
     const current = (entry.inFlight = withRefreshTelemetry(refreshTelemetry, reason, () => fetchThroughBudget(entry, priority, fetchDeps))
       .then(
         (credentials) => {
@@ -280,7 +307,12 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
       }
       return serveSlow(entry, t);
     }) as unknown as CachedRoleProvider;
-    provider.describe = () => ({ ...describeAssumeRole(entry.request, transport, entry.roleChaining), state: entryStateOf(entry) });
+    provider.describe = () => {
+      const rejected = lastRejection(entry);
+      return { ...describeAssumeRole(entry.request, transport, entry.roleChaining), state: entryStateOf(entry), ...(rejected ? { lastRejection: rejected } : {}) };
+    };
+    provider.invalidate = (accessKeyId, rejection = {}) => invalidateEntry(entry, accessKeyId, rejection, rejectionDeps);
+    provider.attach = (client) => attachProvider(client, provider, `${WHO} (${entry.request.role.arn})`);
     return provider;
   }
 

@@ -4,6 +4,7 @@
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { resolveBackoffPolicy, type BackoffPolicy } from "../refresh/backoff.js";
 import { resolveSchedulePolicy, type SchedulePolicy } from "../refresh/schedule.js";
+import { DEFAULT_REJECTION_REFRESH_INTERVAL_MS } from "../refresh/rejection-rules.js";
 import type { AssumeRoleSpec, AssumeRoleTransportOptions } from "../sources/assume-role-options.js";
 import type { TokenBucketPolicy } from "./token-bucket.js";
 
@@ -43,6 +44,11 @@ export interface AssumeRoleCacheOptions extends AssumeRoleTransportOptions {
    * a malformed or too large policy) is answered from the cache without calling STS again. Default 60 s.
    */
   negativeTtlMs?: number;
+  /**
+   * After AWS rejects a role's credentials (`provider.invalidate()`, or a client wired with `attach()`), at
+   * most one AssumeRole per role per this many ms is driven by rejections. Default 30,000 (as the refresher's).
+   */
+  rejectionRefreshIntervalMs?: number;
   /** When in-use entries are refreshed ahead of expiry (the refresher's rules). Default: `DEFAULT_SCHEDULE_POLICY`. */
   schedule?: Partial<SchedulePolicy>;
   /** Backoff between failed attempts of one entry. Default: `DEFAULT_BACKOFF_POLICY` (1 s doubling to 60 s). */
@@ -70,6 +76,7 @@ export interface ResolvedRoleCacheOptions {
   maxEntries: number;
   idleTtlMs: number;
   negativeTtlMs: number;
+  rejectionRefreshIntervalMs: number;
   serviceName: string;
   bucket: TokenBucketPolicy;
   schedule: SchedulePolicy;
@@ -97,6 +104,10 @@ export function resolveRoleCacheOptions(options: AssumeRoleCacheOptions, env: Re
   if (!(idleTtlMs > 0)) throw new RangeError(`${WHO}: idleTtlMs must be a positive number of ms, got ${idleTtlMs}`);
   const negativeTtlMs = options.negativeTtlMs ?? d.negativeTtlMs;
   if (!(Number.isFinite(negativeTtlMs) && negativeTtlMs >= 0)) throw new RangeError(`${WHO}: negativeTtlMs must be a non-negative number of ms, got ${negativeTtlMs}`);
+  const rejectionRefreshIntervalMs = options.rejectionRefreshIntervalMs ?? DEFAULT_REJECTION_REFRESH_INTERVAL_MS;
+  if (!(Number.isFinite(rejectionRefreshIntervalMs) && rejectionRefreshIntervalMs >= 0)) {
+    throw new RangeError(`${WHO}: rejectionRefreshIntervalMs must be a non-negative number of ms, got ${rejectionRefreshIntervalMs}`);
+  }
   const rate = options.stsRequestsPerSecond ?? d.stsRequestsPerSecond;
   if (!(Number.isFinite(rate) && rate > 0 && rate <= STS_REQUESTS_PER_SECOND_QUOTA)) {
     throw new RangeError(
@@ -111,6 +122,7 @@ export function resolveRoleCacheOptions(options: AssumeRoleCacheOptions, env: Re
     maxEntries,
     idleTtlMs,
     negativeTtlMs,
+    rejectionRefreshIntervalMs,
     serviceName: serviceName || "awscreds",
     bucket: {
       targetRate: rate,

@@ -3,7 +3,10 @@
  * Pure and SDK-agnostic: it reads `name`, `Code`/`code` and the HTTP status, which is how the v3 SDK
  * reports both AWS JSON errors (`__type`) and their awsQuery-compatible codes (`x-amzn-query-error`).
  */
+import { errorCodes } from "../shared/error-codes.js";
 import { httpStatusOf } from "../shared/error-fields.js";
+
+export { errorCodes };
 
 /**
  * - `aborted`: we cancelled the call ourselves; not an error.
@@ -65,22 +68,6 @@ const FATAL_CODES = new Set([
   "InvalidAction",
   "InvalidQueryParameter",
 ]);
-
-/** The error's codes without namespaces (`com.amazon.coral.service#`, `AWS.SimpleQueueService.`) or `Exception`. */
-export function errorCodes(error: unknown): string[] {
-  if (typeof error !== "object" || error === null) return [];
-  const record = error as Record<string, unknown>;
-  const raw = [record.name, record.Code, record.code, record.__type].filter((v): v is string => typeof v === "string");
-  const codes = new Set<string>();
-  for (const value of raw) {
-    // `Code` may be "ExpiredToken;Sender" when taken from the awsQuery-compatible header.
-    const head = value.split(";")[0] ?? value;
-    const afterHash = head.slice(head.lastIndexOf("#") + 1);
-    const afterDot = afterHash.slice(afterHash.lastIndexOf(".") + 1);
-    codes.add(afterDot.replace(/Exception$/, ""));
-  }
-  return [...codes];
-}
 
 /**
  * Classifies an error from an SQS call (or from the credentials provider behind it).

@@ -24,6 +24,7 @@ import {
 import { DeleteBatcher, type DeleteEntry } from "./delete-batcher.js";
 import { FifoGroups, fifoSystemAttributeNames, groupOf, splitByGroup } from "./fifo-groups.js";
 import { createLongPollingClient, longPollingInfo } from "./long-polling-client.js";
+import { installRejectionRecovery } from "../refresh/rejection-middleware.js";
 import { ReceiveAttempt } from "./receive-attempt.js";
 import { receiveMessageInput, SQS_MAX_VISIBILITY_TIMEOUT_SECONDS } from "./receive-options.js";
 import { sleep } from "./sleep.js";
@@ -144,6 +145,8 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   const ownsPollingClient = options.pollingClient === undefined;
   const pollingClient =
     options.pollingClient ?? createLongPollingClient(client, { pollers: o.pollerShares.length, logger: options.logger });
+  // Receives, deletes and visibility changes rejected for their credentials are retried once with new ones.
+  for (const c of [client, pollingClient]) installRejectionRecovery(c);
   if (!longPollingInfo(pollingClient)) {
     logger.debug("awscreds/sqs: pollingClient was not made by createLongPollingClient; its timeouts must exceed WaitTimeSeconds");
   }

@@ -8,6 +8,8 @@ import type { AgentOptions as HttpsAgentOptions, Agent as HttpsAgent } from "nod
 import type { Agent as HttpAgent } from "node:http";
 import type { AwsCredentialIdentityProvider, DeserializeMiddleware, NodeHttpHandlerOptions } from "@smithy/types";
 import { markForSdk } from "../shared/sdk-marking.js";
+import { installRejectionRecovery } from "../refresh/rejection-middleware.js";
+import { forwardRejections } from "../refresh/rejection-target.js";
 import { isRecord } from "../shared/is-record.js";
 import { silentLogger, type Logger } from "../shared/logger.js";
 import { diagnoseBaseHandler, readBaseHandlerSettings, type Diagnostic } from "./base-handler-settings.js";
@@ -134,7 +136,8 @@ function diagnosticSink(explicit: Logger | undefined, baseLogger: unknown): (d: 
  */
 function sharedCredentials(base: SQSClient): AwsCredentialIdentityProvider {
   const provider: AwsCredentialIdentityProvider = (props) => base.config.credentials(props);
-  return markForSdk(provider);
+  // A rejection seen on this client invalidates (and a measured clock offset reaches) the base's provider.
+  return forwardRejections(markForSdk(provider), () => base.config.credentials);
 }
 
 /**
@@ -268,6 +271,9 @@ export function createLongPollingClient(base: SQSClient | SQSClientConfig, optio
     name: "awscredsLongPollTimeoutMiddleware",
     override: true,
   });
+
+  // A request AWS rejects for its credentials is retried once with new ones (awscreds providers only).
+  installRejectionRecovery(client);
 
   const info: LongPollingInfo = Object.freeze({ graceSeconds, pollers, maxSockets, maxReceiveTimeoutMs: boundMs });
   Object.defineProperty(client, INFO, { value: info, enumerable: false });

@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from "../shared/logger.js";
 import { backoffDelayMs, resolveBackoff, type BackoffPolicy } from "./backoff.js";
 import { classifyError, describeError, type ErrorKind } from "./classify-error.js";
 import { longPollingInfo } from "./long-polling-client.js";
+import { installRejectionRecovery } from "../refresh/rejection-middleware.js";
 import { receiveMessageInput, validateReceiveOptions, type ReceiveOptions } from "./receive-options.js";
 import { sleep } from "./sleep.js";
 
@@ -58,6 +59,8 @@ export function pollMessages(client: SQSClient, options: PollMessagesOptions): A
   const policy = resolveBackoff(options.backoff);
   const emptyDelayMs = options.emptyReceiveDelayMs ?? 1_000;
   if (!Number.isFinite(emptyDelayMs) || emptyDelayMs < 0) throw new RangeError(`pollMessages: emptyReceiveDelayMs must be ≥ 0, got ${emptyDelayMs}`);
+  // A receive rejected for its credentials is retried once with new ones (idempotent on the client).
+  installRejectionRecovery(client);
   return poll(client, options, policy, emptyDelayMs);
 }
 

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
+import { startFrontDoor } from "./core/front-door.js";
 import { CredentialStore, type KnownCredentials } from "./core/credential-store.js";
 import type { FakeContext } from "./core/context.js";
 import { makeAccessKeyId, makeSecretAccessKey } from "./core/access-keys.js";
@@ -13,6 +14,14 @@ import { startFakeImds, type FakeImdsHandle, type FakeImdsOptions } from "./imds
 import { startFakeContainer, type FakeContainerHandle, type FakeContainerOptions } from "./container/service.js";
 
 export interface StartFakeAwsOptions {
+  /**
+   * Single-port mode: STS, SQS, IMDS and the container endpoint all on this port (0: any free one), told
+   * apart as AWS's front ends do (SigV4 scope, `X-Amz-Target`, `Action`; IMDS and the container endpoint by
+   * path), with a health endpoint at `/_awscreds/health`. Default: each fake on an ephemeral port of its own.
+   */
+  port?: number;
+  /** Single-port mode: the address to listen on. Default 127.0.0.1; `0.0.0.0` for containers on another network. */
+  host?: string;
   /** Region the fakes claim to be in (SQS queue URLs, `AWS_REGION` in `env`). Default `us-east-1`. */
   region?: string;
   /** Account id of issued credentials and queue URLs. Default `123456789012`. */
@@ -31,10 +40,13 @@ export interface FakeAws {
   readonly container: FakeContainerHandle;
   readonly region: string;
   readonly accountId: string;
+  /** Single-port mode (`port` given): the one endpoint of every fake, e.g. `http://127.0.0.1:4566`. */
+  readonly endpoint: string | undefined;
   /**
    * Environment variables that point the SDK's own providers and clients at the fakes, in the form every
    * client accepts: `AWS_REGION` and `AWS_DEFAULT_REGION` (botocore's), `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_SQS`, `AWS_EC2_METADATA_SERVICE_ENDPOINT`,
-   * `AWS_CONTAINER_CREDENTIALS_FULL_URI` and `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
+   * `AWS_CONTAINER_CREDENTIALS_FULL_URI` and `AWS_CONTAINER_AUTHORIZATION_TOKEN` (and, in single-port mode,
+   * `AWS_ENDPOINT_URL`, which points every service of newer clients at the port).
    * Clients older than the `AWS_ENDPOINT_URL_*` variables (aws-sdk v2, boto3 before 1.28, the AWS CLI
    * before 2.13) ignore them and would reach real AWS: give those clients their endpoints explicitly.
    */
@@ -68,13 +80,20 @@ export interface FakeAws {
  * ```
  */
 export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<FakeAws> {
+  const front = options.port === undefined ? undefined : await startFrontDoor({ port: options.port, ...(options.host !== undefined && { host: options.host }) });
   const context: FakeContext = {
     store: new CredentialStore(),
     region: options.region ?? "us-east-1",
     accountId: options.accountId ?? "123456789012",
     now: Date.now,
+    front,
   };
   const started: { close(): Promise<void> }[] = [];
+  // The shared socket closes last, after every fake let go of its long polls.
+  const closeAll = async (): Promise<void> => {
+    await Promise.allSettled(started.map((s) => s.close()));
+    await front?.close();
+  };
   let tokenDir: string | undefined;
   try {
     const sts = await startFakeSts(context, options.sts);
@@ -97,12 +116,13 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
       AWS_EC2_METADATA_SERVICE_ENDPOINT: `${imds.endpoint}/`,
       AWS_CONTAINER_CREDENTIALS_FULL_URI: container.credentialsUrl,
       AWS_CONTAINER_AUTHORIZATION_TOKEN: container.authorizationToken,
+      ...(front !== undefined && { AWS_ENDPOINT_URL: front.endpoint }),
     };
 
     let closed: Promise<void> | undefined;
     const close = (): Promise<void> => {
       closed ??= (async () => {
-        await Promise.allSettled(started.map((s) => s.close()));
+        await closeAll();
         if (tokenDir) await rm(tokenDir, { recursive: true, force: true });
       })();
       return closed;
@@ -115,6 +135,7 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
       container,
       region: context.region,
       accountId: context.accountId,
+      endpoint: front?.endpoint,
       env: Object.freeze(withMaskedInspect(env, ["AWS_CONTAINER_AUTHORIZATION_TOKEN"])),
       registerStaticKeys(init = {}) {
         const arn = init.arn ?? `arn:aws:iam::${context.accountId}:user/fake-user`;
@@ -141,7 +162,7 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
       [Symbol.asyncDispose]: close,
     };
   } catch (error) {
-    await Promise.allSettled(started.map((s) => s.close()));
+    await closeAll();
     throw error;
   }
 }

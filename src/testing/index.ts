@@ -13,6 +13,8 @@ export type { FaultControls, FaultError, FaultScope } from "./core/faults.js";
 export type { KnownCredentials } from "./core/credential-store.js";
 export type { FakeTokenClaims } from "./core/jwt.js";
 export { makeFakeWebIdentityToken } from "./core/jwt.js";
+export { makeFakeSamlAssertion } from "./core/saml.js";
+export type { FakeSamlAssertionInit } from "./core/saml.js";
 export type { FakeStsHandle, FakeStsOptions, IssuedStsCredentials } from "./sts/service.js";
 export type { FakeRoleSettings } from "./sts/roles.js";
 export type { FakeStsRateLimit } from "./sts/rate-limit.js";

@@ -65,7 +65,7 @@ const deployed = (extra: Record<string, string> = {}): Record<string, string> =>
 
 describe("help", () => {
   it("every subcommand answers --help, -h and `awscreds help <command>` with its own help, exit 0", async () => {
-    expect(Object.keys(COMMAND_HELP).sort()).toEqual(["demo", "doctor"]);
+    expect(Object.keys(COMMAND_HELP).sort()).toEqual(["demo", "doctor", "fake"]);
     for (const [command, help] of Object.entries(COMMAND_HELP)) {
       expect(help).toContain(`awscreds ${command}`);
       expect(TOP_HELP).toContain(`  ${command} `);

@@ -23,7 +23,17 @@ describe("resolveEngineOptions", () => {
       random: Math.random,
       onRefresh: undefined,
       onRefreshError: undefined,
+      rejectionRefreshIntervalMs: 30_000,
+      mandatoryWindowMs: 60_000,
     });
+  });
+
+  it("rejects a negative or non-finite rejectionRefreshIntervalMs or mandatoryWindowMs, and keeps 0", () => {
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => resolveEngineOptions({ rejectionRefreshIntervalMs: bad }, NAME)).toThrow(/rejectionRefreshIntervalMs must be a non-negative/);
+      expect(() => resolveEngineOptions({ mandatoryWindowMs: bad }, NAME)).toThrow(/mandatoryWindowMs must be a non-negative/);
+    }
+    expect(resolveEngineOptions({ rejectionRefreshIntervalMs: 0, mandatoryWindowMs: 0 }, NAME)).toMatchObject({ rejectionRefreshIntervalMs: 0, mandatoryWindowMs: 0 });
   });
 
   it("keeps what is given", () => {

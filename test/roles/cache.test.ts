@@ -92,8 +92,9 @@ describe("one entry per key", () => {
 describe("per-tenant clients", () => {
   it("an SQS client per tenant signs with that tenant's credentials", async () => {
     const roles = cache();
-    const queueUrl = fake.sqs.createQueue("events");
     for (const n of [4, 5, 6]) {
+      // Each tenant's queue is in its own account: the fake SQS keeps accounts apart, as SQS does.
+      const queueUrl = fake.sqs.createQueue("events", {}, tenantRole(n).roleArn.split(":")[4]);
       const sqs = new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint, credentials: roles.provider(tenantRole(n)) });
       clients.push(sqs);
       await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: `for tenant ${n}` }));

@@ -120,7 +120,8 @@ describe("AssumeRole on the wire", () => {
     const credentials = createRefresher(assumeRole());
     disposers.push(() => credentials.stop());
     await credentials.ready;
-    const queueUrl = fake.sqs.createQueue("tenant-acme");
+    // The tenant's queue, in the tenant's account: the fake SQS keeps accounts apart, as SQS does.
+    const queueUrl = fake.sqs.createQueue("tenant-acme", {}, ROLE.split(":")[4]);
     const sqs = new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint, credentials });
     disposers.push(() => sqs.destroy());
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "hello" }));

@@ -62,7 +62,7 @@ function send(endpoint: string, raw: RawRequest): Promise<RawResponse> {
   });
 }
 
-const HUGE = "x".repeat(3 * 1024 * 1024);
+const HUGE = "x".repeat(7 * 1024 * 1024);
 
 /** Requests no SDK would send: bad bodies, content types, targets, methods, paths, auth headers, sizes. */
 const GARBAGE: Record<string, RawRequest> = {

@@ -19,6 +19,7 @@ import type { FakeContext } from "../../src/testing/core/context.js";
 import { CredentialStore, type KnownCredentials } from "../../src/testing/core/credential-store.js";
 import { startFakeSqs, type FakeSqsHandle } from "../../src/testing/sqs/service.js";
 import { clearAwsEnv } from "../sqs/support.js";
+import { errorOf, type SdkError } from "./support/sdk-error.js";
 
 const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
@@ -30,16 +31,6 @@ let keys: KnownCredentials;
 let client: SQSClient;
 let counter = 0;
 
-type SdkError = Error & { Code?: string };
-
-async function errorOf(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as SdkError;
-  }
-  throw new Error("expected the call to fail");
-}
 
 function fifoQueue(attributes: Record<string, string> = {}): { name: string; url: string; arn: string } {
   counter += 1;

@@ -150,8 +150,8 @@ describe("SQS Query protocol (aws-sdk v2.1400)", () => {
     const missing = await v2ErrorOf(sqs.getQueueUrl({ QueueName: "no-such-queue" }).promise());
     expect(missing).toMatchObject({ code: "AWS.SimpleQueueService.NonExistentQueue", statusCode: 400, message: "The specified queue does not exist." });
 
-    const unsupported = await v2ErrorOf(sqs.tagQueue({ QueueUrl: fake.sqs.createQueue(newQueueName()), Tags: { team: "a" } }).promise());
-    expect(unsupported).toMatchObject({ code: "AWS.SimpleQueueService.UnsupportedOperation", message: "The fake SQS does not implement TagQueue." });
+    const unsupported = await v2ErrorOf(sqs.listMessageMoveTasks({ SourceArn: `arn:aws:sqs:${fake.region}:${fake.accountId}:${newQueueName()}` }).promise());
+    expect(unsupported).toMatchObject({ code: "AWS.SimpleQueueService.UnsupportedOperation", message: "The fake SQS does not implement ListMessageMoveTasks." });
 
     const badRange = await v2ErrorOf(sqs.receiveMessage({ QueueUrl: fake.sqs.createQueue(newQueueName()), WaitTimeSeconds: 21 }).promise());
     expect(badRange).toMatchObject({ code: "InvalidParameterValue", statusCode: 400, message: expect.stringContaining("WaitTimeSeconds") });
@@ -207,8 +207,8 @@ describe("SQS JSON protocol from aws-sdk v2 (2.1693)", () => {
     expect(fake.sqs.calls.at(-1)?.details.protocol).toBeUndefined();
     const { Messages } = await sqs.receiveMessage({ QueueUrl: queueUrl, WaitTimeSeconds: 1 }).promise();
     expect(Messages?.[0]?.Body).toBe("json v2");
-    const unsupported = await v2ErrorOf(sqs.tagQueue({ QueueUrl: queueUrl, Tags: { a: "b" } }).promise());
-    expect(unsupported).toMatchObject({ code: "AWS.SimpleQueueService.UnsupportedOperation", message: "The fake SQS does not implement TagQueue." });
+    const unsupported = await v2ErrorOf(sqs.listMessageMoveTasks({ SourceArn: `arn:aws:sqs:${fake.region}:${fake.accountId}:x` }).promise());
+    expect(unsupported).toMatchObject({ code: "AWS.SimpleQueueService.UnsupportedOperation", message: "The fake SQS does not implement ListMessageMoveTasks." });
   });
 });
 

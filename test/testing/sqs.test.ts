@@ -15,7 +15,7 @@ import {
   SendMessageCommand,
   SetQueueAttributesCommand,
   SQSClient,
-  TagQueueCommand,
+  ListMessageMoveTasksCommand,
   type SQSClientConfig,
 } from "@aws-sdk/client-sqs";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -26,20 +26,11 @@ import { startFakeAws } from "../../src/testing/fake-aws.js";
 import type { FakeContext } from "../../src/testing/core/context.js";
 import { startFakeSqs, type FakeSqsHandle } from "../../src/testing/sqs/service.js";
 import { startFakeSts, type FakeStsHandle } from "../../src/testing/sts/service.js";
+import { errorOf } from "./support/sdk-error.js";
 
 const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
 
-type SdkError = Error & { Code?: string; $fault?: string; $metadata?: { httpStatusCode?: number; attempts?: number } };
-
-async function errorOf(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as SdkError;
-  }
-  throw new Error("expected the call to fail");
-}
 
 const savedEnv: Record<string, string | undefined> = {};
 let ctx: FakeContext;
@@ -111,7 +102,7 @@ describe("queues", () => {
       VisibilityTimeout: "45",
       DelaySeconds: "0",
       ReceiveMessageWaitTimeSeconds: "0",
-      MaximumMessageSize: "262144",
+      MaximumMessageSize: "1048576",
       MessageRetentionPeriod: "345600",
       ApproximateNumberOfMessages: "1",
       ApproximateNumberOfMessagesNotVisible: "1",
@@ -132,7 +123,9 @@ describe("queues", () => {
     const byUrl = await errorOf(c.send(new SendMessageCommand({ QueueUrl: sqs.queueUrl("nope"), MessageBody: "x" })));
     expect(byUrl.name).toBe("QueueDoesNotExist");
     const address = await errorOf(c.send(new SendMessageCommand({ QueueUrl: `${sqs.endpoint}/only-one-segment`, MessageBody: "x" })));
-    expect(address.name).toBe("InvalidAddress");
+    // SQS answers a URL that names no /ACCOUNT/NAME as a queue that does not exist (400), not InvalidAddress.
+    expect(address.name).toBe("QueueDoesNotExist");
+    expect(address.$metadata?.httpStatusCode).toBe(400);
 
     const { url } = newQueue();
     const attribute = await errorOf(c.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["NoSuchAttribute" as never] })));
@@ -141,7 +134,8 @@ describe("queues", () => {
     expect(value.name).toBe("InvalidAttributeValue");
     const name = await errorOf(c.send(new CreateQueueCommand({ QueueName: "has space" })));
     expect(name.name).toBe("InvalidParameterValue");
-    const unsupported = await errorOf(c.send(new TagQueueCommand({ QueueUrl: url, Tags: { a: "b" } })));
+    // A real action the fake lacks is unsupported, never an action SQS does not have.
+    const unsupported = await errorOf(c.send(new ListMessageMoveTasksCommand({ SourceArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:any` })));
     expect(unsupported.name).toBe("UnsupportedOperation");
   });
 
@@ -242,7 +236,7 @@ describe("messages", () => {
     expect(max.message).toMatch(/MaxNumberOfMessages/);
     const wait = await errorOf(c.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 21 })));
     expect(wait.name).toBe("InvalidParameterValue");
-    const big = await errorOf(c.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(262_145) })));
+    const big = await errorOf(c.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(1_048_577) })));
     expect(big.name).toBe("InvalidParameterValue");
   });
 

@@ -100,6 +100,7 @@ export async function startFakeContainer(ctx: FakeContext, options: FakeContaine
       malformedReply: (): Reply => ({ status: 200, headers: { "content-type": "application/json" }, body: '{"AccessKeyId": "ASIA' }),
     },
     ctx.now,
+    { front: ctx.front, name: "container" },
   );
   if (options.latencyMs !== undefined) service.faults.setLatency(options.latencyMs);
 

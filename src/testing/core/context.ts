@@ -1,4 +1,5 @@
 import type { CredentialStore } from "./credential-store.js";
+import type { FrontDoor } from "./front-door.js";
 
 /** Shared by the fake services of one `startFakeAws()` call. */
 export interface FakeContext {
@@ -6,4 +7,6 @@ export interface FakeContext {
   readonly region: string;
   readonly accountId: string;
   now(): number;
+  /** Single-port mode: the fakes share this server instead of listening on ports of their own. */
+  readonly front?: FrontDoor | undefined;
 }

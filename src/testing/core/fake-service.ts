@@ -3,7 +3,19 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { CallLog, type CallRecord } from "./call-log.js";
 import { FaultController, type FaultControls, type FaultError } from "./faults.js";
 import type { TLSSocket } from "node:tls";
+import type { FrontDoor } from "./front-door.js";
 import { BodyTooLargeError, readBody, startLoopbackServer, type LoopbackServer, type LoopbackServerOptions } from "./http-server.js";
+import type { RoutedService } from "./route.js";
+
+/** Where a fake listens: a server of its own (the default), or its share of a front door's single port. */
+export interface ServiceServerOptions extends LoopbackServerOptions {
+  /** Mount on this shared server instead of starting one. */
+  front?: FrontDoor | undefined;
+  /** The name the front door routes to this fake by (required with `front`). */
+  name?: RoutedService;
+  /** Largest request body read (default 2 MiB); over it the answer is 413. */
+  bodyLimitBytes?: number;
+}
 
 /** An error a fake answers with, in the service's own wire shape (XML for STS, JSON for SQS...). */
 export class FakeAwsError extends Error {
@@ -120,20 +132,20 @@ export function requestUrl(target: string | undefined, host: string): URL {
 export async function startFakeService(
   definition: ServiceDefinition,
   now: () => number = Date.now,
-  serverOptions: LoopbackServerOptions = {},
+  serverOptions: ServiceServerOptions = {},
 ): Promise<RunningService> {
   const log = new CallLog();
   const faults = new FaultController(() => definition.restoreFaults?.());
 
-  const listener = (req: IncomingMessage, res: ServerResponse): void => {
-    void serve(req, res).catch(() => {
+  const listener = (req: IncomingMessage, res: ServerResponse, preread?: string): void => {
+    void serve(req, res, preread).catch(() => {
       // Never drop a connection without an answer while one can still be given.
       if (res.headersSent || res.destroyed) return;
       res.writeHead(500, { "content-type": "text/plain" }).end("fake AWS: internal error\n");
     });
   };
 
-  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function serve(req: IncomingMessage, res: ServerResponse, preread?: string): Promise<void> {
     const gone = new AbortController();
     res.on("close", () => gone.abort());
     const signal = AbortSignal.any([gone.signal, server.closing]);
@@ -145,7 +157,7 @@ export async function startFakeService(
     if (typeof servername === "string" && servername !== "") request.servername = servername;
     const record: CallRecord = log.add({ action: `${request.method} ${url.pathname}`, host, time: now(), details: {} });
     try {
-      body = await readBody(req);
+      body = preread ?? (await readBody(req, serverOptions.bodyLimitBytes));
       request.body = body;
       const call = await definition.parse(request);
       record.action = call.action;
@@ -209,8 +221,18 @@ export async function startFakeService(
     res.end(payload);
   }
 
-  // Requests only arrive once listening, i.e. after `server` is assigned.
-  const server: LoopbackServer = await startLoopbackServer(listener, serverOptions);
+  // Requests only arrive once listening (or mounted), i.e. after `server` is assigned.
+  const { front } = serverOptions;
+  let server: Pick<LoopbackServer, "endpoint" | "closing" | "close">;
+  if (front !== undefined) {
+    if (serverOptions.tls !== undefined) throw new Error("fake AWS: a fake with its own TLS certificate cannot share the single port");
+    // The front door owns the socket; closing this fake only stops its long polls and hangs.
+    const closing = new AbortController();
+    server = { endpoint: front.endpoint, closing: AbortSignal.any([front.closing, closing.signal]), close: async () => closing.abort() };
+    front.mount(serverOptions.name ?? "sqs", listener);
+  } else {
+    server = await startLoopbackServer(listener, serverOptions);
+  }
   const running = server;
   return {
     endpoint: running.endpoint,

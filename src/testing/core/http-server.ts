@@ -24,6 +24,8 @@ export interface LoopbackServerOptions {
   port?: number;
   /** Serve HTTPS instead of HTTP. */
   tls?: LoopbackTlsOptions;
+  /** Address to listen on. Default 127.0.0.1 (`0.0.0.0` lets containers on another network in). */
+  host?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface LoopbackServerOptions {
  * The second argument may still be a bare port number.
  */
 export async function startLoopbackServer(listener: RequestListener, options: number | LoopbackServerOptions = {}): Promise<LoopbackServer> {
-  const { port = 0, tls } = typeof options === "number" ? { port: options } : options;
+  const { port = 0, tls, host = "127.0.0.1" } = typeof options === "number" ? { port: options } : options;
   const sockets = new Set<Socket>();
   const closing = new AbortController();
   // An https.Server is an http.Server as far as listening, closing and keep-alive go.
@@ -45,7 +47,7 @@ export async function startLoopbackServer(listener: RequestListener, options: nu
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
+    server.listen(port, host, () => {
       server.off("error", reject);
       resolve();
     });
@@ -54,7 +56,8 @@ export async function startLoopbackServer(listener: RequestListener, options: nu
   if (address === null || typeof address === "string") throw new Error("fake AWS: server has no TCP address");
   let closed: Promise<void> | undefined;
   return {
-    endpoint: `${tls ? "https" : "http"}://127.0.0.1:${address.port}`,
+    // Listening on every interface: loopback is still the address this process reaches it by.
+    endpoint: `${tls ? "https" : "http"}://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host}:${address.port}`,
     port: address.port,
     closing: closing.signal,
     close() {

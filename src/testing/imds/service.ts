@@ -197,6 +197,7 @@ export async function startFakeImds(ctx: FakeContext, options: FakeImdsOptions =
       malformedReply: (): Reply => text("{ \"Code\": \"Success\", \"AccessKeyId\": "),
     },
     ctx.now,
+    { front: ctx.front, name: "imds" },
   );
   if (options.latencyMs !== undefined) service.faults.setLatency(options.latencyMs);
 

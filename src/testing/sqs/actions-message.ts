@@ -2,7 +2,7 @@
  * Message actions: SendMessage(Batch), ReceiveMessage (with real long polling), DeleteMessage(Batch),
  * ChangeMessageVisibility(Batch). Request and response members are those of `@aws-sdk/client-sqs`.
  */
-import type { ActionHandler } from "./action-context.js";
+import { queueOf, type ActionHandler } from "./action-context.js";
 import { batchEntries, runEntries } from "./batch.js";
 import { invalidParameter, sqsError } from "./errors.js";
 import { checkId, fifoSendFields } from "./fifo-send.js";
@@ -16,8 +16,8 @@ import {
   type JsonObject,
 } from "./input.js";
 import { md5OfAttributes, md5OfBody } from "./md5.js";
-import { parseMessageAttributes, renderAttributes, selectAttributes } from "./message-attributes.js";
-import type { FakeQueue, ReceivedMessage } from "./queue.js";
+import { attributeBytes, parseMessageAttributes, renderAttributes, selectAttributes } from "./message-attributes.js";
+import { DEFAULT_MAXIMUM_MESSAGE_SIZE, type FakeQueue, type ReceivedMessage } from "./queue.js";
 import { senderIdOf } from "./sender-id.js";
 
 /** The first character outside XML 1.0's set (the one SQS accepts in a body), if any. */
@@ -74,16 +74,18 @@ export function sendOne(queue: FakeQueue, entry: JsonObject, senderId: string): 
 }
 
 export const sendMessage: ActionHandler = (input, context) => {
-  const queue = context.registry.byUrl(requiredString(input, "QueueUrl"));
+  const queue = queueOf(input, context);
   return sendOne(queue, input, senderIdOf(context.caller));
 };
 
 export const sendMessageBatch: ActionHandler = (input, context) => {
-  const queue = context.registry.byUrl(requiredString(input, "QueueUrl"));
+  const queue = queueOf(input, context);
   const entries = batchEntries(input, "SendMessageBatchRequestEntry");
-  const total = entries.reduce((sum, e) => sum + (typeof e.MessageBody === "string" ? Buffer.byteLength(e.MessageBody) : 0), 0);
-  if (total > queue.maximumMessageSize) {
-    throw sqsError("BatchRequestTooLong", `Batch requests cannot be longer than ${queue.maximumMessageSize} bytes. You have sent ${total} bytes.`);
+  // The sum of the messages' sizes (bodies and attributes), against SQS's batch payload limit whatever the
+  // queue's MaximumMessageSize: 1 MiB since August 2025.
+  const total = entries.reduce((sum, e) => sum + (typeof e.MessageBody === "string" ? Buffer.byteLength(e.MessageBody) : 0) + attributeBytes(e.MessageAttributes), 0);
+  if (total > DEFAULT_MAXIMUM_MESSAGE_SIZE) {
+    throw sqsError("BatchRequestTooLong", `Batch requests cannot be longer than ${DEFAULT_MAXIMUM_MESSAGE_SIZE} bytes. You have sent ${total} bytes.`);
   }
   const senderId = senderIdOf(context.caller);
   return runEntries(entries, (entry) => sendOne(queue, entry, senderId), (id) => context.entryFaults.take("SendMessageBatch", id));
@@ -126,7 +128,7 @@ function systemAttributesOf(received: ReceivedMessage, requested: ReadonlySet<st
 }
 
 export const receiveMessage: ActionHandler = async (input, context) => {
-  const queue = context.registry.byUrl(requiredString(input, "QueueUrl"));
+  const queue = queueOf(input, context);
   const max = checkRange("MaxNumberOfMessages", optionalInteger(input, "MaxNumberOfMessages") ?? 1, 1, 10);
   const visibility = checkRange("VisibilityTimeout", optionalInteger(input, "VisibilityTimeout") ?? queue.visibilityTimeoutSeconds, 0, MAX_VISIBILITY);
   const wait = checkRange("WaitTimeSeconds", optionalInteger(input, "WaitTimeSeconds") ?? queue.receiveMessageWaitTimeSeconds, 0, 20);
@@ -158,14 +160,14 @@ export const receiveMessage: ActionHandler = async (input, context) => {
   };
 };
 
-export const deleteMessage: ActionHandler = (input, { registry }) => {
-  const queue = registry.byUrl(requiredString(input, "QueueUrl"));
+export const deleteMessage: ActionHandler = (input, context) => {
+  const queue = queueOf(input, context);
   queue.delete(requiredString(input, "ReceiptHandle"));
   return {};
 };
 
-export const deleteMessageBatch: ActionHandler = (input, { registry, entryFaults }) => {
-  const queue = registry.byUrl(requiredString(input, "QueueUrl"));
+export const deleteMessageBatch: ActionHandler = (input, context) => {
+  const queue = queueOf(input, context);
   const entries = batchEntries(input, "DeleteMessageBatchRequestEntry");
   return runEntries(
     entries,
@@ -173,7 +175,7 @@ export const deleteMessageBatch: ActionHandler = (input, { registry, entryFaults
       queue.delete(requiredString(entry, "ReceiptHandle"));
       return {};
     },
-    (id) => entryFaults.take("DeleteMessageBatch", id),
+    (id) => context.entryFaults.take("DeleteMessageBatch", id),
   );
 };
 
@@ -186,13 +188,13 @@ function changeOne(queue: FakeQueue, entry: JsonObject): JsonObject {
   return {};
 }
 
-export const changeMessageVisibility: ActionHandler = (input, { registry }) => {
-  const queue = registry.byUrl(requiredString(input, "QueueUrl"));
+export const changeMessageVisibility: ActionHandler = (input, context) => {
+  const queue = queueOf(input, context);
   return changeOne(queue, input);
 };
 
-export const changeMessageVisibilityBatch: ActionHandler = (input, { registry, entryFaults }) => {
-  const queue = registry.byUrl(requiredString(input, "QueueUrl"));
+export const changeMessageVisibilityBatch: ActionHandler = (input, context) => {
+  const queue = queueOf(input, context);
   const entries = batchEntries(input, "ChangeMessageVisibilityBatchRequestEntry");
-  return runEntries(entries, (entry) => changeOne(queue, entry), (id) => entryFaults.take("ChangeMessageVisibilityBatch", id));
+  return runEntries(entries, (entry) => changeOne(queue, entry), (id) => context.entryFaults.take("ChangeMessageVisibilityBatch", id));
 };

@@ -72,15 +72,37 @@ export function parseMessageAttributes(
   return { attributes, bytes };
 }
 
-/** The attributes a receive asked for by `MessageAttributeNames` (`All`, `.*`, `prefix.*` or exact names). */
+/**
+ * How many bytes an entry's message attributes add to its size (name, data type and value, binaries
+ * decoded), read without validating them: for a batch's total, before each entry is checked on its own.
+ */
+export function attributeBytes(raw: unknown): number {
+  if (typeof raw !== "object" || raw === null) return 0;
+  let bytes = 0;
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof value !== "object" || value === null) continue;
+    const { DataType, StringValue, BinaryValue } = value as Record<string, unknown>;
+    bytes += Buffer.byteLength(name) + (typeof DataType === "string" ? Buffer.byteLength(DataType) : 0);
+    if (typeof StringValue === "string") bytes += Buffer.byteLength(StringValue);
+    if (typeof BinaryValue === "string") bytes += Buffer.from(BinaryValue, "base64").length;
+  }
+  return bytes;
+}
+
+/**
+ * The attributes a receive asked for by `MessageAttributeNames`: `All`, `*` or `.*` for every one, `prefix.*`
+ * for the names starting with `prefix` (`Hel.*` selects `Hello` and `Help.Me`: the `.*` is a wildcard, not a
+ * dot plus a wildcard), or exact names. Recorded from AWS in LocalStack's
+ * `test_receive_message_message_attribute_names_filters` snapshot.
+ */
 export function selectAttributes(
   stored: Readonly<Record<string, StoredAttribute>>,
   requested: readonly string[] | undefined,
 ): Record<string, StoredAttribute> {
   const selected: Record<string, StoredAttribute> = {};
   if (requested === undefined || requested.length === 0) return selected;
-  const all = requested.some((r) => r === "All" || r === ".*");
-  const prefixes = requested.filter((r) => r.endsWith(".*")).map((r) => r.slice(0, -1));
+  const all = requested.some((r) => r === "All" || r === ".*" || r === "*");
+  const prefixes = requested.filter((r) => r.endsWith(".*")).map((r) => r.slice(0, -2));
   for (const [name, value] of Object.entries(stored)) {
     if (all || requested.includes(name) || prefixes.some((p) => name.startsWith(p))) selected[name] = value;
   }

@@ -3,7 +3,7 @@
  * reports them, including the approximate counts.
  */
 import { sqsError } from "./errors.js";
-import type { FakeQueue } from "./queue.js";
+import { DEFAULT_MAXIMUM_MESSAGE_SIZE, type FakeQueue } from "./queue.js";
 import { checkRedriveAllowPolicy, parseRedrivePolicy } from "./redrive.js";
 
 interface NumericRule {
@@ -14,7 +14,7 @@ interface NumericRule {
 
 const NUMERIC: Record<string, NumericRule> = {
   DelaySeconds: { min: 0, max: 900, fallback: 0 },
-  MaximumMessageSize: { min: 1024, max: 1_048_576, fallback: 262_144 },
+  MaximumMessageSize: { min: 1024, max: DEFAULT_MAXIMUM_MESSAGE_SIZE, fallback: DEFAULT_MAXIMUM_MESSAGE_SIZE },
   MessageRetentionPeriod: { min: 60, max: 1_209_600, fallback: 345_600 },
   ReceiveMessageWaitTimeSeconds: { min: 0, max: 20, fallback: 0 },
   VisibilityTimeout: { min: 0, max: 43_200, fallback: 30 },
@@ -62,7 +62,9 @@ export function validateQueueAttributes(attributes: Readonly<Record<string, stri
       out[name] = String(n);
     } else if (OPAQUE.has(name)) {
       if (name === "SqsManagedSseEnabled" && value !== "true" && value !== "false") invalidValue(name);
-      if (name === "RedrivePolicy") parseRedrivePolicy(value);
+      // An empty Policy or RedrivePolicy removes it (recorded from AWS: LocalStack's test_set_empty_queue_policy
+      // and test_set_empty_redrive_policy): kept here as "" for the caller to delete.
+      if (name === "RedrivePolicy" && value !== "") parseRedrivePolicy(value);
       if (name === "RedriveAllowPolicy") checkRedriveAllowPolicy(value);
       out[name] = value;
     } else if (FIFO_ONLY[name] !== undefined) {

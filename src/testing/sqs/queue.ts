@@ -73,8 +73,13 @@ export interface QueueCounts {
 
 const NOT_AVAILABLE = "Message does not exist or is not available for visibility timeout change.";
 
+/** SQS's default and largest `MaximumMessageSize` since August 2025: 1 MiB (it was 256 KiB before). */
+export const DEFAULT_MAXIMUM_MESSAGE_SIZE = 1_048_576;
+
 export class FakeQueue {
   readonly attributes = new Map<string, string>();
+  /** Cost allocation tags (TagQueue, CreateQueue's `tags`). */
+  readonly tags = new Map<string, string>();
   readonly createdAt: number;
   lastModifiedAt: number;
   lastPurgeAt: number | undefined;
@@ -130,7 +135,7 @@ export class FakeQueue {
   }
 
   get maximumMessageSize(): number {
-    return this.#numberAttribute("MaximumMessageSize", 262_144);
+    return this.#numberAttribute("MaximumMessageSize", DEFAULT_MAXIMUM_MESSAGE_SIZE);
   }
 
   get contentBasedDeduplication(): boolean {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { FakeContext } from "../core/context.js";
 import { claimedAccessKeyIdOf, verifySigV4 } from "../core/sigv4.js";
+import { FRONT_DOOR_BODY_LIMIT } from "../core/front-door.js";
 import { extendHandle, FakeAwsError, startFakeService, type FakeServiceHandle, type ParsedCall, type Reply, type ServiceDefinition } from "../core/fake-service.js";
 import type { ActionContext, ActionHandler } from "./action-context.js";
 import {
@@ -13,7 +14,17 @@ import {
   sendMessageBatch,
   sendOne,
 } from "./actions-message.js";
-import { createQueue, deleteQueue, getQueueAttributes, getQueueUrl, listQueues, purgeQueue, setQueueAttributes } from "./actions-queue.js";
+import { addPermissionAction, listQueueTags, removePermissionAction, tagQueue, untagQueue } from "./actions-access.js";
+import {
+  createQueue,
+  deleteQueue,
+  getQueueAttributes,
+  getQueueUrl,
+  listDeadLetterSourceQueues,
+  listQueues,
+  purgeQueue,
+  setQueueAttributes,
+} from "./actions-queue.js";
 import { BatchEntryFaults, type BatchEntryFault } from "./entry-faults.js";
 import { malformedSqsReply, renderSqsError, sqsError } from "./errors.js";
 import type { JsonObject } from "./input.js";
@@ -37,20 +48,22 @@ const ACTIONS: Readonly<Record<string, ActionHandler>> = {
   DeleteMessageBatch: deleteMessageBatch,
   ChangeMessageVisibility: changeMessageVisibility,
   ChangeMessageVisibilityBatch: changeMessageVisibilityBatch,
+  TagQueue: tagQueue,
+  UntagQueue: untagQueue,
+  ListQueueTags: listQueueTags,
+  AddPermission: addPermissionAction,
+  RemovePermission: removePermissionAction,
+  ListDeadLetterSourceQueues: listDeadLetterSourceQueues,
 };
 
-/** Real SQS actions the fake does not implement: answered with `UnsupportedOperation`, not a crash. */
-const NOT_IMPLEMENTED = new Set([
-  "AddPermission",
-  "RemovePermission",
-  "TagQueue",
-  "UntagQueue",
-  "ListQueueTags",
-  "ListDeadLetterSourceQueues",
-  "StartMessageMoveTask",
-  "CancelMessageMoveTask",
-  "ListMessageMoveTasks",
-]);
+/**
+ * Real SQS actions (every other operation of the `@aws-sdk/client-sqs` model) the fake does not implement:
+ * answered with `UnsupportedOperation`, never as an action SQS does not have.
+ */
+export const SQS_NOT_IMPLEMENTED: ReadonlySet<string> = new Set(["StartMessageMoveTask", "CancelMessageMoveTask", "ListMessageMoveTasks"]);
+
+/** The SQS actions the fake implements. */
+export const SQS_ACTIONS: readonly string[] = Object.keys(ACTIONS);
 
 export interface FakeSqsOptions {
   /** Latency added before every answer, in ms (same as `handle.faults.setLatency`). */
@@ -93,11 +106,18 @@ export type FakeQueueCounts = QueueCounts;
 
 /** What tests see of the fake SQS, besides the endpoint, call log and faults of every fake service. */
 export interface FakeSqsHandle extends FakeServiceHandle {
-  /** The URL of a queue (whether or not it exists): `http://127.0.0.1:PORT/ACCOUNT/NAME`. */
-  queueUrl(queueName: string): string;
-  queueNames(): string[];
-  /** Creates a queue (idempotent, as CreateQueue) and returns its URL. */
-  createQueue(queueName: string, attributes?: Readonly<Record<string, string>>): string;
+  /**
+   * The URL of a queue (whether or not it exists): `http://127.0.0.1:PORT/ACCOUNT/NAME`, in the fake's
+   * account or the one given (queues belong to the account of the credentials that created them).
+   */
+  queueUrl(queueName: string, accountId?: string): string;
+  /** The queues of the fake's account, or of the one given. */
+  queueNames(accountId?: string): string[];
+  /**
+   * Creates a queue (idempotent, as CreateQueue) and returns its URL: in the fake's account, or in
+   * `accountId`'s (a tenant's queue, which that account's credentials reach, e.g. after AssumeRole into it).
+   */
+  createQueue(queueName: string, attributes?: Readonly<Record<string, string>>, accountId?: string): string;
   /** Deletes a queue and its messages; false if there was none. */
   deleteQueue(queueName: string): boolean;
   /**
@@ -187,10 +207,18 @@ export async function startFakeSqs(ctx: FakeContext, options: FakeSqsOptions = {
           const caller = verifySigV4(request, ctx.store, verifyRegion ? { service: "sqs", region: ctx.region } : { service: "sqs" });
           const handler = ACTIONS[action];
           if (handler === undefined) {
-            if (NOT_IMPLEMENTED.has(action)) throw sqsError("UnsupportedOperation", `The fake SQS does not implement ${action}.`);
+            if (SQS_NOT_IMPLEMENTED.has(action)) throw sqsError("UnsupportedOperation", `The fake SQS does not implement ${action}.`);
             throw unknownAction(wire);
           }
-          const context: ActionContext = { registry: state.registry!, caller, signal: request.signal, purgeCooldownMs, entryFaults };
+          const context: ActionContext = {
+            registry: state.registry!,
+            action,
+            caller,
+            baseUrl: request.host === "" ? state.registry!.endpoint : `http://${request.host}`,
+            signal: request.signal,
+            purgeCooldownMs,
+            entryFaults,
+          };
           if (input instanceof FakeAwsError) throw input;
           const result = await handler(input, context);
           return wire.protocol === "query" ? renderQueryResult(action, result, randomUUID()) : reply(result);
@@ -205,7 +233,7 @@ export async function startFakeSqs(ctx: FakeContext, options: FakeSqsOptions = {
     restoreFaults: () => entryFaults.clear(),
   };
 
-  const service = await startFakeService(definition, () => ctx.now());
+  const service = await startFakeService(definition, () => ctx.now(), { front: ctx.front, name: "sqs", bodyLimitBytes: FRONT_DOOR_BODY_LIMIT });
   const queues = new QueueRegistry(service.endpoint, ctx.accountId, ctx.region, () => ctx.now());
   state.registry = queues;
   try {
@@ -220,9 +248,9 @@ export async function startFakeSqs(ctx: FakeContext, options: FakeSqsOptions = {
   }
 
   return extendHandle<FakeSqsHandle>(service, {
-    queueUrl: (name) => queues.urlOf(name),
-    queueNames: () => queues.names(),
-    createQueue: (name, attributes = {}) => queues.create(name, attributes).url,
+    queueUrl: (name, accountId) => queues.urlOf(name, accountId),
+    queueNames: (accountId) => queues.names(accountId),
+    createQueue: (name, attributes = {}, accountId) => queues.create(name, attributes, accountId).url,
     deleteQueue: (name) => queues.delete(name),
     sendMessage(queueName, body, init = {}) {
       const entry: JsonObject = { MessageBody: body };

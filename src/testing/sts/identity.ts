@@ -53,6 +53,9 @@ export function callerUserId(known: KnownCredentials): string {
   const m = ASSUMED_ROLE_ARN.exec(known.arn);
   if (m) return `${uniqueId("AROA", `${m[1]}:${m[2]}`)}:${m[3]}`;
   if (/:root$/.test(known.arn)) return known.account;
+  // A federated user (GetFederationToken) is `ACCOUNT:NAME`, as GetCallerIdentity reports it.
+  const federated = /^arn:[^:]+:sts::(\d{12}):federated-user\/(.+)$/.exec(known.arn);
+  if (federated) return `${federated[1]}:${federated[2]}`;
   return uniqueId("AIDA", known.arn);
 }
 

@@ -1,6 +1,6 @@
 /**
- * The fake STS: awsQuery over HTTP(S) on loopback, answering `AssumeRoleWithWebIdentity`, `AssumeRole`,
- * `GetCallerIdentity`, `GetSessionToken` and `GetAccessKeyInfo` (signed in a header or presigned) with the XML and error codes real STS uses, so `@aws-sdk/client-sts` (and every
+ * The fake STS: awsQuery over HTTP(S) on loopback, answering `AssumeRoleWithWebIdentity`, `AssumeRoleWithSAML`,
+ * `AssumeRole`, `GetCallerIdentity`, `GetSessionToken`, `GetFederationToken` and `GetAccessKeyInfo` (signed in a header or presigned) with the XML and error codes real STS uses, so `@aws-sdk/client-sts` (and every
  * provider built on it) behaves against it as it would against `sts.<region>.amazonaws.com`.
  */
 import { randomUUID } from "node:crypto";
@@ -17,9 +17,22 @@ import { checkSessionParams, checkSessionSemantics, readSessionParams } from "./
 import { ConstraintViolations, readRoleParams, validateRoleRequest, type RoleRequest } from "./validate.js";
 import { accessKeyAccount, issueSessionToken } from "./session-token.js";
 import { checkWebIdentityToken } from "./web-identity.js";
+import { issueFederationToken } from "./federation.js";
+import { checkSamlAssertion, nameQualifier } from "./saml.js";
 import { renderError, renderResult, type XmlValue } from "./xml.js";
 
 export const STS_API_VERSION = "2011-06-15";
+
+/** The STS actions the fake implements. */
+export const STS_ACTIONS = [
+  "AssumeRoleWithWebIdentity",
+  "AssumeRoleWithSAML",
+  "AssumeRole",
+  "GetCallerIdentity",
+  "GetSessionToken",
+  "GetFederationToken",
+  "GetAccessKeyInfo",
+] as const;
 
 export interface FakeStsOptions {
   /**
@@ -43,15 +56,15 @@ export interface FakeStsOptions {
 
 /** Credentials the fake STS issued (no secrets: look them up in the shared store if a test needs them). */
 export interface IssuedStsCredentials {
-  readonly action: "AssumeRoleWithWebIdentity" | "AssumeRole" | "GetSessionToken";
+  readonly action: "AssumeRoleWithWebIdentity" | "AssumeRoleWithSAML" | "AssumeRole" | "GetSessionToken" | "GetFederationToken";
   readonly accessKeyId: string;
   /** Epoch ms; the `Expiration` the client was told. */
   readonly expiresAt: number;
-  /** The role assumed; for `GetSessionToken`, the calling IAM user's ARN. */
+  /** The role assumed; for `GetSessionToken` and `GetFederationToken`, the calling IAM user's ARN. */
   readonly roleArn: string;
-  /** Empty for `GetSessionToken`. */
+  /** Empty for `GetSessionToken`; the federated user's name for `GetFederationToken`. */
   readonly roleSessionName: string;
-  /** `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`. */
+  /** `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` (`…:federated-user/NAME` for `GetFederationToken`). */
   readonly assumedRoleArn: string;
   /** Epoch ms when they were issued. */
   readonly issuedAt: number;
@@ -92,6 +105,12 @@ export interface FakeStsHandle extends FakeServiceHandle {
 }
 
 type Params = URLSearchParams;
+
+/**
+ * Real STS actions (every other operation of the `@aws-sdk/client-sts` model) the fake does not implement:
+ * answered with `UnsupportedOperation` (400), never as an operation STS does not have.
+ */
+export const STS_NOT_IMPLEMENTED: ReadonlySet<string> = new Set(["AssumeRoot", "DecodeAuthorizationMessage", "GetDelegatedAccessToken", "GetWebIdentityToken"]);
 
 interface ActionSpec {
   /** Whether the call must carry a valid SigV4 signature (AssumeRoleWithWebIdentity is unsigned). */
@@ -157,7 +176,7 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
     Expiration: out.expiration,
   });
 
-  const actions: Record<string, ActionSpec> = {
+  const actions: Record<(typeof STS_ACTIONS)[number], ActionSpec> = {
     AssumeRoleWithWebIdentity: {
       signed: false,
       details: (params) => ({
@@ -221,6 +240,54 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
         };
       },
     },
+    AssumeRoleWithSAML: {
+      signed: false,
+      details: (params) => ({ ...roleDetails(params), principalArn: params.get("PrincipalArn") ?? undefined }),
+      run(params, request) {
+        const violations = new ConstraintViolations();
+        const assertion = params.get("SAMLAssertion") ?? undefined;
+        const principalArn = params.get("PrincipalArn") ?? undefined;
+        violations.check("principalArn", principalArn, { required: true, min: 20, max: 2048 });
+        violations.check("sAMLAssertion", assertion, { required: true, min: 4, max: 100_000, sensitive: true });
+        violations.check("roleArn", params.get("RoleArn") ?? undefined, { required: true, min: 20, max: 2048 });
+        violations.throwIfAny();
+        const claims = checkSamlAssertion(assertion!, params.get("RoleArn")!, principalArn!, request.now());
+        const req = validateRoleRequest({ ...readRoleParams(params), roleSessionName: claims.roleSessionName });
+        const out = issueFor("AssumeRoleWithSAML", req);
+        return {
+          Credentials: credentialsXml(out),
+          AssumedRoleUser: { AssumedRoleId: out.identity.assumedRoleId, Arn: out.identity.arn },
+          Subject: claims.subject,
+          SubjectType: claims.subjectType,
+          Issuer: claims.issuer,
+          Audience: claims.audience,
+          NameQualifier: nameQualifier(claims.issuer, principalArn!),
+          PackedPolicySize: req.policy !== undefined ? Math.max(1, Math.ceil((req.policy.length / 2048) * 100)) : undefined,
+        };
+      },
+    },
+    GetFederationToken: {
+      signed: true,
+      details: (params) => ({ name: params.get("Name") ?? undefined, durationSeconds: params.get("DurationSeconds") ?? undefined }),
+      run(params, _request, caller) {
+        const out = issueFederationToken(ctx, params, caller!, lifetimeSeconds);
+        issued.push({
+          action: "GetFederationToken",
+          accessKeyId: out.known.accessKeyId,
+          expiresAt: out.known.expiresAt!,
+          roleArn: caller!.arn,
+          roleSessionName: params.get("Name")!,
+          assumedRoleArn: out.arn,
+          issuedAt: ctx.now(),
+        });
+        const policy = params.get("Policy");
+        return {
+          Credentials: credentialsXml(out),
+          FederatedUser: { FederatedUserId: out.federatedUserId, Arn: out.arn },
+          PackedPolicySize: policy !== null ? Math.max(1, Math.ceil((policy.length / 2048) * 100)) : undefined,
+        };
+      },
+    },
     GetCallerIdentity: {
       signed: true,
       details: () => ({}),
@@ -264,7 +331,7 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
         const params = queryParams(request);
         const action = params.get("Action");
         if (action === null || action === "") throw new FakeAwsError(400, "MissingAction", "Missing Action");
-        const spec = Object.hasOwn(actions, action) ? actions[action] : undefined;
+        const spec = Object.hasOwn(actions, action) ? actions[action as (typeof STS_ACTIONS)[number]] : undefined;
         const details: Record<string, unknown> = spec ? spec.details(params) : {};
         if (request.servername !== undefined) details.sni = request.servername;
         const accessKeyId = spec?.signed ? claimedAccessKeyIdOf(request) : undefined;
@@ -274,6 +341,9 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
           ...(accessKeyId !== undefined && { accessKeyId }),
           handle() {
             const version = params.get("Version") || "NO_VERSION_SPECIFIED";
+            if (STS_NOT_IMPLEMENTED.has(action) && version === STS_API_VERSION) {
+              throw new FakeAwsError(400, "UnsupportedOperation", `The fake STS does not implement ${action}.`);
+            }
             if (spec === undefined || version !== STS_API_VERSION) {
               throw new FakeAwsError(400, "InvalidAction", `Could not find operation ${action} for version ${version}`);
             }
@@ -299,7 +369,7 @@ export async function startFakeSts(ctx: FakeContext, options: FakeStsOptions = {
       },
     },
     ctx.now,
-    options.tls ? { tls: options.tls } : {},
+    { front: ctx.front, name: "sts", ...(options.tls && { tls: options.tls }) },
   );
   if (options.latencyMs !== undefined) service.faults.setLatency(options.latencyMs);
 

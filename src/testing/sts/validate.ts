@@ -110,7 +110,7 @@ export function validateRoleRequest(params: RoleRequestParams, violations = new 
 }
 
 /** A session policy must at least be a JSON object; STS answers `MalformedPolicyDocument` otherwise. */
-function checkPolicyDocument(policy: string): void {
+export function checkPolicyDocument(policy: string): void {
   let parsed: unknown;
   try {
     parsed = JSON.parse(policy);

@@ -30,7 +30,13 @@ def plain(value):
 
 
 def main():
-    spec = json.loads(sys.argv[1])
+    # "@path": the spec is in a file (a 1 MiB message does not fit in one argument: MAX_ARG_STRLEN is 128 KiB).
+    arg = sys.argv[1]
+    if arg.startswith("@"):
+        with open(arg[1:], encoding="utf-8") as f:
+            spec = json.load(f)
+    else:
+        spec = json.loads(arg)
     kind = spec.get("kind", "call")
     session = boto3.session.Session()
     if kind == "versions":

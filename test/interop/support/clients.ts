@@ -4,7 +4,7 @@
  * `AWS_*` variables, the Debian binaries by absolute path (never a pyenv or pip shim on PATH).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,7 +59,14 @@ export type BotoOutcome<T = Record<string, unknown>> = { ok: T; error?: undefine
 
 /** One boto3 call (or credential / region lookup) in a fresh Python process. */
 export async function boto3<T = Record<string, unknown>>(spec: Record<string, unknown>, env: Record<string, string | undefined>): Promise<BotoOutcome<T>> {
-  const result = await run(PYTHON, [DRIVER, JSON.stringify(spec)], clientEnv(env));
+  const json = JSON.stringify(spec);
+  // One argument holds at most 128 KiB (MAX_ARG_STRLEN): a larger spec goes through a file.
+  let arg = json;
+  if (json.length > 64 * 1024) {
+    arg = `@${join(mkdtempSync(join(tmpdir(), "awscreds-boto3-spec-")), "spec.json")}`;
+    writeFileSync(arg.slice(1), json);
+  }
+  const result = await run(PYTHON, [DRIVER, arg], clientEnv(env));
   const line = result.stdout.trim().split("\n").pop() ?? "";
   try {
     return JSON.parse(line) as BotoOutcome<T>;
