@@ -6,6 +6,7 @@ export default defineConfig({
     "cli/index": "src/cli/index.ts",
     "sqs/index": "src/sqs/index.ts",
     "testing/index": "src/testing/index.ts",
+    "redis/index": "src/redis/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

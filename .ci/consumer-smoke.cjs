@@ -5,6 +5,10 @@ const root = require("awscreds");
 const testing = require("awscreds/testing");
 assert.equal(typeof testing.startFakeAws, "function", "awscreds/testing exports startFakeAws (require)");
 for (const name of ["fromEnvGatedChain", "fromRegionalWebIdentity", "createRefresher", "createSwapper"]) assert.equal(typeof root[name], "function", `awscreds exports ${name} (require)`);
+if (pkg.exports["./redis"]) {
+  const redis = require("awscreds/redis");
+  assert.equal(typeof redis.createRedisStsBudget, "function", "awscreds/redis exports createRedisStsBudget (require)");
+}
 if (pkg.exports["./sqs"]) {
   const sqs = require("awscreds/sqs");
   for (const name of ["createLongPollingClient", "pollMessages", "consume"]) assert.equal(typeof sqs[name], "function", `awscreds/sqs exports ${name} (require)`);

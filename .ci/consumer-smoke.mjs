@@ -7,6 +7,10 @@ const root = await import("awscreds");
 const testing = await import("awscreds/testing");
 assert.equal(typeof testing.startFakeAws, "function", "awscreds/testing exports startFakeAws (import)");
 for (const name of ["fromEnvGatedChain", "fromRegionalWebIdentity", "createRefresher", "createSwapper"]) assert.equal(typeof root[name], "function", `awscreds exports ${name} (import)`);
+if (pkg.exports["./redis"]) {
+  const redis = await import("awscreds/redis");
+  assert.equal(typeof redis.createRedisStsBudget, "function", "awscreds/redis exports createRedisStsBudget (import)");
+}
 if (pkg.exports["./sqs"]) {
   const sqs = await import("awscreds/sqs");
   for (const name of ["createLongPollingClient", "pollMessages", "consume"]) assert.equal(typeof sqs[name], "function", `awscreds/sqs exports ${name} (import)`);

@@ -39,6 +39,8 @@ export type {
   CachedRoleProvider,
   CachedRoleSpec,
   RateBudgetStatus,
+  SharedBudgetStatus,
+  StsBudget,
   RoleCacheCounters,
   RoleEntryState,
   RoleEntryStatus,

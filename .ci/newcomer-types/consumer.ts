@@ -4,6 +4,8 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { createRefresher, formatDescription, fromEnvGatedChain, fromRegionalWebIdentity } from "awscreds";
 import { consume, createLongPollingClient } from "awscreds/sqs";
+import { createRedisStsBudget, type RedisClientLike } from "awscreds/redis";
+import type { StsBudget } from "awscreds";
 import { startFakeAws, type FakeAws } from "awscreds/testing";
 
 const chain = fromEnvGatedChain({ appEnv: "local" });
@@ -21,6 +23,13 @@ export async function main(): Promise<void> {
   await fake.close();
 }
 
+// The app's Redis client (ioredis or node-redis), as the shared STS budget takes it.
+export function fleetBudget(client: RedisClientLike): StsBudget {
+  return createRedisStsBudget({ client, requestsPerSecond: 100 });
+}
+
 // The types are real, not `any`: a wrong argument is an error (and an unused expectation would be one too).
 // @ts-expect-error appEnv is a string
 fromEnvGatedChain({ appEnv: 42 });
+// @ts-expect-error requestsPerSecond is required
+createRedisStsBudget({ client: {} as RedisClientLike });

@@ -91,4 +91,22 @@ export const scenarios: readonly ScenarioEntry[] = [
     title: "Credentials rejected while valid: failed requests and time to recover",
     load: async () => (await import("./rejected-credentials.js")).rejectedCredentialsScenario,
   },
+  {
+    id: 14,
+    key: "sqs-send",
+    title: "Sending to SQS: sendMessages vs Promise.all of SendMessage vs naive batching",
+    load: async () => (await import("../sqs/send.js")).sqsSendScenario,
+  },
+  {
+    id: 15,
+    key: "sqs-fair",
+    title: "Fair queues: quiet tenants' latency beside a noisy one, with and without maxConcurrencyPerGroup",
+    load: async () => (await import("../sqs/fair-queue.js")).sqsFairScenario,
+  },
+  {
+    id: 16,
+    key: "redis-fleet",
+    title: "Fleet on one STS quota: budget shared on Redis vs per process",
+    load: async () => (await import("./redis-fleet.js")).redisFleetScenario,
+  },
 ];

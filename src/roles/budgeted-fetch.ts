@@ -10,8 +10,10 @@ import { clampMessage, fetchAssumedRole } from "../sources/assume-role-fetch.js"
 import { classifyStsFailure, type RetryPolicy } from "../sts/retry.js";
 import type { StsTransport } from "../sts/transport.js";
 import type { RoleEntry } from "./entry.js";
-import { isThrottling } from "./negative.js";
-import type { Priority, RateBudget } from "./rate-budget.js";
+import { credentialsError } from "../shared/errors.js";
+import type { StsBudgetLink } from "../sts/sts-budget.js";
+import { isThrottling, markSourceFailure, negativeCode } from "./negative.js";
+import type { Priority } from "./rate-budget.js";
 import type { RoleCacheCounters } from "./status.js";
 
 /** Throttled attempts of one fetch before its caller sees the Throttling (each waits for the budget first). */
@@ -22,7 +24,7 @@ const THROTTLE_LOG_INTERVAL_MS = 10_000;
 export interface BudgetedFetchDeps {
   transport: StsTransport;
   source: AwsCredentialIdentityProvider;
-  budget: RateBudget;
+  budget: StsBudgetLink;
   retry: RetryPolicy;
   logger: Logger;
   counters: RoleCacheCounters;
@@ -34,6 +36,8 @@ export interface BudgetedFetchDeps {
   clampsLogged: Set<string>;
   /** Shared by every fetch of one cache. */
   throttleLog: { at: number };
+  /** How long a refusal is cached (shared with the fleet too, with a shared budget). */
+  negativeTtlMs: number;
 }
 
 /**
@@ -44,15 +48,25 @@ export interface BudgetedFetchDeps {
  */
 export async function fetchThroughBudget(entry: RoleEntry, priority: Priority, deps: BudgetedFetchDeps): Promise<SafeCredentials> {
   const { budget, counters, logger } = deps;
+  const refused = deps.negativeTtlMs > 0 ? await budget.sharedRefusal?.(entry.key) : undefined;
+  if (refused !== undefined) throw fleetRefusal(entry, refused);
   let throttled = 0;
   for (let attempt = 1; ; attempt++) {
     await budget.acquire(priority, () => entry.waiting);
     if (deps.stopped()) throw deps.stoppedError();
+    let sourceFailed = false;
+    const source: AwsCredentialIdentityProvider = (options) =>
+      Promise.resolve()
+        .then(() => deps.source(options))
+        .catch((error: unknown) => {
+        sourceFailed = true;
+        throw error;
+      });
     try {
       const credentials = await fetchAssumedRole({
         transport: deps.transport,
         request: entry.request,
-        source: deps.source,
+        source,
         logger,
         retryable: () => false, // Every retry goes through the budget, here.
         onRoleChaining(chaining, clampedFrom) {
@@ -67,6 +81,13 @@ export async function fetchThroughBudget(entry: RoleEntry, priority: Priority, d
       budget.accepted();
       return credentials;
     } catch (error) {
+      // The signing credentials failed (even with a name like AccessDenied): back off and retry, never a refusal.
+      if (sourceFailed) {
+        markSourceFailure(error);
+        throw error;
+      }
+      const refusal = negativeCode(error);
+      if (refusal !== undefined && deps.negativeTtlMs > 0) budget.shareRefusal?.(entry.key, refusal, deps.negativeTtlMs);
       if (isThrottling(error)) {
         counters.throttled += 1;
         budget.throttled();
@@ -88,4 +109,18 @@ export async function fetchThroughBudget(entry: RoleEntry, priority: Priority, d
       await sleep(ceiling * deps.random(), undefined, { ref: priority === "demand" }); // a waiting caller keeps the process alive
     }
   }
+}
+
+/**
+ * STS refused this role to another replica sharing the budget, within `negativeTtlMs`: the same refusal
+ * here, without an STS call. Only the code crosses Redis; the words are this replica's own.
+ */
+function fleetRefusal(entry: RoleEntry, code: string): Error {
+  const cause = Object.assign(new Error(`${code} (STS's answer to another replica of this service)`), { name: code });
+  const { role, externalId } = entry.request;
+  return credentialsError(
+    `Assume role (${role.arn}): STS refused AssumeRole with ${code} to another replica sharing this STS budget, moments ago; not asked again. ` +
+      `Check the role's trust policy (the principal, and its sts:ExternalId condition${externalId === undefined ? "" : ` against "${externalId}"`}) and the request.`,
+    { tryNextLink: false, cause },
+  );
 }

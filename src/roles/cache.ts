@@ -23,6 +23,7 @@ import { roleCacheKey } from "./key.js";
 import { OneTimer } from "./one-timer.js";
 import { resolveRoleCacheOptions, type AssumeRoleCacheOptions, type CachedRoleSpec } from "./options.js";
 import { recordFailure, recordSuccess } from "./outcome.js";
+import type { StsBudgetLink } from "../sts/sts-budget.js";
 import { RateBudget, type Priority } from "./rate-budget.js";
 import { entryStatus, type AssumeRoleCacheStatus, type RoleCacheCounters } from "./status.js";
 import { credentialsTelemetry, roleCacheTelemetry, withRefreshTelemetry } from "../telemetry/index.js";
@@ -131,7 +132,8 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
   const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const random = settings.random;
   const now = (): number => Date.now();
-  const budget = new RateBudget(settings.bucket, now, random);
+  // One budget per cache, or this cache's link to a budget the whole fleet shares (awscreds/redis).
+  const budget: StsBudgetLink = options.stsBudget?.open({ region: transport.region, logger, random, label: options.name ?? WHO }) ?? new RateBudget(settings.bucket, now, random);
   const entries = new Map<string, RoleEntry>();
   const providers = new WeakMap<RoleEntry, CachedRoleProvider>();
   const counters: RoleCacheCounters = { hits: 0, misses: 0, coalesced: 0, negativeHits: 0, backoffHits: 0, evictions: 0, stsCalls: 0, throttled: 0, failures: 0 };
@@ -142,6 +144,10 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
   const telemetry = roleCacheTelemetry(options.telemetry, telemetryName);
   telemetry?.observeSize(entries, (held) => held.size);
   telemetry?.observeRequests(counters, (c) => ({ hit: c.hits, miss: c.misses, coalesced: c.coalesced, negative: c.negativeHits + c.backoffHits }));
+  telemetry?.observeBudget(budget, (b) => {
+    const shared = b.status().shared;
+    return shared && { shared: shared.mode === "shared", granted: shared.granted, waits: shared.waits, fallbacks: shared.fallbacks, fleetThrottles: shared.fleetThrottles };
+  });
   // Every entry's fetches, as one provider (per role would be a series per tenant).
   const refreshTelemetry = credentialsTelemetry(options.telemetry, { provider: telemetryName, source: "assume-role" });
   refreshTelemetry?.observeExpiration(entries, soonestExpiration);
@@ -173,6 +179,7 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     stopped: () => stopped,
     stoppedError: () => stoppedError(),
     clampsLogged: new Set<string>(),
+    negativeTtlMs: settings.negativeTtlMs,
     throttleLog: { at: -Infinity },
   };
 
@@ -238,6 +245,7 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
 
   function evict(entry: RoleEntry): void {
     if (entries.get(entry.key) === entry) entries.delete(entry.key);
+    fetchDeps.clampsLogged.delete(entry.key);
     entry.evicted = true;
     entry.credentials = undefined;
     entry.resolved = undefined;
@@ -275,6 +283,8 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
       case "coalesced":
         counters.coalesced += 1;
         entry.waiting += 1;
+        // A queued background refresh of expired credentials now has a caller: it goes as demand.
+        budget.nudge();
         return entry.inFlight!;
       case "backoff":
         counters.backoffHits += 1;
@@ -381,6 +391,7 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
     invalidate(role) {
       const targets = role === undefined ? [...entries.values()] : [lookup(role)].filter((e): e is RoleEntry => e !== undefined);
       for (const entry of targets) {
+        budget.forgetRefusal?.(entry.key);
         entry.generation += 1;
         entry.credentials = undefined;
         entry.resolved = undefined;
@@ -398,9 +409,14 @@ export function createAssumeRoleCache(options: AssumeRoleCacheOptions): AssumeRo
   };
 }
 
-/** The soonest expiry among the entries holding credentials (the one "expiry approaching" is about). */
+/**
+ * The soonest expiry among the entries in use holding credentials (the one "expiry approaching" is about).
+ * An entry nobody called since its fetch is not refreshed, by design: its expiry is no alert.
+ */
 function soonestExpiration(entries: ReadonlyMap<string, RoleEntry>): Date | undefined {
   let soonest = Infinity;
-  for (const entry of entries.values()) if (entry.credentials !== undefined && entry.expiresAt !== undefined && entry.expiresAt < soonest) soonest = entry.expiresAt;
+  for (const entry of entries.values()) {
+    if (entry.usedSinceRefresh && entry.credentials !== undefined && entry.expiresAt !== undefined && entry.expiresAt < soonest) soonest = entry.expiresAt;
+  }
   return soonest === Infinity ? undefined : new Date(soonest);
 }

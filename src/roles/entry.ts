@@ -115,7 +115,9 @@ export function nextWake(e: RoleEntry, idleMs: number): number {
 /**
  * - `pending`: first fetch running; `fresh`: valid credentials; `refreshing`: valid, a refresh running;
  * - `degraded`: valid, the last refresh failed (served meanwhile); `expired`: held credentials expired, refresh failing;
- * - `negative`: STS refused the role, refusal cached; `failed`: never fetched, last attempt failed; `idle`: nothing yet.
+ * - `negative`: STS refused the role, refusal cached; `failed`: never fetched, last attempt failed;
+ * - `idle`: nothing yet, or credentials that expired unused (nobody called since they were fetched, so they
+ *   were rightly not refreshed: not a failure).
  */
 export type RoleEntryState = "pending" | "fresh" | "refreshing" | "degraded" | "expired" | "negative" | "failed" | "idle";
 
@@ -124,6 +126,6 @@ export function entryState(e: RoleEntry, now: number): RoleEntryState {
   const valid = hasValidCredentials(e, now);
   if (valid) return e.inFlight ? "refreshing" : e.failures > 0 ? "degraded" : "fresh";
   if (e.inFlight) return "pending";
-  if (e.credentials !== undefined) return "expired";
+  if (e.credentials !== undefined) return e.failures > 0 ? "expired" : "idle";
   return e.lastError ? "failed" : "idle";
 }

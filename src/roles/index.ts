@@ -8,3 +8,4 @@ export type { AssumeRoleCacheOptions, CachedRoleSpec } from "./options.js";
 export type { AssumeRoleCacheStatus, RoleCacheCounters, RoleEntryStatus } from "./status.js";
 export type { RoleEntryState } from "./entry.js";
 export type { RateBudgetStatus } from "./rate-budget.js";
+export type { SharedBudgetStatus, StsBudget } from "../sts/sts-budget.js";

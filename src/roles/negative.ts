@@ -7,6 +7,17 @@ import { stsErrorCode } from "../sts/retry.js";
 
 const NEGATIVE = new Set(["AccessDenied", "ValidationError", "MalformedPolicyDocument", "PackedPolicyTooLarge", "RegionDisabled", "InvalidParameterValue"]);
 
+/** Failures of the credentials that sign AssumeRole: whatever their name, not STS's answer for the role. */
+const SOURCE_FAILURES = new WeakSet<object>();
+
+/**
+ * Marks `error` as a failure of the source credentials (e.g. `fromTemporaryCredentials` failing with
+ * AccessDenied): it backs off and retries, and is never cached as the tenant's refusal.
+ */
+export function markSourceFailure(error: unknown): void {
+  if (typeof error === "object" && error !== null) SOURCE_FAILURES.add(error);
+}
+
 /**
  * The STS error code when `error` (a provider error whose `cause` is STS's) is a refusal worth caching.
  *
@@ -16,6 +27,7 @@ const NEGATIVE = new Set(["AccessDenied", "ValidationError", "MalformedPolicyDoc
  * ```
  */
 export function negativeCode(error: unknown): string | undefined {
+  if (typeof error === "object" && error !== null && SOURCE_FAILURES.has(error)) return undefined;
   const cause = typeof error === "object" && error !== null ? (error as { cause?: unknown }).cause : undefined;
   const code = stsErrorCode(cause);
   return code !== undefined && NEGATIVE.has(code) ? code : undefined;

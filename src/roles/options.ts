@@ -6,6 +6,7 @@ import { resolveBackoffPolicy, type BackoffPolicy } from "../refresh/backoff.js"
 import { resolveSchedulePolicy, type SchedulePolicy } from "../refresh/schedule.js";
 import { DEFAULT_REJECTION_REFRESH_INTERVAL_MS } from "../refresh/rejection-rules.js";
 import type { AssumeRoleSpec, AssumeRoleTransportOptions } from "../sources/assume-role-options.js";
+import type { StsBudget } from "../sts/sts-budget.js";
 import type { TokenBucketPolicy } from "./token-bucket.js";
 
 /** STS's quota: requests per second per account and region, shared by AssumeRole and GetCallerIdentity. */
@@ -39,6 +40,13 @@ export interface AssumeRoleCacheOptions extends AssumeRoleTransportOptions {
   stsRequestsPerSecond?: number;
   /** Calls that may go at once after a quiet spell. Default: a fifth of a second's budget, at least 1. */
   stsBurst?: number;
+  /**
+   * A budget shared beyond this process: `createRedisStsBudget({ client, requestsPerSecond })` from
+   * `awscreds/redis`, so every replica of the service shares STS's quota (and its refusals) instead of
+   * each believing it owns the whole quota. Its `requestsPerSecond` and `burst` replace
+   * `stsRequestsPerSecond` and `stsBurst` (give one or the other). Default: a budget of this process only.
+   */
+  stsBudget?: StsBudget;
   /**
    * How long a refusal (AccessDenied, which is also how STS answers a wrong ExternalId; ValidationError;
    * a malformed or too large policy) is answered from the cache without calling STS again. Default 60 s.
@@ -108,13 +116,19 @@ export function resolveRoleCacheOptions(options: AssumeRoleCacheOptions, env: Re
   if (!(Number.isFinite(rejectionRefreshIntervalMs) && rejectionRefreshIntervalMs >= 0)) {
     throw new RangeError(`${WHO}: rejectionRefreshIntervalMs must be a non-negative number of ms, got ${rejectionRefreshIntervalMs}`);
   }
-  const rate = options.stsRequestsPerSecond ?? d.stsRequestsPerSecond;
+  if (options.stsBudget !== undefined && (options.stsRequestsPerSecond !== undefined || options.stsBurst !== undefined)) {
+    throw new TypeError(`${WHO}: stsRequestsPerSecond and stsBurst belong to the stsBudget when one is given (createRedisStsBudget({ requestsPerSecond, burst })); drop them here`);
+  }
+  if (options.stsBudget !== undefined && typeof options.stsBudget?.open !== "function") {
+    throw new TypeError(`${WHO}: stsBudget must be a budget from createRedisStsBudget() (awscreds/redis)`);
+  }
+  const rate = options.stsBudget?.requestsPerSecond ?? options.stsRequestsPerSecond ?? d.stsRequestsPerSecond;
   if (!(Number.isFinite(rate) && rate > 0 && rate <= STS_REQUESTS_PER_SECOND_QUOTA)) {
     throw new RangeError(
       `${WHO}: stsRequestsPerSecond must be above 0 and at most ${STS_REQUESTS_PER_SECOND_QUOTA} (STS's quota per account and region, shared by every replica), got ${rate}`,
     );
   }
-  const burst = options.stsBurst ?? Math.max(1, Math.floor(rate / 5));
+  const burst = options.stsBudget?.burst ?? options.stsBurst ?? defaultBurst(rate);
   if (!(Number.isFinite(burst) && burst >= 1)) throw new RangeError(`${WHO}: stsBurst must be at least 1, got ${burst}`);
   if (options.random !== undefined && typeof options.random !== "function") throw new TypeError(`${WHO}: random must be a function`);
   const serviceName = options.serviceName ?? env.OTEL_SERVICE_NAME?.trim() ?? "awscreds";
@@ -124,17 +138,33 @@ export function resolveRoleCacheOptions(options: AssumeRoleCacheOptions, env: Re
     negativeTtlMs,
     rejectionRefreshIntervalMs,
     serviceName: serviceName || "awscreds",
-    bucket: {
-      targetRate: rate,
-      burst,
-      minRate: Math.min(rate, Math.max(1, rate / 20)),
-      decrease: 0.5,
-      recoveryPerSecond: 0.1,
-      basePauseMs: 500,
-      maxPauseMs: 20_000,
-    },
+    bucket: bucketPolicy(rate, burst),
     schedule: resolveSchedulePolicy(options.schedule),
     backoff: resolveBackoffPolicy(options.backoff),
     random: options.random ?? Math.random,
+  };
+}
+
+/** A fifth of a second's budget, at least 1. */
+export const defaultBurst = (rate: number): number => Math.max(1, Math.floor(rate / 5));
+
+/**
+ * The token bucket of a budget of `rate` requests per second: Throttling halves the rate (down to a
+ * twentieth, at least 1/s) and pauses 0.5 s doubling to 20 s; the rate grows back by a tenth per second.
+ *
+ * @example
+ * ```ts
+ * bucketPolicy(50, 10); // { targetRate: 50, burst: 10, minRate: 2.5, … }
+ * ```
+ */
+export function bucketPolicy(rate: number, burst: number): TokenBucketPolicy {
+  return {
+    targetRate: rate,
+    burst,
+    minRate: Math.min(rate, Math.max(1, rate / 20)),
+    decrease: 0.5,
+    recoveryPerSecond: 0.1,
+    basePauseMs: 500,
+    maxPauseMs: 20_000,
   };
 }

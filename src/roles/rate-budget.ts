@@ -5,52 +5,22 @@
  * caller is waiting.
  */
 import { initialBucket, onAccepted, onThrottled, takeToken, type TokenBucketPolicy, type TokenBucketState } from "./token-bucket.js";
-
-export type Priority = "demand" | "background";
-
-interface Waiter {
-  resolve(): void;
-  reject(error: unknown): void;
-  /** How many callers this fetch serves (read when a token is handed out). */
-  weight: () => number;
-}
+import type { RateBudgetStatus, StsBudgetLink } from "../sts/sts-budget.js";
+import { WaitQueue, type Priority } from "./wait-queue.js";
 
 const ONE = (): number => 1;
 
-/** The heaviest waiter, the earliest among equals. */
-function heaviest(waiters: readonly Waiter[]): number {
-  let best = 0;
-  let bestWeight = -Infinity;
-  for (let i = 0; i < waiters.length; i++) {
-    const w = waiters[i]!.weight();
-    if (w > bestWeight) {
-      best = i;
-      bestWeight = w;
-    }
-  }
-  return best;
-}
+export type { Priority } from "./wait-queue.js";
 
-/** What `status().rate` shows. */
-export interface RateBudgetStatus {
-  /** Requests per second aimed for (`stsRequestsPerSecond`). */
-  targetPerSecond: number;
-  /** Requests per second allowed now (lower after Throttling, growing back). */
-  currentPerSecond: number;
-  /** When a pause after Throttling ends, if one is on. */
-  pausedUntil: Date | undefined;
-  /** Calls waiting for a token. */
-  waitingDemand: number;
-  waitingBackground: number;
-}
+export type { RateBudgetStatus } from "../sts/sts-budget.js";
 
-export class RateBudget {
+/** The in-process budget (one per cache, or the local share of a shared one). */
+export class RateBudget implements StsBudgetLink {
   readonly #policy: TokenBucketPolicy;
   readonly #now: () => number;
   readonly #random: () => number;
   #state: TokenBucketState;
-  readonly #demand: Waiter[] = [];
-  readonly #background: Waiter[] = [];
+  readonly #queue = new WaitQueue();
   #timer: NodeJS.Timeout | undefined;
   #stopped: unknown;
 
@@ -65,12 +35,20 @@ export class RateBudget {
    * Resolves when a call of this priority may go to STS. `weight`: how many callers wait for this call;
    * the heaviest demand goes first (background calls go in order).
    */
-  acquire(priority: Priority, weight: () => number = ONE): Promise<void> {
+  acquire(priority: Priority, weight: () => number = priority === "demand" ? ONE : () => 0): Promise<void> {
     if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
     return new Promise<void>((resolve, reject) => {
-      (priority === "demand" ? this.#demand : this.#background).push({ resolve, reject, weight });
+      this.#queue.push({ priority, resolve, reject, weight });
       this.#pump();
     });
+  }
+
+  /**
+   * A caller joined a queued fetch (its weight grew): a background refresh now counts as demand, and the
+   * wait for the next token keeps the process alive.
+   */
+  nudge(): void {
+    this.#holdIfCallersWait();
   }
 
   throttled(): void {
@@ -84,12 +62,13 @@ export class RateBudget {
   status(): RateBudgetStatus {
     const now = this.#now();
     const s = this.#state;
+    const waiting = this.#queue.counts();
     return {
       targetPerSecond: this.#policy.targetRate,
       currentPerSecond: Math.round(s.rate * 100) / 100,
       pausedUntil: s.pausedUntil > now ? new Date(s.pausedUntil) : undefined,
-      waitingDemand: this.#demand.length,
-      waitingBackground: this.#background.length,
+      waitingDemand: waiting.demand,
+      waitingBackground: waiting.background,
     };
   }
 
@@ -98,14 +77,14 @@ export class RateBudget {
     this.#stopped = error;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    for (const w of [...this.#demand.splice(0), ...this.#background.splice(0)]) w.reject(error);
+    for (const w of this.#queue.drain()) w.reject(error);
   }
 
   #pump(): void {
-    if (this.#timer !== undefined) return;
+    // A timer is already set for the next token; a caller joining the queue may need it to hold the process.
+    if (this.#timer !== undefined) return this.#holdIfCallersWait();
     for (;;) {
-      const next = this.#demand[0] ?? this.#background[0];
-      if (next === undefined) return;
+      if (this.#queue.size === 0) return;
       const taken = takeToken(this.#state, this.#policy, this.#now());
       this.#state = taken.state;
       if (!taken.granted) {
@@ -113,13 +92,19 @@ export class RateBudget {
           this.#timer = undefined;
           this.#pump();
         }, Math.max(1, taken.waitMs));
-        // Callers awaiting credentials keep the process alive (an unref'd wait let a script's top-level
-        // await die mid-call); background refreshes alone never do.
-        if (this.#demand.length === 0) this.#timer.unref();
+        this.#timer.unref();
+        this.#holdIfCallersWait();
         return;
       }
-      if (this.#demand.length > 0) this.#demand.splice(heaviest(this.#demand), 1)[0]!.resolve();
-      else this.#background.shift()!.resolve();
+      this.#queue.shift()!.resolve();
     }
+  }
+
+  /**
+   * Callers awaiting credentials keep the process alive (an unref'd wait let a script's top-level await
+   * die mid-call); background refreshes alone never do.
+   */
+  #holdIfCallersWait(): void {
+    if (this.#timer !== undefined && this.#queue.hasDemand()) this.#timer.ref();
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The options and public types of `fromRegionalAssumeRole`.
  */
+import type { StsBudget } from "../sts/sts-budget.js";
 import type { STSClientConfig } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { TelemetryOption } from "../telemetry/options.js";
@@ -73,6 +74,12 @@ export interface RegionalAssumeRoleOptions extends AssumeRoleSpec, AssumeRoleTra
    * (`createRefresher(fromEnvGatedChain())`). It is called once per fetch.
    */
   source: AwsCredentialIdentityProvider;
+  /**
+   * A budget shared by every replica (`createRedisStsBudget` from `awscreds/redis`): each fetch waits for
+   * one of its tokens, and a Throttling answer slows the whole fleet (the fetch fails then; a refresher
+   * backs off). Default: none, the transport's own retries.
+   */
+  stsBudget?: StsBudget;
 }
 
 /** What an assume-role provider is set up with. No secrets (the ExternalId is shown: AWS describes it as an identifier, against the confused deputy). */

@@ -3,6 +3,8 @@
  * web identity uses, signed with any source provider.
  */
 import { silentLogger } from "../shared/logger.js";
+import { classifyStsFailure, type StsFailureKind } from "../sts/retry.js";
+import type { StsBudgetLink } from "../sts/sts-budget.js";
 import { createStsTransport } from "../sts/transport.js";
 import { markSourceKind } from "../telemetry/source-kind.js";
 import { resolveAssumeRoleRequest, resolveAssumeRoleTransport } from "./assume-role-config.js";
@@ -59,12 +61,13 @@ export function fromRegionalAssumeRole(options: RegionalAssumeRoleOptions): Regi
   let roleChaining: boolean | undefined;
   let clampLogged = false;
 
-  const provider = (() =>
+  const fetch = (retryable?: (kind: StsFailureKind) => boolean) =>
     fetchAssumedRole({
       transport,
       request,
       source: options.source,
       logger,
+      ...(retryable && { retryable }),
       onRoleChaining(chaining, clampedFrom) {
         roleChaining = chaining;
         if (clampedFrom !== undefined && !clampLogged) {
@@ -72,10 +75,31 @@ export function fromRegionalAssumeRole(options: RegionalAssumeRoleOptions): Regi
           logger.warn(clampMessage(request.role.arn, clampedFrom));
         }
       },
-    })) as unknown as RegionalAssumeRoleProvider;
+    });
+  const budget = options.stsBudget?.open({ region: transport.region, logger, random: Math.random, label: WHO });
+  const provider = (budget === undefined ? () => fetch() : () => fetchThroughSharedBudget(budget, fetch)) as unknown as RegionalAssumeRoleProvider;
   provider.describe = () => describeAssumeRole(request, transport, roleChaining);
   provider.stsStatus = () => transport.status();
-  provider.destroy = (): void => transport.destroy();
+  provider.destroy = (): void => {
+    budget?.stop(new Error(`${WHO}: the provider was destroyed`));
+    transport.destroy();
+  };
   provider[Symbol.dispose] = provider.destroy;
   return markSourceKind(provider, "assume-role");
+}
+
+/**
+ * One fetch through a shared budget: a token first; Throttling is not retried here but slows the fleet
+ * (the refresher in front backs off), any other retryable failure is retried by the transport as usual.
+ */
+async function fetchThroughSharedBudget<T>(budget: StsBudgetLink, fetch: (retryable: (kind: StsFailureKind) => boolean) => Promise<T>): Promise<T> {
+  await budget.acquire("demand");
+  try {
+    const credentials = await fetch((kind) => kind !== "throttling");
+    budget.accepted();
+    return credentials;
+  } catch (error) {
+    if (classifyStsFailure((error as { cause?: unknown }).cause) === "throttling") budget.throttled();
+    throw error;
+  }
 }

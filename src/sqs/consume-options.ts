@@ -6,6 +6,7 @@ import type { Logger } from "../shared/logger.js";
 import type { TelemetryOption } from "../telemetry/options.js";
 import { resolveBackoff, type BackoffPolicy } from "./backoff.js";
 import type { ErrorKind } from "./classify-error.js";
+import type { MessageRate } from "./receive-rate.js";
 import { isFifoQueueUrl } from "./fifo-groups.js";
 import { SQS_MAX_WAIT_TIME_SECONDS } from "./long-poll-timeout.js";
 import { SQS_MAX_MESSAGES_PER_RECEIVE, validateReceiveOptions, type ReceiveOptions } from "./receive-options.js";
@@ -82,12 +83,18 @@ export interface ConsumeOptions extends ReceiveOptions {
   /** Longest a handled message waits for others to share a `DeleteMessageBatch`, ms. Default 50. */
   deleteFlushDelayMs?: number;
   /**
-   * How long `stop()` lets running handlers finish before aborting their signal, ms. Default 30_000.
-   * Handlers still running then are abandoned: their messages are left for redelivery (never deleted
-   * later), so `stop()` never resolves with an SQS call still to come.
+   * How long `stop()` lets running handlers finish before aborting their signal, ms. Default 25_000:
+   * below the 30 s that Kubernetes (`terminationGracePeriodSeconds`) and ECS (`stopTimeout`) give a
+   * process between SIGTERM and SIGKILL, leaving ~5 s for the final deletes and the rest of shutdown.
+   * Raise the platform's grace period before raising this. Handlers still running then are abandoned:
+   * their messages are left for redelivery (never deleted later), so `stop()` never resolves with an SQS
+   * call still to come.
    */
   stopTimeoutMs?: number;
-  /** How long `stop()` then spends deleting handled messages, ms. Default 10_000. */
+  /**
+   * How long `stop()` then spends deleting handled messages, ms. Default 4_000, so that with the default
+   * `stopTimeoutMs` a stop ends within 29 s, inside a 30 s termination grace period.
+   */
   deleteFlushTimeoutMs?: number;
   /** Backoff after credential, throttling and transient errors. Default 500 ms doubling to 20 s, with jitter. */
   backoff?: Partial<BackoffPolicy>;
@@ -98,6 +105,26 @@ export interface ConsumeOptions extends ReceiveOptions {
    * queue URL ends in `.fifo`.
    */
   fifo?: boolean;
+  /**
+   * Most messages started per second, across all pollers: a number, or a function asked before every
+   * receive (lower it when a downstream answers 429; 0 pauses). A receive asks only for the messages
+   * that can start within the rate, so nothing received waits for the limiter (and no visibility is
+   * spent waiting); messages in hand keep their heartbeats, and `stop()` never waits on the limiter.
+   * Up to one receive's worth (≤ 10 messages) may start at once after a quiet spell. Default: no limit.
+   */
+  maxMessagesPerSecond?: MessageRate;
+  /**
+   * Standard queues (SQS fair queues, where `MessageGroupId` marks the tenant): at most this many
+   * messages of one group run at once, so one noisy tenant cannot take every slot of this replica.
+   * A group's surplus is held briefly, not released: it waits in hand (kept invisible by the heartbeat,
+   * not taking a handler slot) and starts as soon as one of its own finishes, so polling goes on for
+   * the other tenants (whose messages SQS's fair ordering puts first). At most `concurrency` messages
+   * wait; a surplus beyond that is deferred without a call (`counters.deferred`): it comes back when
+   * its visibility timeout runs out, one more receive on its count — allow for it in a DLQ's
+   * `maxReceiveCount`. Messages without a group are not capped. Only with `handler`, not on FIFO queues
+   * (they run one message per group already). Default: no cap.
+   */
+  maxConcurrencyPerGroup?: number;
   /** Aborting it is the same as calling `stop()`. */
   signal?: AbortSignal;
   logger?: Logger;
@@ -133,7 +160,17 @@ export interface ResolvedConsumeOptions {
   /** Slots of each poller; their sum is `concurrency`. */
   pollerShares: number[];
   fifo: boolean;
+  maxConcurrencyPerGroup: number | undefined;
 }
+
+/**
+ * `stopTimeoutMs` by default: under the 30 s termination grace period of Kubernetes and ECS, so handlers
+ * are given up (and their messages left for redelivery) before the platform's SIGKILL, with time left for
+ * deletes (bounded by `deleteFlushTimeoutMs`) — wire `process.once("SIGTERM", () => void consumer.stop())`.
+ */
+export const DEFAULT_STOP_TIMEOUT_MS = 25_000;
+/** `deleteFlushTimeoutMs` by default: 25 s + 4 s stays under the 30 s grace period. */
+export const DEFAULT_DELETE_FLUSH_TIMEOUT_MS = 4_000;
 
 /** Long polls run concurrently at most; more would only hold sockets without adding throughput. */
 export const MAX_POLLERS = 10;
@@ -191,6 +228,18 @@ export function resolveConsumeOptions(options: ConsumeOptions): ResolvedConsumeO
   if (typeof fvt === "number") validateReceiveOptions("consume: failureVisibilityTimeout", { VisibilityTimeout: fvt });
   else if (fvt !== undefined && typeof fvt !== "function") throw new TypeError("consume: failureVisibilityTimeout must be a number or a function");
   if (options.fifo !== undefined && typeof options.fifo !== "boolean") throw new TypeError("consume: fifo must be a boolean");
+  const perGroup = options.maxConcurrencyPerGroup;
+  if (perGroup !== undefined) {
+    if (!Number.isInteger(perGroup) || perGroup < 1) throw new RangeError(`consume: maxConcurrencyPerGroup must be a positive integer, got ${perGroup}`);
+    if (options.batchHandler) throw new TypeError("consume: maxConcurrencyPerGroup works with handler (per message), not batchHandler");
+    if (options.fifo ?? isFifoQueueUrl(options.queueUrl)) {
+      throw new TypeError("consume: maxConcurrencyPerGroup is for standard (fair) queues; a FIFO queue runs one message per group already");
+    }
+  }
+  const rate = options.maxMessagesPerSecond;
+  if (rate !== undefined && typeof rate !== "function" && !(typeof rate === "number" && Number.isFinite(rate) && rate > 0)) {
+    throw new RangeError(`consume: maxMessagesPerSecond must be a positive number or a function returning one (0 pauses), got ${String(rate)}`);
+  }
   const MaxNumberOfMessages = Math.min(options.MaxNumberOfMessages ?? SQS_MAX_MESSAGES_PER_RECEIVE, concurrency);
   return {
     concurrency,
@@ -199,10 +248,11 @@ export function resolveConsumeOptions(options: ConsumeOptions): ResolvedConsumeO
     MaxNumberOfMessages,
     heartbeatIntervalMs: heartbeatSeconds * 1000,
     deleteFlushDelayMs: nonNegativeMs("deleteFlushDelayMs", options.deleteFlushDelayMs, 50),
-    stopTimeoutMs: nonNegativeMs("stopTimeoutMs", options.stopTimeoutMs, 30_000),
-    deleteFlushTimeoutMs: nonNegativeMs("deleteFlushTimeoutMs", options.deleteFlushTimeoutMs, 10_000),
+    stopTimeoutMs: nonNegativeMs("stopTimeoutMs", options.stopTimeoutMs, DEFAULT_STOP_TIMEOUT_MS),
+    deleteFlushTimeoutMs: nonNegativeMs("deleteFlushTimeoutMs", options.deleteFlushTimeoutMs, DEFAULT_DELETE_FLUSH_TIMEOUT_MS),
     backoff: resolveBackoff(options.backoff),
     pollerShares: splitConcurrency(concurrency, MaxNumberOfMessages),
     fifo: options.fifo ?? isFifoQueueUrl(options.queueUrl),
+    maxConcurrencyPerGroup: perGroup,
   };
 }

@@ -30,6 +30,12 @@ import { receiveMessageInput, SQS_MAX_VISIBILITY_TIMEOUT_SECONDS } from "./recei
 import { sleep } from "./sleep.js";
 import { SlotGroup } from "./slot-group.js";
 import { VisibilityHeartbeat } from "./visibility-heartbeat.js";
+import { unheardErrorWarner } from "./default-warnings.js";
+import { instrumentedClient } from "./instrumented-client.js";
+import { ReceiveRate } from "./receive-rate.js";
+import { GroupCap } from "./group-cap.js";
+import { PoisonGuard, withReceiveCount } from "./poison-guard.js";
+import { readMaxReceiveCount } from "./redrive-policy.js";
 import { consumerTelemetry, withProcessTelemetry } from "../telemetry/index.js";
 import { traceMessageAttributeNames, traceSystemAttributeNames } from "./trace-receive-names.js";
 
@@ -62,6 +68,11 @@ export interface ConsumeCounters {
    * failed message of their group, or waiting for their turn when `stop()` was called.
    */
   released: number;
+  /**
+   * `maxConcurrencyPerGroup`: messages of a group over its cap received while `concurrency` others
+   * already waited; let go without a call, they come back when their visibility timeout runs out.
+   */
+  deferred: number;
 }
 
 export interface ConsumerHandle {
@@ -127,11 +138,11 @@ const DELETE_MAX_IN_FLIGHT = 4;
  * @example FIFO queue with a dead-letter queue
  * ```ts
  * // maxReceiveCount 5: back off as the receive count grows; the last allowed receive goes to the DLQ at once.
+ * // Only the poison message reaches the DLQ: after a failure, consume receives one message at a time until it is retried.
  * const fifo = consume({
  *   client,
  *   queueUrl: ordersFifoUrl, // ".../orders.fifo": per-group order
  *   concurrency: 20,
- *   MaxNumberOfMessages: 1, // messages received behind a poison one would reach the DLQ with it
  *   failureVisibilityTimeout: ({ receiveCount = 1 }) => (receiveCount >= 5 ? 0 : Math.min(900, 5 * 2 ** (receiveCount - 1))),
  *   handler: async (message) => { await applyEvent(JSON.parse(message.Body ?? "")); },
  * });
@@ -139,17 +150,22 @@ const DELETE_MAX_IN_FLIGHT = 4;
  */
 export function consume(options: ConsumeOptions): ConsumerHandle {
   const o = resolveConsumeOptions(options);
-  const { client, queueUrl } = options;
+  const { queueUrl } = options;
   const telemetry = consumerTelemetry(options.telemetry, { queueUrl });
+  // Every SQS call of the consumer is timed for messaging.client.operation.duration (a twin: the caller's client is untouched).
+  const client = instrumentedClient(options.client, telemetry);
+  // Nobody listening (no onError, no logger): errors still reach console.warn, rate-limited.
+  const unheard = options.onError === undefined && options.logger === undefined ? unheardErrorWarner("consume") : undefined;
   const logger = options.logger ?? silentLogger;
   const ownsPollingClient = options.pollingClient === undefined;
   const pollingClient =
-    options.pollingClient ?? createLongPollingClient(client, { pollers: o.pollerShares.length, logger: options.logger });
+    options.pollingClient ?? createLongPollingClient(options.client, { pollers: o.pollerShares.length, logger: options.logger });
   // Receives, deletes and visibility changes rejected for their credentials are retried once with new ones.
-  for (const c of [client, pollingClient]) installRejectionRecovery(c);
+  for (const c of [options.client, pollingClient]) installRejectionRecovery(c);
   if (!longPollingInfo(pollingClient)) {
     logger.debug("awscreds/sqs: pollingClient was not made by createLongPollingClient; its timeouts must exceed WaitTimeSeconds");
   }
+  const receiver = instrumentedClient(pollingClient, telemetry);
 
   const counters: ConsumeCounters = {
     polls: 0,
@@ -164,6 +180,7 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     inFlight: 0,
     abandoned: 0,
     released: 0,
+    deferred: 0,
   };
   const pollAbort = new AbortController();
   const handlerAbort = new AbortController();
@@ -172,6 +189,18 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   /** FIFO: who runs next in each message group (at most `concurrency` groups at once), and the poller slot each group in hand holds. */
   const groups = o.fifo ? new FifoGroups<Held>(o.concurrency) : undefined;
   const groupSlots = new Map<string, SlotGroup>();
+  /** FIFO with a dead-letter queue: after a failure, one message per receive until it is retried (see poison-guard). */
+  const guard = o.fifo ? new PoisonGuard() : undefined;
+  /** Standard (fair) queue with maxConcurrencyPerGroup: who runs and who waits, per message group. */
+  const groupCap = o.maxConcurrencyPerGroup === undefined ? undefined : new GroupCap<{ held: Held; slot: SlotGroup }>(o.maxConcurrencyPerGroup, o.concurrency);
+
+  const rate =
+    options.maxMessagesPerSecond === undefined
+      ? undefined
+      : new ReceiveRate(options.maxMessagesPerSecond, (error) => {
+          logger.warn(`awscreds/sqs: maxMessagesPerSecond failed; keeping the last rate: ${describeError(error)}`);
+          report(error, { operation: "callback", kind: "transient" });
+        });
   const sideCalls = new Set<Promise<unknown>>();
   let stopping = false;
   /**
@@ -185,6 +214,7 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
   let fatal: { error: unknown } | undefined;
 
   const report = (error: unknown, context: ConsumeErrorContext): void => {
+    unheard?.(error, context);
     try {
       options.onError?.(error, context);
     } catch (callbackError) {
@@ -251,11 +281,14 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
       handBack(waiting);
       for (const group of idle) leave(group);
     }
+    // Capped groups' messages waiting their turn are not started any more either.
+    if (groupCap) handBack(groupCap.drain().map((w) => w.held));
     for (const slot of slots) slot.close();
   };
 
   const succeed = (held: Held): void => {
     counters.processed += 1;
+    guard?.succeeded(held.message.MessageId);
     callback("onProcessed", options.onProcessed, held.message);
     if (sealed) {
       logger.warn(`awscreds/sqs: abandoned handler for message ${held.message.MessageId ?? "?"} finished after stopTimeoutMs; not deleted, it will be delivered again`);
@@ -266,6 +299,8 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
 
   const fail = (held: Held, error: unknown): void => {
     counters.failed += 1;
+    const count = Number(held.message.Attributes?.ApproximateReceiveCount);
+    guard?.failed(held.message.MessageId, Number.isFinite(count) ? count : undefined, Date.now());
     heartbeat.untrack(held.key);
     callback("onFailed", options.onFailed, held.message, error);
     const setting = options.failureVisibilityTimeout;
@@ -386,12 +421,37 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
       }
       return;
     }
+    if (groupCap) {
+      // Fair queue, tenants capped: a message starts now, or waits in hand for its group's turn.
+      for (const held of helds) {
+        const group = held.message.Attributes?.MessageGroupId;
+        const verdict = groupCap.admit(group, { held, slot });
+        if (verdict === "start") startCapped(group, held, slot);
+        else if (verdict === "defer") {
+          // No call: it is invisible for this receive's VisibilityTimeout and comes back then.
+          heartbeat.untrack(held.key);
+          counters.deferred += 1;
+        }
+      }
+      return;
+    }
     // Standard: a slot per message in hand, taken at receipt, given back when its handler is done.
     const runs = options.batchHandler ? [helds] : helds.map((h) => [h]);
     slot.take(helds.length);
     for (const task of runs) {
       void start(task, () => (options.batchHandler ? runBatch(task) : runOne(task[0]!))).finally(() => slot.release(task.length));
     }
+  };
+
+  /** A message of a capped group runs; when it is done, the next of its group waiting in hand takes its place. */
+  const startCapped = (group: string | undefined, held: Held, slot: SlotGroup): void => {
+    slot.take(1);
+    void start([held], () => runOne(held)).finally(() => {
+      slot.release(1);
+      const next = groupCap!.finished(group);
+      if (next === undefined) return;
+      startCapped(group, next.held, next.slot);
+    });
   };
 
   /** FIFO messages that must not run (behind a failure, or not started at stop): visible again, in order. */
@@ -425,7 +485,13 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
     MaxNumberOfMessages: o.MaxNumberOfMessages,
     // With telemetry on, the producer's trace context is asked for even when the lists were narrowed.
     MessageAttributeNames: telemetry ? traceMessageAttributeNames(options.MessageAttributeNames) : options.MessageAttributeNames,
-    MessageSystemAttributeNames: withTraceNames(o.fifo ? fifoSystemAttributeNames(options.MessageSystemAttributeNames) : options.MessageSystemAttributeNames),
+    MessageSystemAttributeNames: withTraceNames(
+      o.fifo
+        ? withReceiveCount(fifoSystemAttributeNames(options.MessageSystemAttributeNames))
+        : groupCap
+          ? fifoSystemAttributeNames(options.MessageSystemAttributeNames)
+          : options.MessageSystemAttributeNames,
+    ),
   };
 
   const pollLoop = async (slot: SlotGroup): Promise<void> => {
@@ -442,17 +508,25 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
       await slot.waitForRoom(target, GATHER_MS);
       await new Promise((resolve) => setImmediate(resolve));
       if (stopping) break;
+      // At a rate: ask only for the messages that can start now (tokens reserved before the poll, the
+      // unused ones given back after it). The wait ends at once on stop().
+      const reserved = rate ? await rate.acquire(o.fifo ? o.MaxNumberOfMessages : Math.max(1, slot.free), pollAbort.signal) : Infinity;
+      if (stopping) {
+        rate?.settle(reserved, 0);
+        break;
+      }
       const windowStartedAt = Date.now();
       counters.polls += 1;
-      let messages: Message[];
+      let messages: Message[] = [];
       try {
-        const input = receiveMessageInput(queueUrl, receiveOptions, o.fifo ? undefined : slot.free);
+        const input = receiveMessageInput(queueUrl, receiveOptions, Math.min(o.fifo ? Infinity : slot.free, reserved, guard?.maxMessages(Date.now()) ?? Infinity));
         if (attempt) input.ReceiveRequestAttemptId = attempt.current();
-        const output = await pollingClient.send(new ReceiveMessageCommand(input), { abortSignal: pollAbort.signal });
+        const output = await receiver.send(new ReceiveMessageCommand(input), { abortSignal: pollAbort.signal });
         attempt?.answered();
         messages = output.Messages ?? [];
         failures = 0;
       } catch (error) {
+        rate?.settle(reserved, 0);
         const kind = classifyError(error, pollAbort.signal);
         if (kind === "aborted") break;
         counters.receiveErrors += 1;
@@ -474,6 +548,7 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
         await sleep(delayMs, pollAbort.signal);
         continue;
       }
+      rate?.settle(reserved, messages.length);
       if (messages.length === 0) {
         counters.emptyPolls += 1;
         if (o.WaitTimeSeconds === 0) await sleep(1_000, pollAbort.signal);
@@ -491,6 +566,20 @@ export function consume(options: ConsumeOptions): ConsumerHandle {
 
   const run = async (): Promise<void> => {
     heartbeat.start();
+    if (guard) {
+      // One GetQueueAttributes at start; until it answers (or if it is denied), a DLQ is assumed.
+      const warnings = {
+        warn: (line: string): void => {
+          logger.warn(line);
+          if (unheard) console.warn(line);
+        },
+      };
+      track(
+        readMaxReceiveCount(client, queueUrl, warnings, pollAbort.signal).then((count) => {
+          if (count !== "unknown") guard.policy(count);
+        }),
+      );
+    }
     try {
       await Promise.all(slots.map((slot) => pollLoop(slot)));
       const timer = new AbortController();

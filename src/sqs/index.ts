@@ -23,8 +23,15 @@ export type {
   FailedMessageInfo,
 } from "./consume-options.js";
 export type { ReceiveOptions } from "./receive-options.js";
+export type { MessageRate } from "./receive-rate.js";
 export type { BackoffPolicy } from "./backoff.js";
 export type { ErrorKind } from "./classify-error.js";
 export { injectTraceContext, withTraceContext, SQS_MAX_MESSAGE_ATTRIBUTES } from "./trace-context.js";
 export type { TraceContextOptions, TraceContextInjection } from "./trace-context.js";
 export type { TelemetryOption, TelemetryProviders, TelemetryMeterProvider, TelemetryTracerProvider } from "../telemetry/options.js";
+export { sendMessages } from "./send-messages.js";
+export { createBatchSender } from "./batch-sender.js";
+export type { BatchSender } from "./batch-sender.js";
+export type { SendMessagesOptions, BatchSenderOptions } from "./send-options.js";
+export type { SendMessageEntry, SendMessageResult, SendStats } from "./send-engine.js";
+export { SendMessageError } from "./send-error.js";

@@ -11,6 +11,10 @@ import { longPollingInfo } from "./long-polling-client.js";
 import { installRejectionRecovery } from "../refresh/rejection-middleware.js";
 import { receiveMessageInput, validateReceiveOptions, type ReceiveOptions } from "./receive-options.js";
 import { sleep } from "./sleep.js";
+import { consumerTelemetry } from "../telemetry/messaging.js";
+import type { TelemetryOption } from "../telemetry/options.js";
+import { unheardErrorWarner } from "./default-warnings.js";
+import { instrumentedClient } from "./instrumented-client.js";
 
 /** Passed to `onError` for each failed poll that will be retried. */
 export interface PollErrorInfo {
@@ -30,8 +34,17 @@ export interface PollMessagesOptions extends ReceiveOptions {
   /** Pause after an empty reply when `WaitTimeSeconds` is 0 (short polling), ms. Default 1000. */
   emptyReceiveDelayMs?: number;
   logger?: Logger;
-  /** Called for every poll error that is retried; fatal errors are thrown from the iterator instead. */
+  /**
+   * Called for every poll error that is retried; fatal errors are thrown from the iterator instead.
+   * With neither `onError` nor `logger`, retried errors go to `console.warn`, at most once a minute per error code.
+   */
   onError?: (error: unknown, info: PollErrorInfo) => void;
+  /**
+   * OpenTelemetry, as `consume` reports it: `messaging.client.consumed.messages` per receive and
+   * `messaging.client.operation.duration` per `ReceiveMessage` (with `error.type` when it failed).
+   * Default: the global providers when `@opentelemetry/api` is installed; `false`: nothing.
+   */
+  telemetry?: TelemetryOption;
 }
 
 /**
@@ -72,6 +85,9 @@ async function* poll(
 ): AsyncGenerator<Message[], void, undefined> {
   const { signal } = options;
   const logger = options.logger ?? silentLogger;
+  const telemetry = consumerTelemetry(options.telemetry, { queueUrl: options.queueUrl });
+  const receiver = instrumentedClient(client, telemetry);
+  const unheard = options.onError === undefined && options.logger === undefined ? unheardErrorWarner("pollMessages") : undefined;
   const input = receiveMessageInput(options.queueUrl, options);
   if (!longPollingInfo(client)) {
     logger.debug("awscreds/sqs: pollMessages was given a client not made by createLongPollingClient; its timeouts must exceed WaitTimeSeconds");
@@ -80,8 +96,9 @@ async function* poll(
   while (!signal?.aborted) {
     let messages: Message[];
     try {
-      const output = await client.send(new ReceiveMessageCommand(input), { abortSignal: signal });
+      const output = await receiver.send(new ReceiveMessageCommand(input), { abortSignal: signal });
       messages = output.Messages ?? [];
+      telemetry?.received(messages.length);
       failures = 0;
     } catch (error) {
       const kind = classifyError(error, signal);
@@ -90,6 +107,7 @@ async function* poll(
       failures += 1;
       const delayMs = backoffDelayMs(failures - 1, policy);
       logger.warn(`awscreds/sqs: ReceiveMessage failed (${kind}), retrying in ${delayMs} ms: ${describeError(error)}`);
+      unheard?.(error, { operation: "ReceiveMessage", kind, delayMs });
       try {
         options.onError?.(error, { kind, attempt: failures, delayMs });
       } catch (callbackError) {

@@ -1,9 +1,11 @@
 /**
  * What a failed STS call says about the endpoint, for failover and its circuit breaker. Pure.
  *
- * Only the endpoint's own trouble moves a call to another region: 5xx, throttling (the STS quota is per
- * account and region), network errors and timeouts. AccessDenied, InvalidIdentityToken, ExpiredToken,
- * validation errors and the like are the same answer in every region: failing over would only repeat them.
+ * Only the endpoint's own trouble moves a call to another region: 5xx, network errors and timeouts.
+ * AccessDenied, InvalidIdentityToken, ExpiredToken, validation errors and the like are the same answer in
+ * every region: failing over would only repeat them. Throttling is an answer too: the endpoint works and
+ * says the account sends too much, so the caller slows down (the role cache's budget halves, a refresh
+ * backs off) instead of opening the breaker and spending another region's quota at the same pace.
  */
 import { httpStatusOf } from "../shared/error-fields.js";
 import { classifyStsFailure, stsErrorCode } from "./retry.js";
@@ -49,7 +51,7 @@ export function failoverOutcome(error: unknown): FailoverOutcome {
   const code = stsErrorCode(error);
   if (code !== undefined && NEVER_FAILOVER.has(code)) return "answered";
   const kind = classifyStsFailure(error);
-  if (kind === "server" || kind === "throttling" || kind === "network") return "endpoint-failed";
+  if (kind === "server" || kind === "network") return "endpoint-failed";
   if (typeof error === "object" && error !== null) {
     const errno = (error as { code?: unknown }).code;
     if (typeof errno === "string" && ALSO_FAILOVER_CODES.has(errno)) return "endpoint-failed";

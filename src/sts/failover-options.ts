@@ -16,8 +16,8 @@ export type StsEndpointOption = string | ((region: string) => string | undefined
 export interface StsFailoverOptions {
   /**
    * Regions whose STS is tried, in order, when the primary region's fails with a retryable error (5xx,
-   * throttling, network error, timeout); never on AccessDenied, InvalidIdentityToken, ExpiredToken or
-   * validation errors. Same partition as the primary only (checked at construction). The primary and
+   * network error, timeout); never on Throttling (a quota signal: the caller slows down), AccessDenied,
+   * InvalidIdentityToken, ExpiredToken or validation errors. Same partition as the primary only (checked at construction). The primary and
    * repeats are ignored, so one list can serve a fleet spread over these regions. `[]` turns failover off.
    * Default: `AWSCREDS_STS_FAILOVER_REGIONS` (comma-separated), else none.
    */

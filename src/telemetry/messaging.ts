@@ -14,6 +14,7 @@
  * A batch handler gets one span for the batch, linked to every message's producer.
  */
 import type { Attributes, Context, Link, SpanContext } from "@opentelemetry/api";
+import { errorType } from "./error-type.js";
 import { ATTR } from "./names.js";
 import type { TelemetryOption } from "./options.js";
 import { runInSpan } from "./run-in-span.js";
@@ -66,6 +67,22 @@ export class ConsumerTelemetry {
   /** `count` messages handed to the application by one ReceiveMessage. */
   received(count: number): void {
     if (count > 0) this.scope.instruments()?.consumedMessages.add(count, { ...this.common, [ATTR.operationName]: "receive" });
+  }
+
+  /**
+   * One SQS call of the consumer or poller, successful or not: `messaging.client.operation.duration`
+   * with `messaging.operation.name` = the SQS action (`ReceiveMessage`, `DeleteMessageBatch`, …),
+   * `messaging.operation.type` (`receive` for receives, `settle` for the rest) and, when it failed,
+   * `error.type` (the AWS error code or class, never the message).
+   */
+  operation(action: string, seconds: number, error?: unknown): void {
+    const attributes: Attributes = {
+      ...this.common,
+      [ATTR.operationName]: action,
+      [ATTR.operationType]: action === "ReceiveMessage" ? "receive" : "settle",
+    };
+    if (error !== undefined) attributes[ATTR.errorType] = errorType(error);
+    this.scope.instruments()?.operationDuration.record(seconds, attributes);
   }
 
   /**

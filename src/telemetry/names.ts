@@ -15,8 +15,11 @@ export const METRIC = {
   roleCacheSize: "awscreds.role_cache.size",
   roleCacheRequests: "awscreds.role_cache.requests",
   roleCacheEvictions: "awscreds.role_cache.evictions",
+  stsBudgetShared: "awscreds.sts_budget.shared",
+  stsBudgetEvents: "awscreds.sts_budget.events",
   consumedMessages: "messaging.client.consumed.messages",
   processDuration: "messaging.process.duration",
+  operationDuration: "messaging.client.operation.duration",
 } as const;
 
 export const ATTR = {

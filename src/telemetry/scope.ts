@@ -19,6 +19,7 @@ export interface Instruments {
   roleCacheEvictions: Counter;
   consumedMessages: Counter;
   processDuration: Histogram;
+  operationDuration: Histogram;
 }
 
 export class TelemetryScope {
@@ -30,6 +31,10 @@ export class TelemetryScope {
   readonly ttl = new GaugeSources("min");
   /** `awscreds.role_cache.size`: entries, summed over caches sharing a name. */
   readonly roleCacheSize = new GaugeSources("sum");
+  /** `awscreds.sts_budget.shared`: 1 while a cache's shared budget (Redis) answers, 0 on its local share. */
+  readonly stsBudgetShared = new GaugeSources("min");
+  /** `awscreds.sts_budget.events`, by cache and result. */
+  readonly stsBudgetEvents = new CountCells();
 
   private boundTo: object | undefined;
   private bound: Instruments | undefined;
@@ -74,6 +79,12 @@ export class TelemetryScope {
       .createObservableGauge(METRIC.roleCacheSize, { unit: "{entry}", description: "Roles held by the assume-role cache" })
       .addCallback((result) => this.roleCacheSize.observe(result));
     meter
+      .createObservableGauge(METRIC.stsBudgetShared, { unit: "1", description: "1 while the fleet's STS budget on Redis answers, 0 while this replica uses its local share" })
+      .addCallback((result) => this.stsBudgetShared.observe(result));
+    meter
+      .createObservableCounter(METRIC.stsBudgetEvents, { unit: "{event}", description: "Shared STS budget: tokens granted, waits, fallbacks to the local share, fleet-wide Throttling seen" })
+      .addCallback((result) => this.stsBudgetEvents.observe(result));
+    meter
       .createObservableCounter(METRIC.roleCacheRequests, { unit: "{request}", description: "Assume-role cache lookups by result" })
       .addCallback((result) => this.roleCacheRequests.observe(result));
     return {
@@ -83,6 +94,7 @@ export class TelemetryScope {
       roleCacheEvictions: meter.createCounter(METRIC.roleCacheEvictions, { unit: "{entry}", description: "Roles evicted from the assume-role cache" }),
       consumedMessages: meter.createCounter(METRIC.consumedMessages, { unit: "{message}", description: "Messages delivered to the application" }),
       processDuration: meter.createHistogram(METRIC.processDuration, { ...seconds, description: "Duration of message handling" }),
+      operationDuration: meter.createHistogram(METRIC.operationDuration, { ...seconds, description: "Duration of SQS calls of a consumer or poller" }),
     };
   }
 }

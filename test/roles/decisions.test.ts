@@ -150,7 +150,8 @@ describe("entry decisions", () => {
     expect(entryState(make({ inFlight }), 0)).toBe("pending");
     expect(entryState(make({ credentials: creds, expiresAt: 10_000 }), 0)).toBe("fresh");
     expect(entryState(make({ credentials: creds, expiresAt: 10_000, failures: 1 }), 0)).toBe("degraded");
-    expect(entryState(make({ credentials: creds, expiresAt: 10_000 }), 10_000)).toBe("expired");
+    expect(entryState(make({ credentials: creds, expiresAt: 10_000, failures: 1 }), 10_000)).toBe("expired");
+    expect(entryState(make({ credentials: creds, expiresAt: 10_000 }), 10_000)).toBe("idle"); // expired unused: not refreshed, by design
     expect(entryState(make({ lastError: new Error("x") }), 0)).toBe("failed");
   });
 });

@@ -33,9 +33,15 @@ describe("resolveConsumeOptions", () => {
       MaxNumberOfMessages: 10,
       heartbeatIntervalMs: 15_000,
       deleteFlushDelayMs: 50,
-      stopTimeoutMs: 30_000,
+      stopTimeoutMs: 25_000,
+      deleteFlushTimeoutMs: 4_000,
       pollerShares: [10],
     });
+  });
+
+  it("stops, by default, within the 30 s termination grace period of Kubernetes and ECS (handlers, then the last deletes)", () => {
+    const o = resolveConsumeOptions(base);
+    expect(o.stopTimeoutMs + o.deleteFlushTimeoutMs).toBeLessThan(30_000);
   });
 
   it("never asks for more messages per receive than the concurrency", () => {

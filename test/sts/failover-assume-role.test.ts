@@ -138,6 +138,20 @@ describe("createAssumeRoleCache", () => {
     ]);
   });
 
+  it("Throttling at the primary slows the cache's budget and retries there: no failover, no breaker count", async () => {
+    const cache = createAssumeRoleCache({ source: async () => keys, ...transport, clientConfig: { requestHandler: { httpsAgent: routing.agent } } });
+    cleanups.push(() => cache.stop());
+    regions.primary.sts.faults.failNext(1, { status: 400, code: "Throttling" });
+    await cache.provider({ roleArn: ROLE, externalId: "acme-7f3k9" })();
+    expect([regions.primary.sts.count("AssumeRole"), regions.secondary.sts.count("AssumeRole")]).toEqual([2, 0]);
+    expect(cache.status()).toMatchObject({ throttled: 1, sts: { regionInUse: "eu-west-1", failedOver: false } });
+    expect(cache.status().rate.currentPerSecond).toBeLessThan(cache.status().rate.targetPerSecond);
+    expect(cache.describe().endpoints.map((e) => [e.region, e.breaker, e.consecutiveFailures])).toEqual([
+      ["eu-west-1", "closed", 0],
+      ["eu-central-1", "closed", 0],
+    ]);
+  });
+
   it("AWSCREDS_STS_FAILOVER_REGIONS of another partition is refused at construction", () => {
     expect(() => createAssumeRoleCache({ source: async () => keys, region: "us-east-1", env: { AWSCREDS_STS_FAILOVER_REGIONS: "us-west-2,us-gov-west-1" } })).toThrow(
       /^createAssumeRoleCache: AWSCREDS_STS_FAILOVER_REGIONS lists us-gov-west-1, which is in partition aws-us-gov/,

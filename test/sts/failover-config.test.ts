@@ -16,13 +16,11 @@ const sdkError = (name: string, status?: number): Error =>
 const errno = (code: string): Error => Object.assign(new Error(code), { code });
 
 describe("failoverOutcome", () => {
-  it("fails over on 5xx, throttling, network errors and timeouts", () => {
+  it("fails over on 5xx, network errors and timeouts", () => {
     for (const error of [
       sdkError("ServiceUnavailable", 503),
       sdkError("InternalFailure", 500),
       sdkError("SomethingNew", 502),
-      sdkError("Throttling", 400),
-      sdkError("TooManyRequests", 429),
       errno("ECONNREFUSED"),
       errno("ECONNRESET"),
       errno("ETIMEDOUT"),
@@ -31,6 +29,12 @@ describe("failoverOutcome", () => {
       sdkError("TimeoutError"),
     ]) {
       expect(failoverOutcome(error), error.name + " " + ((error as { code?: string }).code ?? "")).toBe("endpoint-failed");
+    }
+  });
+
+  it("never fails over on Throttling: the endpoint answered (a quota signal, not an outage)", () => {
+    for (const error of [sdkError("Throttling", 400), sdkError("TooManyRequests", 429), sdkError("ThrottlingException", 400)]) {
+      expect(failoverOutcome(error), error.name).toBe("answered");
     }
   });
 

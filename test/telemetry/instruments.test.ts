@@ -268,10 +268,12 @@ describe("which providers", () => {
     r.observeSize({ n: 1 }, (o) => o.n);
     r.request("miss");
     r.evicted();
+    r.observeBudget({ n: 1 }, () => ({ shared: true, granted: 2, waits: 1, fallbacks: 0, fleetThrottles: 0 }));
     const { consumerTelemetry } = await import("../../src/telemetry/messaging.js");
     const q = consumerTelemetry(providers, { queueUrl: "http://127.0.0.1:1/123456789012/jobs" })!;
     q.received(1);
     await q.process({}, async () => undefined);
+    q.operation("ReceiveMessage", 0.01);
     const names = [...(await otel.metrics()).entries()].filter(([, metric]) => metric.dataPoints.length > 0).map(([name]) => name);
     expect(names.sort()).toEqual(Object.values(METRIC).sort());
     expect(Object.values(METRIC).sort()).toEqual([
@@ -283,7 +285,10 @@ describe("which providers", () => {
       "awscreds.role_cache.size",
       "awscreds.sts.failovers",
       "awscreds.sts.requests",
+      "awscreds.sts_budget.events",
+      "awscreds.sts_budget.shared",
       "messaging.client.consumed.messages",
+      "messaging.client.operation.duration",
       "messaging.process.duration",
     ]);
   });

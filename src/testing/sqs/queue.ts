@@ -19,7 +19,8 @@ import type { MessageState, QueueMessage, ReceivedMessage } from "./queue-messag
 import { decodeReceipt, encodeReceipt } from "./receipt-handle.js";
 import { ReceiveAttempts } from "./receive-attempts.js";
 import { parseRedrivePolicy, type RedrivePolicy } from "./redrive.js";
-import { StandardVisibleSet, type VisibleSet } from "./visible-set.js";
+import { FairVisibleSet } from "./fair-visible-set.js";
+import type { VisibleSet } from "./visible-set.js";
 
 // Also from here, for the actions and the service that take them with the queue (kept so that their import
 // lines stay as they are while the fakes are being extended; queue-message.ts says why the types live apart).
@@ -111,7 +112,7 @@ export class FakeQueue {
   ) {
     this.#now = now;
     this.#queueByArn = queueByArn;
-    this.#visible = fifo ? new FifoVisibleSet() : new StandardVisibleSet();
+    this.#visible = fifo ? new FifoVisibleSet() : new FairVisibleSet();
     this.createdAt = now();
     this.lastModifiedAt = this.createdAt;
     for (const [key, value] of Object.entries(attributes)) this.attributes.set(key, value);
