@@ -58,6 +58,8 @@ export function startOtel(options: { temporality?: "cumulative" | "delta" } = {}
 /** The current test's providers (see `otelEachTest`), with `providers()` to pass as the `telemetry` option. */
 export interface OtelEachTest extends Otel {
   providers(): TelemetryOption;
+  /** Shuts this test's providers down and starts new ones with these options (e.g. delta temporality). */
+  restart(options: { temporality?: "cumulative" | "delta" }): Promise<void>;
 }
 
 /**
@@ -96,6 +98,10 @@ export function otelEachTest(options: { globalContext?: boolean } = {}): OtelEac
     spans: () => otel().spans(),
     shutdown: () => otel().shutdown(),
     providers: () => ({ meterProvider: otel().meterProvider, tracerProvider: otel().tracerProvider }),
+    async restart(restartOptions) {
+      await otel().shutdown();
+      current = startOtel(restartOptions);
+    },
   };
 }
 
