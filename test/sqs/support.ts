@@ -19,16 +19,16 @@ export function fakeClient(fake: FakeAws, config: SQSClientConfig = {}): SQSClie
 }
 
 /**
- * The fake AWS and an ordinary SQS client on it, for every test of the calling file: started (with no AWS_*
+ * The fake AWS and an ordinary SQS client on it (`config` as for `fakeClient`), for every test of the calling file: started (with no AWS_*
  * variable left) before the first test, closed after the last. Read `fake` and `client` inside tests.
  */
-export function fakeSqsForFile(): { readonly fake: FakeAws; readonly client: SQSClient } {
+export function fakeSqsForFile(config: SQSClientConfig = {}): { readonly fake: FakeAws; readonly client: SQSClient } {
   let fake: FakeAws | undefined;
   let client: SQSClient | undefined;
   beforeAll(async () => {
     clearAwsEnv();
     fake = await startFakeAws();
-    client = fakeClient(fake);
+    client = fakeClient(fake, config);
   });
   afterAll(async () => {
     client?.destroy();
