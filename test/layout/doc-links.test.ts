@@ -2,39 +2,21 @@
  * scripts/check-doc-links.mjs (part of `npm run check`): the repository's README and guides link only to files
  * and headings that exist; a link to a moved guide or a renamed section fails with where it is.
  */
-import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { runScript, tempTrees } from "./support.js";
 
-const run = promisify(execFile);
-const CHECKER = join(import.meta.dirname, "..", "..", "scripts", "check-doc-links.mjs");
-const temps: string[] = [];
+const tree = tempTrees();
 
+/** Runs the checker on a repository made of the given files (README.md, docs/…). */
 async function check(files: Record<string, string>): Promise<{ code: number; out: string }> {
-  const root = await mkdtemp(join(tmpdir(), "awscreds-links-"));
-  temps.push(root);
-  await mkdir(join(root, "docs"));
-  for (const [path, text] of Object.entries(files)) await writeFile(join(root, path), text);
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CHECKER, root]);
-    return { code: 0, out: stdout + stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, out: e.stdout + e.stderr };
-  }
+  return runScript("check-doc-links.mjs", [await tree({ "docs/.keep": "", ...files })]);
 }
-
-afterEach(async () => {
-  await Promise.all(temps.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
 
 describe("the doc link check", () => {
   it("passes on the repository's README.md and docs/", async () => {
-    const { stdout } = await run(process.execPath, [CHECKER]);
-    expect(stdout).toMatch(/relative links of README\.md and \d+ guides resolve/);
+    const { code, out } = await runScript("check-doc-links.mjs");
+    expect(out).toMatch(/relative links of README\.md and \d+ guides resolve/);
+    expect(code).toBe(0);
   });
 
   it("follows files and GitHub's heading anchors, repeated headings and code spans included", async () => {

@@ -2,45 +2,20 @@
  * scripts/check-module-graph.mjs (part of `npm run check`): the repository's own src/ passes, and a tree with
  * an upward import, an import cycle or an unknown room fails with a line that says where and what to do.
  */
-import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { promisify } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { runScript, tempTrees } from "./support.js";
 
-const run = promisify(execFile);
-const CHECKER = join(import.meta.dirname, "..", "..", "scripts", "check-module-graph.mjs");
-const temps: string[] = [];
+const tree = tempTrees();
 
-/** Runs the checker on a src/ tree made of the given files (path → source). */
+/** Runs the checker on a src/ tree made of the given files (path under src/ → source). */
 async function check(files: Record<string, string>): Promise<{ code: number; out: string }> {
-  const root = await mkdtemp(join(tmpdir(), "awscreds-graph-"));
-  temps.push(root);
-  for (const [path, source] of Object.entries(files)) {
-    await mkdir(dirname(join(root, "src", path)), { recursive: true });
-    await writeFile(join(root, "src", path), source);
-  }
-  return checkDir(join(root, "src"));
+  const root = await tree(Object.fromEntries(Object.entries(files).map(([path, source]) => [`src/${path}`, source])));
+  return runScript("check-module-graph.mjs", [`${root}/src`]);
 }
-
-async function checkDir(src?: string): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CHECKER, ...(src ? [src] : [])]);
-    return { code: 0, out: stdout + stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, out: e.stdout + e.stderr };
-  }
-}
-
-afterEach(async () => {
-  await Promise.all(temps.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
 
 describe("the module graph check", () => {
   it("passes on the repository's src/: no upward import, no cycle", async () => {
-    const { code, out } = await checkDir();
+    const { code, out } = await runScript("check-module-graph.mjs");
     expect(out).toMatch(/no import cycle/);
     expect(code).toBe(0);
   });
