@@ -2,7 +2,7 @@
  * What the command talks to: output streams, the environment and a cancellation signal. `main()` takes
  * one, so tests can run the whole command in-process with captured output and their own variables.
  */
-import type { EnvVars } from "../sources/env.js";
+import type { EnvVars } from "../shared/env.js";
 
 /** A writable text stream, as much of it as the command uses (`process.stdout` fits). */
 export interface CliStream {

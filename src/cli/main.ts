@@ -6,7 +6,7 @@ import { COMMAND_HELP, TOP_HELP } from "./help.js";
 import { processIo, type CliIo } from "./io.js";
 import { styleFor } from "./style.js";
 import { EXIT, UsageError } from "./usage-error.js";
-import { packageVersion } from "./version.js";
+import { packageVersion } from "../shared/version.js";
 
 // Loaded on demand: `doctor` must not pay for the demo's SQS client and fakes (nor need them installed).
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = {

@@ -2,7 +2,7 @@
  * Terminal styling: ANSI colours only when writing to a terminal and `NO_COLOR` is not set
  * (https://no-color.org), so piped output, CI logs and `--json` stay plain.
  */
-import type { EnvVars } from "../sources/env.js";
+import type { EnvVars } from "../shared/env.js";
 import type { CliStream } from "./io.js";
 
 export interface Style {

@@ -4,7 +4,7 @@
  */
 import type { SafeCredentials } from "../shared/safe-credentials.js";
 import type { RefreshEngine } from "./engine.js";
-import { markForSdk } from "./sdk-marking.js";
+import { markForSdk } from "../shared/sdk-marking.js";
 import { attachProvider } from "./rejection-middleware.js";
 import { CLOCK_OFFSET } from "./rejection-target.js";
 import type { StsFailoverStatus } from "../sts/failover.js";

@@ -10,7 +10,7 @@ import { clampMessage, fetchAssumedRole } from "../sources/assume-role-fetch.js"
 import { classifyStsFailure, type RetryPolicy } from "../sts/retry.js";
 import type { StsTransport } from "../sts/transport.js";
 import type { RoleEntry } from "./entry.js";
-import { credentialsError } from "../sources/errors.js";
+import { credentialsError } from "../shared/errors.js";
 import type { StsBudgetLink } from "../sts/sts-budget.js";
 import { isThrottling, markSourceFailure, negativeCode } from "./negative.js";
 import type { Priority } from "./rate-budget.js";

@@ -5,13 +5,13 @@
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { RefresherStoppedError } from "../refresh/errors.js";
-import { markForSdk, type SdkProviderMarks } from "../refresh/sdk-marking.js";
+import { markForSdk, type SdkProviderMarks } from "../shared/sdk-marking.js";
 import { silentLogger } from "../shared/logger.js";
 import type { SafeCredentials } from "../shared/safe-credentials.js";
 import { resolveAssumeRoleRequest, resolveAssumeRoleTransport } from "../sources/assume-role-config.js";
 import { describeAssumeRole, failoverDescription } from "../sources/assume-role-describe.js";
 import type { AssumeRoleDescription } from "../sources/assume-role-options.js";
-import { resolveEnv } from "../sources/env.js";
+import { resolveEnv } from "../shared/env.js";
 import { parseRoleArn } from "../sources/role-arn.js";
 import { attributedSessionName } from "../sources/session-name.js";
 import { DEFAULT_RETRY_POLICY } from "../sts/retry.js";

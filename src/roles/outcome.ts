@@ -6,7 +6,7 @@ import { backoffDelay, type BackoffPolicy } from "../refresh/backoff.js";
 import { DEFAULT_MANDATORY_WINDOW_MS, mandatoryWindowFor } from "../refresh/rejection-rules.js";
 import { planNextRefresh, type SchedulePolicy } from "../refresh/schedule.js";
 import type { SafeCredentials } from "../shared/safe-credentials.js";
-import { credentialsError } from "../sources/errors.js";
+import { credentialsError } from "../shared/errors.js";
 import { hasValidCredentials, type RoleEntry } from "./entry.js";
 import { negativeCode } from "./negative.js";
 

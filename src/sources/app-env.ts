@@ -1,8 +1,8 @@
 /**
  * The local/deployed decision. Pure: a function of the `appEnv` option, `APP_ENV` and `deployedEnvs`.
  */
-import { credentialsError } from "./errors.js";
-import { readVar, type EnvVars } from "./env.js";
+import { credentialsError } from "../shared/errors.js";
+import { readVar, type EnvVars } from "../shared/env.js";
 
 /** Environments that use workload identity unless `deployedEnvs` says otherwise. */
 export const DEFAULT_DEPLOYED_ENVS: readonly string[] = Object.freeze(["production", "staging", "integration"]);

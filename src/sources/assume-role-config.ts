@@ -8,7 +8,7 @@ import { assumeRoleInputProblems } from "../sts/limits.js";
 import { resolveStsRegion } from "../sts/region.js";
 import type { StsTransportOptions } from "../sts/transport.js";
 import type { AssumeRoleSpec, AssumeRoleTransportOptions } from "./assume-role-options.js";
-import { readBoolVar, readVar, type EnvVars } from "./env.js";
+import { readBoolVar, readVar, type EnvVars } from "../shared/env.js";
 import { parseRoleArn, type RoleArn } from "./role-arn.js";
 
 /** The transport settings, before the logger and label are added. */

@@ -12,7 +12,7 @@ import type { StsFailureKind } from "../sts/retry.js";
 import { StsCallFailure, type StsTransport } from "../sts/transport.js";
 import { assumeRoleAdvice } from "./assume-role-advice.js";
 import type { AssumeRoleRequest } from "./assume-role-config.js";
-import { credentialsError, messageOf } from "./errors.js";
+import { credentialsError, messageOf } from "../shared/errors.js";
 
 export interface AssumeRoleFetchInit {
   transport: StsTransport;

@@ -9,7 +9,7 @@ import type { Logger } from "../shared/logger.js";
 import type { StsEndpointStatus, StsFailoverStatus } from "../sts/failover.js";
 import type { StsEndpointOption, StsFailoverOptions } from "../sts/failover-options.js";
 import type { RetryPolicy } from "../sts/retry.js";
-import type { EnvOption } from "./env.js";
+import type { EnvOption } from "../shared/env.js";
 
 /** What is assumed: the role and the session's parameters (each checked against STS's limits). */
 export interface AssumeRoleSpec {

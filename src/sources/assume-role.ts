@@ -11,7 +11,7 @@ import { resolveAssumeRoleRequest, resolveAssumeRoleTransport } from "./assume-r
 import { describeAssumeRole } from "./assume-role-describe.js";
 import { clampMessage, fetchAssumedRole } from "./assume-role-fetch.js";
 import type { RegionalAssumeRoleOptions, RegionalAssumeRoleProvider } from "./assume-role-options.js";
-import { resolveEnv } from "./env.js";
+import { resolveEnv } from "../shared/env.js";
 import { sessionNameInputs } from "./session-name-inputs.js";
 import { defaultSessionName } from "./session-name.js";
 

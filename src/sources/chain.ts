@@ -11,8 +11,8 @@ import { fromContainerEndpoint, type ContainerSourceOptions } from "./container.
 import { KUBERNETES_IMDS_REASON, planDeployedSources, type PlannedSource } from "./deployed-plan.js";
 import { SOURCE_LABELS, type ChainDescription, type SourceName, type SourceReport } from "./describe.js";
 import { fromLocalEnvKeys, readLocalKeys, localKeysErrorMessage } from "./env-keys.js";
-import { credentialsError, messageOf, tryNextLinkOf } from "./errors.js";
-import { readVar, resolveEnv, type EnvOption, type EnvVars } from "./env.js";
+import { credentialsError, messageOf, tryNextLinkOf } from "../shared/errors.js";
+import { readVar, resolveEnv, type EnvOption, type EnvVars } from "../shared/env.js";
 import { fromInstanceRole, imdsEndpointLabel, type InstanceMetadataSourceOptions } from "./instance-metadata.js";
 import { nearMissHint } from "./app-env-near-miss.js";
 import { chainSourceLogger } from "./chain-source-logger.js";

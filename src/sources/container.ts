@@ -6,8 +6,8 @@
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { Logger } from "../shared/logger.js";
 import { toSafeCredentials } from "../shared/safe-credentials.js";
-import { credentialsError, messageOf } from "./errors.js";
-import { readVar, type EnvVars } from "./env.js";
+import { credentialsError, messageOf } from "../shared/errors.js";
+import { readVar, type EnvVars } from "../shared/env.js";
 import { containerUrlProblem, fetchContainerCredentials } from "./container-request.js";
 
 /** Where ECS serves `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`. */

@@ -3,8 +3,8 @@
  * environment and options, so it can be shown before any network call (`describe()`).
  */
 import { formatBreakers } from "../sts/failover-format.js";
-import type { EnvVars } from "./env.js";
-import { readBoolVar, readVar } from "./env.js";
+import type { EnvVars } from "../shared/env.js";
+import { readBoolVar, readVar } from "../shared/env.js";
 import { readContainerSettings } from "./container.js";
 import type { SourceName } from "./describe.js";
 import { readLocalKeys } from "./env-keys.js";

@@ -5,8 +5,8 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smit
 import type { Logger } from "../shared/logger.js";
 import { toSafeCredentials } from "../shared/safe-credentials.js";
 import { nearDeployedName } from "./app-env-near-miss.js";
-import { credentialsError } from "./errors.js";
-import { readVar, resolveEnv, type EnvOption, type EnvVars } from "./env.js";
+import { credentialsError } from "../shared/errors.js";
+import { readVar, resolveEnv, type EnvOption, type EnvVars } from "../shared/env.js";
 
 /** What the environment holds: keys, or the reason there are none (no secrets in it). */
 export type LocalKeysReading =

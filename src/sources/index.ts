@@ -12,7 +12,7 @@ export { formatDescription } from "./describe.js";
 export type { ChainDescription, SourceName, SourceReport, SourceState } from "./describe.js";
 export { DEFAULT_DEPLOYED_ENVS } from "./app-env.js";
 export type { AppMode } from "./app-env.js";
-export type { EnvVars } from "./env.js";
+export type { EnvVars } from "../shared/env.js";
 export type { ContainerSourceOptions } from "./container.js";
 export type { InstanceMetadataSourceOptions } from "./instance-metadata.js";
 export type { RetryPolicy } from "../sts/retry.js";

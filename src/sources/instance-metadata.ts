@@ -5,8 +5,8 @@
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { Logger } from "../shared/logger.js";
 import { toSafeCredentials } from "../shared/safe-credentials.js";
-import { credentialsError, messageOf } from "./errors.js";
-import { readVar, type EnvVars } from "./env.js";
+import { credentialsError, messageOf } from "../shared/errors.js";
+import { readVar, type EnvVars } from "../shared/env.js";
 import { imdsLogger } from "./imds-logger.js";
 import { loadSdkProviders } from "./sdk-providers.js";
 

@@ -9,8 +9,8 @@ import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { Logger } from "../shared/logger.js";
 import { toSafeCredentials } from "../shared/safe-credentials.js";
 import { readLocalKeys } from "./env-keys.js";
-import { credentialsError } from "./errors.js";
-import type { EnvVars } from "./env.js";
+import { credentialsError } from "../shared/errors.js";
+import type { EnvVars } from "../shared/env.js";
 
 /**
  * Whose keys these are, in words (no secret): what `describe()` and a refresher's `status().identity` say.

@@ -10,7 +10,7 @@
  */
 import type { AppMode } from "./app-env.js";
 import type { SourceName } from "./describe.js";
-import { readVar, type EnvVars } from "./env.js";
+import { readVar, type EnvVars } from "../shared/env.js";
 
 export type PlatformId =
   | "lambda"

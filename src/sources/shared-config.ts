@@ -7,8 +7,8 @@ import { join } from "node:path";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { Logger } from "../shared/logger.js";
 import { toSafeCredentials } from "../shared/safe-credentials.js";
-import { credentialsError, messageOf, tryNextLinkOf } from "./errors.js";
-import { readVar, type EnvVars } from "./env.js";
+import { credentialsError, messageOf, tryNextLinkOf } from "../shared/errors.js";
+import { readVar, type EnvVars } from "../shared/env.js";
 import { loadSdkProviders } from "./sdk-providers.js";
 
 /** The files and profile that will be read. */

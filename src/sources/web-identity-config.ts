@@ -4,7 +4,7 @@
  */
 import { customEndpoints } from "../sts/endpoint-option.js";
 import { resolveStsRegion } from "../sts/region.js";
-import { firstSet, readBoolVar, type EnvVars } from "./env.js";
+import { firstSet, readBoolVar, type EnvVars } from "../shared/env.js";
 import { parseRoleArn, type RoleArn } from "./role-arn.js";
 import { defaultSessionName, sessionNameProblem } from "./session-name.js";
 import type { RegionalWebIdentityOptions } from "./web-identity-options.js";

@@ -9,7 +9,7 @@ import type { StsEndpointStatus, StsFailoverStatus } from "../sts/failover.js";
 import type { StsEndpointOption, StsFailoverOptions } from "../sts/failover-options.js";
 import type { RetryPolicy } from "../sts/retry.js";
 import type { TelemetryOption } from "../telemetry/options.js";
-import type { EnvOption } from "./env.js";
+import type { EnvOption } from "../shared/env.js";
 
 export interface RegionalWebIdentityOptions extends EnvOption, StsFailoverOptions {
   /** Role to assume. Default: `AWS_ROLE_ARN`. */

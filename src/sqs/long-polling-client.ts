@@ -7,7 +7,7 @@ import type { AgentOptions as HttpAgentOptions } from "node:http";
 import type { AgentOptions as HttpsAgentOptions, Agent as HttpsAgent } from "node:https";
 import type { Agent as HttpAgent } from "node:http";
 import type { AwsCredentialIdentityProvider, DeserializeMiddleware, NodeHttpHandlerOptions } from "@smithy/types";
-import { markForSdk } from "../refresh/sdk-marking.js";
+import { markForSdk } from "../shared/sdk-marking.js";
 import { installRejectionRecovery } from "../refresh/rejection-middleware.js";
 import { forwardRejections } from "../refresh/rejection-target.js";
 import { isRecord } from "../shared/is-record.js";

@@ -3,7 +3,7 @@
  * `AWSCREDS_STS_FAILOVER_REGIONS`), each region's custom endpoint, the cool-down, and the same-partition
  * check. A mistake is an error now, when the service starts, not during the outage it was meant for.
  */
-import type { EnvVars } from "../sources/env.js";
+import type { EnvVars } from "../shared/env.js";
 import { customEndpoints } from "./endpoint-option.js";
 import { failoverCooldown, type StsEndpointOption, type StsFailoverOptions } from "./failover-options.js";
 import { crossPartitionProblem, resolveFailoverRegions } from "./failover-regions.js";

@@ -12,7 +12,7 @@ import { DEFAULT_FAILOVER_COOLDOWN_MS } from "./breaker.js";
  */
 export type StsEndpointOption = string | ((region: string) => string | undefined);
 
-/** Regional STS failover (see the README, "What happens when STS in my region is down"). */
+/** Regional STS failover (guide: docs/sts-failover.md). */
 export interface StsFailoverOptions {
   /**
    * Regions whose STS is tried, in order, when the primary region's fails with a retryable error (5xx,

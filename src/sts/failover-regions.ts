@@ -2,7 +2,7 @@
  * The failover regions of an STS transport: from the `failoverRegions` option or `AWSCREDS_STS_FAILOVER_REGIONS`,
  * checked to be region names of the primary's partition. Pure (the partition table comes in).
  */
-import { readVar, type EnvVars } from "../sources/env.js";
+import { readVar, type EnvVars } from "../shared/env.js";
 import { checkRegionName } from "./region.js";
 import type { PartitionLookup } from "./endpoint.js";
 

@@ -3,7 +3,7 @@
  * one operation's own error codes comes from its provider (`web-identity-advice.ts`, `assume-role-advice.ts`);
  * what holds for every STS call (region, throttling, server, network) is here.
  */
-import { messageOf } from "../sources/errors.js";
+import { messageOf } from "../shared/errors.js";
 import { httpStatusOf } from "../shared/error-fields.js";
 import { stsErrorCode, type StsFailureKind } from "./retry.js";
 

@@ -2,7 +2,7 @@
  * The region STS is called in. Pure. There is no default: a missing region is an error, never a silent
  * fall back to the global endpoint (a single point of failure in us-east-1).
  */
-import { firstSet, type EnvVars } from "../sources/env.js";
+import { firstSet, type EnvVars } from "../shared/env.js";
 
 /** A region name as STS hostnames take it: lower-case DNS labels joined by `-` (`eu-west-1`, `us-gov-west-1`). */
 const REGION = /^[a-z0-9]+(?:-[a-z0-9]+)+$/;

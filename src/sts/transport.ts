@@ -20,10 +20,10 @@ import type {
   STSClientConfig,
 } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { markForSdk } from "../refresh/sdk-marking.js";
+import { markForSdk } from "../shared/sdk-marking.js";
 import { lazyRequire } from "../shared/lazy-require.js";
 import type { Logger } from "../shared/logger.js";
-import { credentialsError } from "../sources/errors.js";
+import { credentialsError } from "../shared/errors.js";
 import { createStsClient, DEFAULT_STS_CONNECTION_TIMEOUT_MS, DEFAULT_STS_REQUEST_TIMEOUT_MS, type LoadedSts } from "./client.js";
 import { regionalStsEndpoint } from "./endpoint.js";
 import { loadSdkPartitions } from "./partitions.js";

@@ -5,7 +5,7 @@
  * started still reports once it is (at its next event; gauges from then on).
  */
 import type { Attributes, Counter, Histogram, Meter, Tracer } from "@opentelemetry/api";
-import { packageVersion } from "../cli/version.js";
+import { packageVersion } from "../shared/version.js";
 import { CountCells, GaugeSources } from "./observed.js";
 import type { TelemetryMeterProvider, TelemetryOption, TelemetryTracerProvider } from "./options.js";
 import { DURATION_BUCKETS_S, METRIC, SCOPE_NAME } from "./names.js";

@@ -11,7 +11,7 @@ import { collectDoctorReport } from "../../src/cli/doctor/collect.js";
 import type { CliIo } from "../../src/cli/io.js";
 import { COMMAND_HELP, TOP_HELP } from "../../src/cli/help.js";
 import { main } from "../../src/cli/main.js";
-import type { EnvVars } from "../../src/sources/env.js";
+import type { EnvVars } from "../../src/shared/env.js";
 import { makeFakeWebIdentityToken, startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { ANSI, SECRET_SHAPE, SGR } from "./support/cli.js";
 

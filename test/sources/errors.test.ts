@@ -7,7 +7,7 @@ import { inspect } from "node:util";
 import { chain, CredentialsProviderError } from "@smithy/property-provider";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fromEnvGatedChain } from "../../src/sources/chain.js";
-import { credentialsError } from "../../src/sources/errors.js";
+import { credentialsError } from "../../src/shared/errors.js";
 import { fromRegionalWebIdentity } from "../../src/sources/web-identity.js";
 import { isolateEnv, rejection } from "./support/env.js";
 

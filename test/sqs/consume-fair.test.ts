@@ -4,38 +4,25 @@
  * taking every slot, so 20 quiet tenants' latency stays near the no-noise case. Real SDK client, fake
  * SQS, latency compared as an order (the numbers are in bench/sqs/fair-queue.ts).
  */
-import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { describe, expect, it } from "vitest";
 import { consume } from "../../src/sqs/index.js";
 import { GroupCap } from "../../src/sqs/group-cap.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
-import { clearAwsEnv, delay, fakeClient, waitFor } from "./support.js";
+import { delay, fakeSqsForFile, waitFor } from "./support.js";
 
-clearAwsEnv();
-
-let fake: FakeAws;
-let client: SQSClient;
+const aws = fakeSqsForFile();
 let counter = 0;
-
-beforeAll(async () => {
-  fake = await startFakeAws();
-  client = fakeClient(fake);
-});
-afterAll(async () => {
-  client.destroy();
-  await fake.close();
-});
 
 function queue(): { name: string; url: string } {
   counter += 1;
   const name = `fair-${counter}`;
-  return { name, url: fake.sqs.createQueue(name) };
+  return { name, url: aws.fake.sqs.createQueue(name) };
 }
 
 async function sendGroup(url: string, group: string, count: number): Promise<void> {
   for (let i = 0; i < count; i += 10) {
     const n = Math.min(10, count - i);
-    await client.send(
+    await aws.client.send(
       new SendMessageBatchCommand({ QueueUrl: url, Entries: Array.from({ length: n }, (_, j) => ({ Id: String(j), MessageBody: `${group}:${i + j}`, MessageGroupId: group })) }),
     );
   }
@@ -45,19 +32,19 @@ describe("the fake's fair-queue receive order", () => {
   it("a receive takes the quiet tenants' messages before more of a tenant with many in flight", async () => {
     const { url } = queue();
     await sendGroup(url, "noisy", 30);
-    const first = await client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    const first = await aws.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
     expect(first.Messages?.every((m) => m.Body?.startsWith("noisy:"))).toBe(true); // alone, the noisy tenant gets everything
     await sendGroup(url, "quiet-a", 2);
     await sendGroup(url, "quiet-b", 2);
-    const second = await client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 5 }));
+    const second = await aws.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 5 }));
     // 20 older noisy messages are visible, but "noisy" has 10 in flight: the quiet ones go first.
     expect(second.Messages?.map((m) => m.Body).sort()).toEqual(["noisy:10", "quiet-a:0", "quiet-a:1", "quiet-b:0", "quiet-b:1"]);
   });
 
   it("without groups a standard queue hands out oldest first", async () => {
     const { url } = queue();
-    for (const body of ["a", "b", "c"]) await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
-    const out = await client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 3 }));
+    for (const body of ["a", "b", "c"]) await aws.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+    const out = await aws.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 3 }));
     expect(out.Messages?.map((m) => m.Body)).toEqual(["a", "b", "c"]);
   });
 });
@@ -83,7 +70,7 @@ describe("consume({ maxConcurrencyPerGroup }) edges", () => {
     let most = 0;
     const release: (() => void)[] = [];
     const consumer = consume({
-      client,
+      client: aws.client,
       queueUrl: url,
       concurrency: 10,
       WaitTimeSeconds: 1,
@@ -108,13 +95,13 @@ describe("consume({ maxConcurrencyPerGroup }) edges", () => {
     await stopped;
     expect(consumer.counters).toMatchObject({ processed: 2, released: 4, deferred: 0 });
     // Made visible at once (a long poll still open on the server while it is aborted may catch one again).
-    expect(fake.sqs.counts(name)).toMatchObject({ total: 4, deleted: 2 });
-    expect(fake.sqs.counts(name).visible).toBeGreaterThanOrEqual(3);
+    expect(aws.fake.sqs.counts(name)).toMatchObject({ total: 4, deleted: 2 });
+    expect(aws.fake.sqs.counts(name).visible).toBeGreaterThanOrEqual(3);
   });
 
   it("is refused on FIFO queues and with a batch handler", () => {
-    expect(() => consume({ client, queueUrl: "http://x/1/q.fifo", handler: () => undefined, maxConcurrencyPerGroup: 2 })).toThrow(/standard \(fair\) queues/);
-    expect(() => consume({ client, queueUrl: "http://x/1/q", batchHandler: () => undefined, maxConcurrencyPerGroup: 2 })).toThrow(/not batchHandler/);
+    expect(() => consume({ client: aws.client, queueUrl: "http://x/1/q.fifo", handler: () => undefined, maxConcurrencyPerGroup: 2 })).toThrow(/standard \(fair\) queues/);
+    expect(() => consume({ client: aws.client, queueUrl: "http://x/1/q", batchHandler: () => undefined, maxConcurrencyPerGroup: 2 })).toThrow(/not batchHandler/);
   });
 });
 
@@ -124,7 +111,7 @@ async function quietLatencies(noisy: number, maxConcurrencyPerGroup: number | un
   if (noisy > 0) await sendGroup(url, "noisy", noisy);
   const latencies: number[] = [];
   const consumer = consume({
-    client,
+    client: aws.client,
     queueUrl: url,
     concurrency: 10,
     WaitTimeSeconds: 1,
@@ -143,7 +130,7 @@ async function quietLatencies(noisy: number, maxConcurrencyPerGroup: number | un
   // 20 quiet tenants, 2 messages each, one every 60 ms.
   for (let round = 0; round < 2; round += 1) {
     for (let g = 0; g < 20; g += 1) {
-      await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: `q${g}:${round}`, MessageGroupId: `quiet-${g}` }));
+      await aws.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: `q${g}:${round}`, MessageGroupId: `quiet-${g}` }));
       await delay(60);
     }
   }

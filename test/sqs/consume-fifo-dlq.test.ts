@@ -3,44 +3,32 @@
  * messages of its group received with it are handled. `consume` reads the RedrivePolicy once (one
  * GetQueueAttributes); denied, it warns and keeps the safe rule. Real SDK client, fake SQS (FIFO + redrive).
  */
-import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { afterEach, describe, expect, it } from "vitest";
 import { consume } from "../../src/sqs/index.js";
 import { PoisonGuard } from "../../src/sqs/poison-guard.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
-import { clearAwsEnv, fakeClient, waitFor } from "./support.js";
+import { fakeSqsForFile, waitFor } from "./support.js";
 
-clearAwsEnv();
-
-let fake: FakeAws;
-let client: SQSClient;
+const aws = fakeSqsForFile();
 let counter = 0;
 
-beforeAll(async () => {
-  fake = await startFakeAws();
-  client = fakeClient(fake);
-});
-afterEach(() => fake.sqs.faults.restore());
-afterAll(async () => {
-  client.destroy();
-  await fake.close();
-});
+afterEach(() => aws.fake.sqs.faults.restore());
 
 function fifoWithDlq(maxReceiveCount: number): { name: string; url: string; dlq: string } {
   counter += 1;
   const dlq = `dlq-${counter}.fifo`;
-  fake.sqs.createQueue(dlq, { FifoQueue: "true" });
+  aws.fake.sqs.createQueue(dlq, { FifoQueue: "true" });
   const name = `orders-${counter}.fifo`;
-  const url = fake.sqs.createQueue(name, {
+  const url = aws.fake.sqs.createQueue(name, {
     FifoQueue: "true",
     ContentBasedDeduplication: "true",
-    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:${fake.region}:${fake.accountId}:${dlq}`, maxReceiveCount }),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:${aws.fake.region}:${aws.fake.accountId}:${dlq}`, maxReceiveCount }),
   });
   return { name, url, dlq };
 }
 
 async function send(url: string, group: string, bodies: string[]): Promise<void> {
-  await client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: bodies.map((body, i) => ({ Id: String(i), MessageBody: body, MessageGroupId: group })) }));
+  await aws.client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: bodies.map((body, i) => ({ Id: String(i), MessageBody: body, MessageGroupId: group })) }));
 }
 
 describe("consume on a FIFO queue with a dead-letter queue", () => {
@@ -50,7 +38,7 @@ describe("consume on a FIFO queue with a dead-letter queue", () => {
     await send(url, "h", Array.from({ length: 10 }, (_, i) => `h${i}`));
     const handled: string[] = [];
     const consumer = consume({
-      client,
+      client: aws.client,
       queueUrl: url,
       concurrency: 4,
       WaitTimeSeconds: 1,
@@ -62,23 +50,23 @@ describe("consume on a FIFO queue with a dead-letter queue", () => {
         handled.push(message.Body!);
       },
     });
-    await waitFor(() => handled.length === 19 && fake.sqs.messageCount(dlq) === 1, 20_000, "19 handled and one dead-lettered");
+    await waitFor(() => handled.length === 19 && aws.fake.sqs.messageCount(dlq) === 1, 20_000, "19 handled and one dead-lettered");
     await consumer.stop();
-    expect(fake.sqs.messages(dlq).map((m) => m.body)).toEqual(["poison"]);
-    expect(fake.sqs.messageCount(name)).toBe(0);
+    expect(aws.fake.sqs.messages(dlq).map((m) => m.body)).toEqual(["poison"]);
+    expect(aws.fake.sqs.messageCount(name)).toBe(0);
     expect(handled.filter((b) => b.startsWith("g"))).toEqual(Array.from({ length: 9 }, (_, i) => `g${i + 1}`));
-    expect(fake.sqs.calls.filter((c) => c.action === "GetQueueAttributes" && c.details.queueUrl === url)).toHaveLength(1);
+    expect(aws.fake.sqs.calls.filter((c) => c.action === "GetQueueAttributes" && c.details.queueUrl === url)).toHaveLength(1);
   });
 
   it("warns when the RedrivePolicy cannot be read, and still keeps healthy messages out of the DLQ", async () => {
     const { url, dlq } = fifoWithDlq(2);
-    fake.sqs.faults.failNext(1, { status: 400, code: "AccessDenied", message: "not allowed" }, { action: "GetQueueAttributes" });
+    aws.fake.sqs.faults.failNext(1, { status: 400, code: "AccessDenied", message: "not allowed" }, { action: "GetQueueAttributes" });
     await send(url, "g", ["poison", "g1", "g2", "g3"]);
     const warnings: string[] = [];
     const logger = { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (line: string) => void warnings.push(line) };
     const handled: string[] = [];
     const consumer = consume({
-      client,
+      client: aws.client,
       queueUrl: url,
       WaitTimeSeconds: 1,
       failureVisibilityTimeout: 0,
@@ -89,10 +77,10 @@ describe("consume on a FIFO queue with a dead-letter queue", () => {
         handled.push(message.Body!);
       },
     });
-    await waitFor(() => handled.length === 3 && fake.sqs.messageCount(dlq) === 1, 20_000, "3 handled and one dead-lettered");
+    await waitFor(() => handled.length === 3 && aws.fake.sqs.messageCount(dlq) === 1, 20_000, "3 handled and one dead-lettered");
     await consumer.stop();
     expect(warnings.some((w) => /could not read the RedrivePolicy.*sqs:GetQueueAttributes.*AccessDenied/.test(w))).toBe(true);
-    expect(fake.sqs.messages(dlq).map((m) => m.body)).toEqual(["poison"]);
+    expect(aws.fake.sqs.messages(dlq).map((m) => m.body)).toEqual(["poison"]);
   });
 });
 

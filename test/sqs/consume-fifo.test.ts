@@ -2,41 +2,28 @@
  * `consume` on FIFO queues and with dead-letter queues, end to end: the real SDK client against the
  * fake SQS's FIFO queues and redrive policies.
  */
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type Message } from "@aws-sdk/client-sqs";
+import { afterAll, describe, expect, it } from "vitest";
 import { seededRandom } from "../../bench/lib/random.js";
 import { consume } from "../../src/sqs/index.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
-import { clearAwsEnv, delay, fakeClient, waitFor } from "./support.js";
+import { delay, fakeSqsForFile, waitFor } from "./support.js";
 
-clearAwsEnv();
-
-let fake: FakeAws;
-let client: SQSClient;
+const aws = fakeSqsForFile({ requestHandler: { requestTimeout: 2_000, throwOnRequestTimeout: true } });
 let counter = 0;
 
-beforeAll(async () => {
-  fake = await startFakeAws();
-  client = fakeClient(fake, { requestHandler: { requestTimeout: 2_000, throwOnRequestTimeout: true } });
-});
-
-afterAll(async () => {
-  fake.sqs.faults.restore();
-  client.destroy();
-  await fake.close();
-});
+afterAll(() => aws.fake.sqs.faults.restore());
 
 function fifoQueue(attributes: Record<string, string> = {}): { name: string; url: string; arn: string } {
   counter += 1;
   const name = `c-${counter}.fifo`;
-  const url = fake.sqs.createQueue(name, { FifoQueue: "true", ...attributes });
-  return { name, url, arn: `arn:aws:sqs:${fake.region}:${fake.accountId}:${name}` };
+  const url = aws.fake.sqs.createQueue(name, { FifoQueue: "true", ...attributes });
+  return { name, url, arn: `arn:aws:sqs:${aws.fake.region}:${aws.fake.accountId}:${name}` };
 }
 
 /** Sends `[group, body]` pairs in this order (batches sent one after another, so each group keeps its order). */
 async function sendInOrder(url: string, messages: readonly (readonly [string, string])[]): Promise<void> {
   for (let i = 0; i < messages.length; i += 10) {
-    const out = await client.send(
+    const out = await aws.client.send(
       new SendMessageBatchCommand({
         QueueUrl: url,
         Entries: messages.slice(i, i + 10).map(([group, body], j) => ({ Id: String(j), MessageBody: body, MessageGroupId: group, MessageDeduplicationId: body })),
@@ -90,7 +77,7 @@ describe("consume on a FIFO queue", () => {
       const random = seededRandom(16);
       const rec = recorder();
       const consumer = consume({
-        client,
+        client: aws.client,
         queueUrl: q.url,
         concurrency: 8,
         WaitTimeSeconds: 1,
@@ -112,7 +99,7 @@ describe("consume on a FIFO queue", () => {
       for (let g = 0; g < 20; g++) {
         expect(rec.seen.get(`g${g}`)).toEqual(Array.from({ length: 25 }, (_, i) => `g${g}:${i}`));
       }
-      expect(fake.sqs.counts(q.name)).toMatchObject({ total: 0, received: 500, deleted: 500 });
+      expect(aws.fake.sqs.counts(q.name)).toMatchObject({ total: 0, received: 500, deleted: 500 });
       expect(consumer.counters).toMatchObject({ processed: 500, failed: 0, released: 0 });
     },
     40_000,
@@ -123,7 +110,7 @@ describe("consume on a FIFO queue", () => {
     await sendInOrder(q.url, Array.from({ length: 8 }, (_, i) => ["A", `a${i}`] as const));
     const rec = recorder();
     const consumer = consume({
-      client,
+      client: aws.client,
       queueUrl: q.url,
       fifo: false,
       concurrency: 8,
@@ -150,7 +137,7 @@ describe("consume on a FIFO queue", () => {
       ]);
       const handled: string[] = [];
       const consumer = consume({
-        client,
+        client: aws.client,
         queueUrl: q.url,
         WaitTimeSeconds: 1,
         VisibilityTimeout: 2,
@@ -164,20 +151,20 @@ describe("consume on a FIFO queue", () => {
       expect(handled).toEqual(["a0", "a1", "a2"]);
       // a1 and a2 waited 3.5 s on a 2 s visibility timeout: extended, never received twice.
       expect(consumer.counters.visibilityExtensions).toBeGreaterThanOrEqual(6);
-      expect(fake.sqs.counts(q.name)).toMatchObject({ received: 3, deleted: 3, total: 0 });
+      expect(aws.fake.sqs.counts(q.name)).toMatchObject({ received: 3, deleted: 3, total: 0 });
       expect(consumer.counters.deleteFailures).toBe(0);
-      expect(fake.sqs.calls.filter((c) => c.action === "DeleteMessageBatch" && c.details.queueUrl === q.url).length).toBeLessThanOrEqual(2);
+      expect(aws.fake.sqs.calls.filter((c) => c.action === "DeleteMessageBatch" && c.details.queueUrl === q.url).length).toBeLessThanOrEqual(2);
     },
     15_000,
   );
 
   it("delivers a duplicate sent within the deduplication window once", async () => {
     const q = fifoQueue();
-    await client.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: "charge 10 EUR", MessageGroupId: "cust-1", MessageDeduplicationId: "order-7" }));
-    await client.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: "charge 10 EUR (retried)", MessageGroupId: "cust-1", MessageDeduplicationId: "order-7" }));
-    await client.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: "charge 5 EUR", MessageGroupId: "cust-1", MessageDeduplicationId: "order-8" }));
+    await aws.client.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: "charge 10 EUR", MessageGroupId: "cust-1", MessageDeduplicationId: "order-7" }));
+    await aws.client.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: "charge 10 EUR (retried)", MessageGroupId: "cust-1", MessageDeduplicationId: "order-7" }));
+    await aws.client.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: "charge 5 EUR", MessageGroupId: "cust-1", MessageDeduplicationId: "order-8" }));
     const handled: string[] = [];
-    const consumer = consume({ client, queueUrl: q.url, WaitTimeSeconds: 1, handler: (m) => void handled.push(m.Body ?? "") });
+    const consumer = consume({ client: aws.client, queueUrl: q.url, WaitTimeSeconds: 1, handler: (m) => void handled.push(m.Body ?? "") });
     await waitFor(() => consumer.counters.deleted === 2, 10_000, "2 deletes");
     await delay(300);
     await consumer.stop();
@@ -195,7 +182,7 @@ describe("consume on a FIFO queue", () => {
       const attempts: string[] = [];
       let failedOnce = false;
       const consumer = consume({
-        client,
+        client: aws.client,
         queueUrl: q.url,
         concurrency: 10,
         WaitTimeSeconds: 1,
@@ -215,7 +202,7 @@ describe("consume on a FIFO queue", () => {
       expect(attempts.filter((b) => b.startsWith("b"))).toEqual(["b0", "b1", "b2"]);
       expect(consumer.counters.failed).toBe(1);
       expect(consumer.counters.released).toBe(3);
-      expect(fake.sqs.counts(q.name).total).toBe(0);
+      expect(aws.fake.sqs.counts(q.name).total).toBe(0);
     },
     20_000,
   );
@@ -233,7 +220,7 @@ describe("consume on a FIFO queue", () => {
     const batches: string[][] = [];
     let failedOnce = false;
     const consumer = consume({
-      client,
+      client: aws.client,
       queueUrl: q.url,
       WaitTimeSeconds: 1,
       failureVisibilityTimeout: 0,
@@ -269,7 +256,7 @@ describe("consume on a FIFO queue", () => {
     ]);
     const batches: string[][] = [];
     const consumer = consume({
-      client,
+      client: aws.client,
       queueUrl: q.url,
       WaitTimeSeconds: 1,
       failureVisibilityTimeout: 0,
@@ -296,7 +283,7 @@ describe("consume on a FIFO queue", () => {
     ]);
     const gates = new Map<string, () => void>();
     const consumer = consume({
-      client,
+      client: aws.client,
       queueUrl: q.url,
       concurrency: 2,
       WaitTimeSeconds: 1,
@@ -314,7 +301,7 @@ describe("consume on a FIFO queue", () => {
     // a0 is done but A still has a1 in hand: its slot stays taken.
     await delay(300);
     expect(consumer.counters.polls).toBe(2);
-    expect(fake.sqs.counts(q.name)).toMatchObject({ received: 3 });
+    expect(aws.fake.sqs.counts(q.name)).toMatchObject({ received: 3 });
     gates.get("a1")!();
     await waitFor(() => gates.has("c0"), 10_000, "c0 running once A is done");
     gates.get("b0")!();
@@ -331,7 +318,7 @@ describe("consume on a FIFO queue", () => {
     const blocked = new Promise<void>((resolve) => (release = resolve));
     const handled: string[] = [];
     const consumer = consume({
-      client,
+      client: aws.client,
       queueUrl: q.url,
       WaitTimeSeconds: 20,
       concurrency: 8,
@@ -349,7 +336,7 @@ describe("consume on a FIFO queue", () => {
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(handled).toEqual(["a0"]);
     expect(consumer.counters).toMatchObject({ processed: 1, deleted: 1, released: 4 });
-    const again = await client.send(new ReceiveMessageCommand({ QueueUrl: q.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const again = await aws.client.send(new ReceiveMessageCommand({ QueueUrl: q.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
     expect((again.Messages ?? []).map((m) => m.Body)).toEqual(["a1", "a2", "a3", "a4"]);
   });
 
@@ -359,7 +346,7 @@ describe("consume on a FIFO queue", () => {
       const q = fifoQueue();
       await sendInOrder(q.url, Array.from({ length: 3 }, (_, i) => ["A", `a${i}`] as const));
       const consumer = consume({
-        client,
+        client: aws.client,
         queueUrl: q.url,
         WaitTimeSeconds: 1,
         stopTimeoutMs: 200,
@@ -370,9 +357,9 @@ describe("consume on a FIFO queue", () => {
       });
       await waitFor(() => consumer.counters.inFlight === 3, 5_000, "the batch to start");
       await consumer.stop();
-      const callsAtStop = fake.sqs.calls.filter((c) => c.details.queueUrl === q.url).length;
+      const callsAtStop = aws.fake.sqs.calls.filter((c) => c.details.queueUrl === q.url).length;
       await delay(500);
-      expect(fake.sqs.calls.filter((c) => c.details.queueUrl === q.url).length).toBe(callsAtStop);
+      expect(aws.fake.sqs.calls.filter((c) => c.details.queueUrl === q.url).length).toBe(callsAtStop);
       expect(consumer.counters.released).toBe(0);
     },
     10_000,
@@ -380,7 +367,7 @@ describe("consume on a FIFO queue", () => {
 
   it("stop() on an idle FIFO consumer returns without waiting out the long poll", async () => {
     const q = fifoQueue();
-    const consumer = consume({ client, queueUrl: q.url, WaitTimeSeconds: 20, handler: () => undefined });
+    const consumer = consume({ client: aws.client, queueUrl: q.url, WaitTimeSeconds: 20, handler: () => undefined });
     await waitFor(() => consumer.counters.polls >= 1, 5_000, "the first poll");
     await delay(100);
     const started = Date.now();
@@ -391,11 +378,11 @@ describe("consume on a FIFO queue", () => {
   it("retries a failed receive with the same ReceiveRequestAttemptId, and uses a new one for the next receive", async () => {
     const q = fifoQueue();
     await sendInOrder(q.url, [["A", "a0"]]);
-    fake.sqs.clearCalls();
-    fake.sqs.faults.failNext(4, { status: 500, code: "InternalFailure", message: "We encountered an internal error." }, { action: "ReceiveMessage" });
-    const consumer = consume({ client, queueUrl: q.url, WaitTimeSeconds: 1, backoff: { initialDelayMs: 10, maxDelayMs: 20 }, handler: () => undefined });
+    aws.fake.sqs.clearCalls();
+    aws.fake.sqs.faults.failNext(4, { status: 500, code: "InternalFailure", message: "We encountered an internal error." }, { action: "ReceiveMessage" });
+    const consumer = consume({ client: aws.client, queueUrl: q.url, WaitTimeSeconds: 1, backoff: { initialDelayMs: 10, maxDelayMs: 20 }, handler: () => undefined });
     await waitFor(() => consumer.counters.deleted === 1, 10_000, "the delete");
-    const receives = (): typeof fake.sqs.calls => fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === q.url);
+    const receives = (): typeof aws.fake.sqs.calls => aws.fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === q.url);
     await waitFor(() => receives().length >= 6, 5_000, "a later receive");
     await consumer.stop();
     const ids = receives().map((c) => c.details.receiveRequestAttemptId as string);
@@ -438,7 +425,7 @@ describe("dead-letter queues with consume", () => {
       const attempts: string[] = [];
       const receiveCounts: number[] = [];
       const consumer = consume({
-        client,
+        client: aws.client,
         queueUrl: source.url,
         WaitTimeSeconds: 1,
         concurrency: 4,
@@ -452,8 +439,8 @@ describe("dead-letter queues with consume", () => {
       expect(attempts.filter((b) => b.startsWith("p"))).toEqual(["poison", "poison", "p1", "p2"]);
       expect(attempts.filter((b) => b.startsWith("q"))).toEqual(["q0", "q1"]);
       expect(receiveCounts).toEqual([1, 2]);
-      expect(fake.sqs.counts(source.name)).toMatchObject({ total: 0, deadLettered: 1 });
-      const inDlq = fake.sqs.messages(dlq.name);
+      expect(aws.fake.sqs.counts(source.name)).toMatchObject({ total: 0, deadLettered: 1 });
+      const inDlq = aws.fake.sqs.messages(dlq.name);
       expect(inDlq.map((m) => [m.body, m.messageGroupId, m.deadLetterQueueSourceArn])).toEqual([["poison", "P", source.arn]]);
     },
     20_000,
@@ -466,19 +453,19 @@ describe("dead-letter queues with consume", () => {
       const attempts: string[] = [];
       const receiveCounts: number[] = [];
       const consumer = consume({
-        client,
+        client: aws.client,
         queueUrl: source.url,
         WaitTimeSeconds: 1,
         failureVisibilityTimeout: 0,
         handler: poisonHandler(attempts, receiveCounts),
       });
-      await waitFor(() => consumer.counters.deleted === 4 && fake.sqs.messageCount(dlq.name) === 1, 15_000, "q0 q1 p1 p2 handled, P dead-lettered");
+      await waitFor(() => consumer.counters.deleted === 4 && aws.fake.sqs.messageCount(dlq.name) === 1, 15_000, "q0 q1 p1 p2 handled, P dead-lettered");
       await consumer.stop();
       // p1 and p2 came with the poison's first receive (counted once, released), then after it, in order.
       expect(attempts.filter((b) => b.startsWith("p"))).toEqual(["poison", "poison", "p1", "p2"]);
       expect(attempts.filter((b) => b.startsWith("q"))).toEqual(["q0", "q1"]);
       expect(consumer.counters.released).toBe(2);
-      expect(fake.sqs.messages(dlq.name).map((m) => [m.body, m.receiveCount])).toEqual([["poison", 2]]);
+      expect(aws.fake.sqs.messages(dlq.name).map((m) => [m.body, m.receiveCount])).toEqual([["poison", 2]]);
     },
     20_000,
   );
@@ -486,16 +473,16 @@ describe("dead-letter queues with consume", () => {
   it("a poison message on a standard queue reaches the DLQ with its body and attributes", async () => {
     counter += 1;
     const dlqName = `dlq-${counter}`;
-    fake.sqs.createQueue(dlqName);
-    const dlqArn = `arn:aws:sqs:${fake.region}:${fake.accountId}:${dlqName}`;
-    const url = fake.sqs.createQueue(`src-${counter}`, { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }) });
-    await client.send(
+    aws.fake.sqs.createQueue(dlqName);
+    const dlqArn = `arn:aws:sqs:${aws.fake.region}:${aws.fake.accountId}:${dlqName}`;
+    const url = aws.fake.sqs.createQueue(`src-${counter}`, { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }) });
+    await aws.client.send(
       new SendMessageCommand({ QueueUrl: url, MessageBody: "{bad json", MessageAttributes: { tenant: { DataType: "String", StringValue: "t-9" } } }),
     );
-    for (let i = 0; i < 5; i++) await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify({ n: i }) }));
+    for (let i = 0; i < 5; i++) await aws.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify({ n: i }) }));
     const parsed: number[] = [];
     const consumer = consume({
-      client,
+      client: aws.client,
       queueUrl: url,
       WaitTimeSeconds: 1,
       failureVisibilityTimeout: 0,
@@ -503,13 +490,13 @@ describe("dead-letter queues with consume", () => {
         parsed.push((JSON.parse(message.Body ?? "") as { n: number }).n);
       },
     });
-    await waitFor(() => consumer.counters.deleted === 5 && fake.sqs.messageCount(dlqName) === 1, 15_000, "5 handled, 1 dead-lettered");
+    await waitFor(() => consumer.counters.deleted === 5 && aws.fake.sqs.messageCount(dlqName) === 1, 15_000, "5 handled, 1 dead-lettered");
     await consumer.stop();
     expect(parsed.sort()).toEqual([0, 1, 2, 3, 4]);
     expect(consumer.counters.failed).toBe(2);
-    const [dead] = fake.sqs.messages(dlqName);
+    const [dead] = aws.fake.sqs.messages(dlqName);
     expect(dead).toMatchObject({ body: "{bad json", messageAttributes: { tenant: { DataType: "String", StringValue: "t-9" } } });
-    const attributes = await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] }));
+    const attributes = await aws.client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] }));
     expect(attributes.Attributes?.ApproximateNumberOfMessages).toBe("0");
   });
 });

@@ -4,34 +4,22 @@
  * `consume` and `pollMessages` is measured as `messaging.client.operation.duration`, failed ones with
  * `error.type`. Real SDK clients against the fake SQS.
  */
-import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { metrics } from "@opentelemetry/api";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { consume, createLongPollingClient, pollMessages } from "../../src/sqs/index.js";
 import { unheardErrorWarner, WarningGate } from "../../src/sqs/default-warnings.js";
 import { METRIC } from "../../src/telemetry/names.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { histogramCount, point, points, startOtel } from "../telemetry/support.js";
-import { clearAwsEnv, fakeClient, waitFor } from "./support.js";
+import { fakeSqsForFile, waitFor } from "./support.js";
 
-clearAwsEnv();
-
-let fake: FakeAws;
-let client: SQSClient;
+const aws = fakeSqsForFile();
 let counter = 0;
 
-beforeAll(async () => {
-  fake = await startFakeAws();
-  client = fakeClient(fake);
-});
 afterEach(() => {
-  fake.sqs.faults.restore();
+  aws.fake.sqs.faults.restore();
   vi.restoreAllMocks();
   metrics.disable();
-});
-afterAll(async () => {
-  client.destroy();
-  await fake.close();
 });
 
 const rejected = { status: 403, code: "InvalidClientTokenId", message: "The security token included in the request is invalid." };
@@ -40,15 +28,15 @@ const fastBackoff = { initialDelayMs: 5, maxDelayMs: 10 };
 function queue(): { name: string; url: string } {
   counter += 1;
   const name = `silent-${counter}`;
-  return { name, url: fake.sqs.createQueue(name) };
+  return { name, url: aws.fake.sqs.createQueue(name) };
 }
 
 describe("consume with no onError and no logger", () => {
   it("warns through console.warn once for a run of rejected receives (not once per retry)", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const { url } = queue();
-    fake.sqs.faults.failNext(Infinity, rejected, { action: "ReceiveMessage" });
-    const consumer = consume({ client, queueUrl: url, WaitTimeSeconds: 1, backoff: fastBackoff, handler: () => undefined, telemetry: false });
+    aws.fake.sqs.faults.failNext(Infinity, rejected, { action: "ReceiveMessage" });
+    const consumer = consume({ client: aws.client, queueUrl: url, WaitTimeSeconds: 1, backoff: fastBackoff, handler: () => undefined, telemetry: false });
     await waitFor(() => consumer.counters.receiveErrors >= 10, 10_000, "10 failed receives");
     await consumer.stop();
     expect(warn).toHaveBeenCalledTimes(1);
@@ -58,10 +46,10 @@ describe("consume with no onError and no logger", () => {
   it("says nothing on console when a logger is given (the logger hears it)", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const { url } = queue();
-    fake.sqs.faults.failNext(Infinity, rejected, { action: "ReceiveMessage" });
+    aws.fake.sqs.faults.failNext(Infinity, rejected, { action: "ReceiveMessage" });
     const lines: string[] = [];
     const logger = { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (line: string) => void lines.push(line) };
-    const consumer = consume({ client, queueUrl: url, WaitTimeSeconds: 1, backoff: fastBackoff, handler: () => undefined, telemetry: false, logger });
+    const consumer = consume({ client: aws.client, queueUrl: url, WaitTimeSeconds: 1, backoff: fastBackoff, handler: () => undefined, telemetry: false, logger });
     await waitFor(() => consumer.counters.receiveErrors >= 3, 10_000, "3 failed receives");
     await consumer.stop();
     expect(warn).not.toHaveBeenCalled();
@@ -71,13 +59,13 @@ describe("consume with no onError and no logger", () => {
   it("pollMessages warns the same way", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const { url } = queue();
-    fake.sqs.faults.failNext(Infinity, rejected, { action: "ReceiveMessage" });
+    aws.fake.sqs.faults.failNext(Infinity, rejected, { action: "ReceiveMessage" });
     const controller = new AbortController();
-    const polling = createLongPollingClient(client);
+    const polling = createLongPollingClient(aws.client);
     const done = (async () => {
       for await (const batch of pollMessages(polling, { queueUrl: url, WaitTimeSeconds: 1, backoff: fastBackoff, signal: controller.signal, telemetry: false })) void batch;
     })();
-    await waitFor(() => fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === url).length >= 5, 10_000, "5 receives");
+    await waitFor(() => aws.fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === url).length >= 5, 10_000, "5 receives");
     controller.abort();
     await done;
     polling.destroy();
@@ -118,10 +106,10 @@ describe("messaging.client.operation.duration", () => {
   it("consume: every SQS call, failed receives with error.type, successful receives and deletes without", async () => {
     const otel = startOtel();
     const { url } = queue();
-    await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "one" }));
-    fake.sqs.faults.failNext(2, rejected, { action: "ReceiveMessage" });
+    await aws.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "one" }));
+    aws.fake.sqs.faults.failNext(2, rejected, { action: "ReceiveMessage" });
     const consumer = consume({
-      client,
+      client: aws.client,
       queueUrl: url,
       WaitTimeSeconds: 1,
       deleteFlushDelayMs: 1,
@@ -151,9 +139,9 @@ describe("messaging.client.operation.duration", () => {
   it("pollMessages: the same metric and messaging.client.consumed.messages", async () => {
     const otel = startOtel();
     const { url } = queue();
-    await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "one" }));
-    fake.sqs.faults.failNext(1, rejected, { action: "ReceiveMessage" });
-    const polling = createLongPollingClient(client);
+    await aws.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "one" }));
+    aws.fake.sqs.faults.failNext(1, rejected, { action: "ReceiveMessage" });
+    const polling = createLongPollingClient(aws.client);
     const telemetry = { meterProvider: otel.meterProvider, tracerProvider: otel.tracerProvider };
     for await (const batch of pollMessages(polling, { queueUrl: url, WaitTimeSeconds: 1, backoff: fastBackoff, onError: () => undefined, telemetry })) {
       expect(batch).toHaveLength(1);

@@ -4,35 +4,21 @@
  * than can start at once (no message waits in hand for the limiter), the function form pauses and
  * resumes, and stop() does not wait on the limiter.
  */
-import type { SQSClient } from "@aws-sdk/client-sqs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { consume } from "../../src/sqs/index.js";
 import { bucketCapacity, TokenBucket } from "../../src/sqs/token-bucket.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
-import { clearAwsEnv, delay, fakeClient, loadMessages, waitFor } from "./support.js";
+import { delay, fakeSqsForFile, loadMessages, waitFor } from "./support.js";
 
-clearAwsEnv();
-
-let fake: FakeAws;
-let client: SQSClient;
+const aws = fakeSqsForFile();
 let counter = 0;
-
-beforeAll(async () => {
-  fake = await startFakeAws();
-  client = fakeClient(fake);
-});
-afterAll(async () => {
-  client.destroy();
-  await fake.close();
-});
 
 function queue(): { name: string; url: string } {
   counter += 1;
   const name = `rate-${counter}`;
-  return { name, url: fake.sqs.createQueue(name) };
+  return { name, url: aws.fake.sqs.createQueue(name) };
 }
 
-const receivesOf = (url: string) => fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === url);
+const receivesOf = (url: string) => aws.fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === url);
 
 describe("TokenBucket", () => {
   it("banks at most one receive's worth, reserves before a poll and takes back what the poll did not use", () => {
@@ -52,11 +38,11 @@ describe("TokenBucket", () => {
 describe("consume({ maxMessagesPerSecond })", () => {
   it("holds 50 messages/s within 10 % over 20 s with a handler much faster than that; no message waits in hand", async () => {
     const { url } = queue();
-    await loadMessages(client, url, 1_500);
+    await loadMessages(aws.client, url, 1_500);
     const starts: number[] = [];
     const waits: number[] = [];
     const consumer = consume({
-      client,
+      client: aws.client,
       queueUrl: url,
       concurrency: 20,
       WaitTimeSeconds: 1,
@@ -89,10 +75,10 @@ describe("consume({ maxMessagesPerSecond })", () => {
 
   it("a function rate of 0 pauses receiving (no ReceiveMessage at all), raising it resumes, and stop() does not wait on the limiter", async () => {
     const { url } = queue();
-    await loadMessages(client, url, 20);
+    await loadMessages(aws.client, url, 20);
     let rate = 0;
     let handled = 0;
-    const consumer = consume({ client, queueUrl: url, WaitTimeSeconds: 1, maxMessagesPerSecond: () => rate, telemetry: false, handler: () => void (handled += 1) });
+    const consumer = consume({ client: aws.client, queueUrl: url, WaitTimeSeconds: 1, maxMessagesPerSecond: () => rate, telemetry: false, handler: () => void (handled += 1) });
     await delay(600);
     expect(receivesOf(url)).toHaveLength(0);
     expect(handled).toBe(0);
@@ -107,9 +93,9 @@ describe("consume({ maxMessagesPerSecond })", () => {
 
   it("asks a receive for no more messages than there are tokens", async () => {
     const { url } = queue();
-    await loadMessages(client, url, 30);
+    await loadMessages(aws.client, url, 30);
     let handled = 0;
-    const consumer = consume({ client, queueUrl: url, concurrency: 10, WaitTimeSeconds: 1, maxMessagesPerSecond: 4, telemetry: false, handler: () => void (handled += 1) });
+    const consumer = consume({ client: aws.client, queueUrl: url, concurrency: 10, WaitTimeSeconds: 1, maxMessagesPerSecond: 4, telemetry: false, handler: () => void (handled += 1) });
     await waitFor(() => handled >= 12, 10_000, "12 messages handled");
     await consumer.stop();
     const asked = receivesOf(url).map((c) => Number(c.details.maxNumberOfMessages));
@@ -117,7 +103,7 @@ describe("consume({ maxMessagesPerSecond })", () => {
   });
 
   it("rejects a rate that is not a positive number or a function", () => {
-    expect(() => consume({ client, queueUrl: "http://x/1/q", handler: () => undefined, maxMessagesPerSecond: 0 })).toThrow(/maxMessagesPerSecond/);
-    expect(() => consume({ client, queueUrl: "http://x/1/q", handler: () => undefined, maxMessagesPerSecond: Number.NaN })).toThrow(/maxMessagesPerSecond/);
+    expect(() => consume({ client: aws.client, queueUrl: "http://x/1/q", handler: () => undefined, maxMessagesPerSecond: 0 })).toThrow(/maxMessagesPerSecond/);
+    expect(() => consume({ client: aws.client, queueUrl: "http://x/1/q", handler: () => undefined, maxMessagesPerSecond: Number.NaN })).toThrow(/maxMessagesPerSecond/);
   });
 });

@@ -1,39 +1,24 @@
-import { SQSClient } from "@aws-sdk/client-sqs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { consume } from "../../src/sqs/index.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
-import { clearAwsEnv, fakeClient, loadMessages, waitFor } from "./support.js";
+import { fakeSqsForFile, loadMessages, waitFor } from "./support.js";
 
-clearAwsEnv();
-
-let fake: FakeAws;
-let client: SQSClient;
-
-beforeAll(async () => {
-  fake = await startFakeAws();
-  client = fakeClient(fake, { requestHandler: { requestTimeout: 5_000, throwOnRequestTimeout: true } });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await fake.close();
-});
+const aws = fakeSqsForFile({ requestHandler: { requestTimeout: 5_000, throwOnRequestTimeout: true } });
 
 describe("consume at volume", () => {
   it(
     "handles 10,000 messages with concurrency 20: every one exactly once, none lost, concurrency never exceeded",
     async () => {
       const total = 10_000;
-      const queue = fake.sqs.createQueue("volume");
-      await loadMessages(client, queue, total);
-      expect(fake.sqs.messageCount("volume")).toBe(total);
+      const queue = aws.fake.sqs.createQueue("volume");
+      await loadMessages(aws.client, queue, total);
+      expect(aws.fake.sqs.messageCount("volume")).toBe(total);
 
       const handled = new Map<string, number>();
       let running = 0;
       let maxRunning = 0;
       const errors: unknown[] = [];
       const consumer = consume({
-        client,
+        client: aws.client,
         queueUrl: queue,
         concurrency: 20,
         WaitTimeSeconds: 1,
@@ -54,13 +39,13 @@ describe("consume at volume", () => {
       expect(handled.size).toBe(total);
       expect([...handled.values()].every((n) => n === 1)).toBe(true);
       expect(maxRunning).toBeLessThanOrEqual(20);
-      expect(fake.sqs.messageCount("volume")).toBe(0);
-      expect(fake.sqs.counts("volume")).toMatchObject({ sent: total, deleted: total });
+      expect(aws.fake.sqs.messageCount("volume")).toBe(0);
+      expect(aws.fake.sqs.counts("volume")).toMatchObject({ sent: total, deleted: total });
       expect(consumer.counters).toMatchObject({ received: total, processed: total, failed: 0, deleted: total, deleteFailures: 0, inFlight: 0 });
       expect(errors).toEqual([]);
       // Deletes were batched: far fewer calls than messages.
-      expect(fake.sqs.count("DeleteMessageBatch")).toBeLessThan(total / 5);
-      expect(fake.sqs.count("DeleteMessage")).toBe(0);
+      expect(aws.fake.sqs.count("DeleteMessageBatch")).toBeLessThan(total / 5);
+      expect(aws.fake.sqs.count("DeleteMessage")).toBe(0);
     },
     60_000,
   );

@@ -1,39 +1,26 @@
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createRefresher } from "../../src/refresh/index.js";
 import { consume, type ConsumeErrorContext } from "../../src/sqs/index.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { capturingLogger } from "../support/capturing-logger.js";
-import { clearAwsEnv, delay, fakeClient, loadMessages, waitFor } from "./support.js";
+import { delay, fakeClient, fakeSqsForFile, loadMessages, waitFor } from "./support.js";
 
-clearAwsEnv();
-
-let fake: FakeAws;
-let client: SQSClient;
+const aws = fakeSqsForFile({ requestHandler: { requestTimeout: 2_000, throwOnRequestTimeout: true } });
 const fast = { initialDelayMs: 50, maxDelayMs: 200 };
 
-beforeAll(async () => {
-  fake = await startFakeAws();
-  client = fakeClient(fake, { requestHandler: { requestTimeout: 2_000, throwOnRequestTimeout: true } });
-});
-
-afterAll(async () => {
-  fake.sqs.faults.restore();
-  client.destroy();
-  await fake.close();
-});
+afterAll(() => aws.fake.sqs.faults.restore());
 
 describe("consume", () => {
   it(
     "keeps a message invisible through heartbeats while a handler outlives its visibility timeout",
     async () => {
-      const queue = fake.sqs.createQueue("slow");
-      await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "slow one" }));
+      const queue = aws.fake.sqs.createQueue("slow");
+      await aws.client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "slow one" }));
       let calls = 0;
       const consumer = consume({
-        client,
+        client: aws.client,
         queueUrl: queue,
         WaitTimeSeconds: 1,
         VisibilityTimeout: 3,
@@ -47,7 +34,7 @@ describe("consume", () => {
       await waitFor(() => consumer.counters.inFlight === 1, 5_000, "the handler to start");
       const until = Date.now() + 5_500;
       while (Date.now() < until) {
-        const out = await client.send(new ReceiveMessageCommand({ QueueUrl: queue, WaitTimeSeconds: 0 }));
+        const out = await aws.client.send(new ReceiveMessageCommand({ QueueUrl: queue, WaitTimeSeconds: 0 }));
         stolen.push(...(out.Messages ?? []));
         await delay(250);
       }
@@ -58,8 +45,8 @@ describe("consume", () => {
       expect(calls).toBe(1);
       // 6 s of handling on a 3 s visibility timeout: one extension every 0.75–1.5 s.
       expect(consumer.counters.visibilityExtensions).toBeGreaterThanOrEqual(3);
-      expect(fake.sqs.messageCount("slow")).toBe(0);
-      expect(fake.sqs.counts("slow").received).toBe(1);
+      expect(aws.fake.sqs.messageCount("slow")).toBe(0);
+      expect(aws.fake.sqs.counts("slow").received).toBe(1);
     },
     20_000,
   );
@@ -68,11 +55,11 @@ describe("consume", () => {
     "loses nothing when stopped mid-stream: every message is deleted after its handler, or still in the queue",
     async () => {
       const total = 600;
-      const queue = fake.sqs.createQueue("stop-midway");
-      await loadMessages(client, queue, total);
+      const queue = aws.fake.sqs.createQueue("stop-midway");
+      await loadMessages(aws.client, queue, total);
       const handled = new Set<string>();
       const consumer = consume({
-        client,
+        client: aws.client,
         queueUrl: queue,
         concurrency: 15,
         WaitTimeSeconds: 1,
@@ -84,7 +71,7 @@ describe("consume", () => {
       await waitFor(() => consumer.counters.processed >= 150, 15_000, "150 handled");
       await consumer.stop();
 
-      const remaining = new Set(fake.sqs.messages("stop-midway").map((m) => m.body));
+      const remaining = new Set(aws.fake.sqs.messages("stop-midway").map((m) => m.body));
       const deleted = Array.from({ length: total }, (_, i) => String(i)).filter((body) => !remaining.has(body));
       expect(handled.size).toBeLessThan(total);
       // Nothing deleted unhandled...
@@ -94,7 +81,7 @@ describe("consume", () => {
       expect(deleted.length).toBe(handled.size);
       expect(consumer.counters).toMatchObject({ inFlight: 0, abandoned: 0, deleteFailures: 0 });
       expect(consumer.counters.deleted).toBe(handled.size);
-      expect(fake.sqs.counts("stop-midway").deleted).toBe(handled.size);
+      expect(aws.fake.sqs.counts("stop-midway").deleted).toBe(handled.size);
     },
     30_000,
   );
@@ -102,11 +89,11 @@ describe("consume", () => {
   it(
     "backs off on ExpiredToken and recovers once the credentials provider refreshes",
     async () => {
-      const queue = fake.sqs.createQueue("expiring");
-      const sts = new STSClient({ region: fake.region, endpoint: fake.sts.endpoint, credentials: fake.registerStaticKeys() });
+      const queue = aws.fake.sqs.createQueue("expiring");
+      const sts = new STSClient({ region: aws.fake.region, endpoint: aws.fake.sts.endpoint, credentials: aws.fake.registerStaticKeys() });
       const assume = async (): Promise<AwsCredentialIdentity> => {
         const out = await sts.send(
-          new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${fake.accountId}:role/consumer`, RoleSessionName: "consume-test" }),
+          new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${aws.fake.accountId}:role/consumer`, RoleSessionName: "consume-test" }),
         );
         const c = out.Credentials!;
         return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken!, expiration: c.Expiration! };
@@ -114,7 +101,7 @@ describe("consume", () => {
       // A provider we control, marked memoized so the client asks it on every request (as awscreds' providers are).
       let current = await assume();
       const provider = Object.assign(async () => current, { memoized: true });
-      const consumerClient = new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint, credentials: provider });
+      const consumerClient = new SQSClient({ region: aws.fake.region, endpoint: aws.fake.sqs.endpoint, credentials: provider });
 
       const handled = new Set<string>();
       const errors: ConsumeErrorContext[] = [];
@@ -128,14 +115,14 @@ describe("consume", () => {
           handled.add(message.Body!);
         },
       });
-      await loadMessages(client, queue, 20, "before-");
+      await loadMessages(aws.client, queue, 20, "before-");
       await waitFor(() => consumer.counters.deleted === 20, 10_000, "the first 20");
 
       // The credentials expire server-side while the client still believes in them.
-      fake.expireCredentials(current.accessKeyId);
+      aws.fake.expireCredentials(current.accessKeyId);
       const expiredAt = Date.now();
       await waitFor(() => errors.some((e) => e.kind === "credentials"), 10_000, "an ExpiredToken error");
-      await loadMessages(client, queue, 20, "after-");
+      await loadMessages(aws.client, queue, 20, "after-");
       await delay(600);
       const errorsWhileExpired = consumer.counters.receiveErrors;
       const expiredForMs = Date.now() - expiredAt;
@@ -152,7 +139,7 @@ describe("consume", () => {
       // (100–400 ms steps, half jittered), so however slow the machine, no more failures than that allows.
       expect(errorsWhileExpired).toBeGreaterThanOrEqual(1);
       expect(errorsWhileExpired).toBeLessThanOrEqual(Math.floor(expiredForMs / 200) + 3);
-      expect(fake.sqs.messageCount("expiring")).toBe(0);
+      expect(aws.fake.sqs.messageCount("expiring")).toBe(0);
       consumerClient.destroy();
       sts.destroy();
     },
@@ -162,13 +149,13 @@ describe("consume", () => {
   it(
     "leaves failed messages for redelivery, with a visibility backoff when asked",
     async () => {
-      const queue = fake.sqs.createQueue("flaky");
-      await loadMessages(client, queue, 10);
+      const queue = aws.fake.sqs.createQueue("flaky");
+      await loadMessages(aws.client, queue, 10);
       const attempts = new Map<string, number>();
       const failed: string[] = [];
       const receiveCounts: (number | undefined)[] = [];
       const consumer = consume({
-        client,
+        client: aws.client,
         queueUrl: queue,
         WaitTimeSeconds: 1,
         failureVisibilityTimeout: ({ receiveCount }) => {
@@ -195,14 +182,14 @@ describe("consume", () => {
   it(
     "backpressure: with staggered handlers, never more messages in hand than the concurrency, and polls only for free room",
     async () => {
-      const queue = fake.sqs.createQueue("backpressure");
+      const queue = aws.fake.sqs.createQueue("backpressure");
       const total = 30;
-      await loadMessages(client, queue, total);
+      await loadMessages(aws.client, queue, total);
       let inFlight = 0;
       let maxInFlight = 0;
       const concurrency = 4;
       const consumer = consume({
-        client,
+        client: aws.client,
         queueUrl: queue,
         concurrency,
         MaxNumberOfMessages: 4,
@@ -220,7 +207,7 @@ describe("consume", () => {
       expect(maxInFlight).toBe(concurrency);
       // Some polls had room for fewer than 4 and asked for fewer: a poller that asks for a full
       // MaxNumberOfMessages whatever is in hand would overshoot the concurrency above.
-      const receives = fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === queue);
+      const receives = aws.fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === queue);
       const sizes = receives.map((c) => Number(c.details.maxNumberOfMessages));
       expect(sizes.some((n) => n < 4)).toBe(true);
       for (const n of sizes) expect(n).toBeLessThanOrEqual(concurrency);
@@ -231,16 +218,16 @@ describe("consume", () => {
   it(
     "backs off on throttling instead of spinning, then carries on",
     async () => {
-      const queue = fake.sqs.createQueue("throttled");
-      await loadMessages(client, queue, 5);
+      const queue = aws.fake.sqs.createQueue("throttled");
+      await loadMessages(aws.client, queue, 5);
       const throttled = [
         { status: 400, code: "ThrottlingException", message: "Rate exceeded" },
         { status: 403, code: "RequestThrottled", message: "Request is throttled." },
         { status: 403, code: "OverLimit", message: "Too many in-flight messages" },
       ];
-      for (const error of throttled) fake.sqs.faults.failNext(1, error, { action: "ReceiveMessage" });
+      for (const error of throttled) aws.fake.sqs.faults.failNext(1, error, { action: "ReceiveMessage" });
       const errors: ConsumeErrorContext[] = [];
-      const noRetries = fakeClient(fake, { maxAttempts: 1 });
+      const noRetries = fakeClient(aws.fake, { maxAttempts: 1 });
       const consumer = consume({
         client: noRetries,
         queueUrl: queue,
@@ -259,7 +246,7 @@ describe("consume", () => {
       // reached the fake no sooner than the announced delay (a timer never fires early).
       expect(delays[0]).toBeGreaterThanOrEqual(50);
       expect(delays[2]).toBeGreaterThanOrEqual(200);
-      const receives = fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === queue);
+      const receives = aws.fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === queue);
       for (let i = 0; i < 3; i++) expect(receives[i + 1]!.time - receives[i]!.time).toBeGreaterThanOrEqual(delays[i]! - 2);
       expect(consumer.counters.receiveErrors).toBe(3);
     },
@@ -267,11 +254,11 @@ describe("consume", () => {
   );
 
   it("runs a batch handler and fails only the messages it reports in batchItemFailures", async () => {
-    const queue = fake.sqs.createQueue("batched");
-    await loadMessages(client, queue, 10);
+    const queue = aws.fake.sqs.createQueue("batched");
+    await loadMessages(aws.client, queue, 10);
     const batches: number[] = [];
     const consumer = consume({
-      client,
+      client: aws.client,
       queueUrl: queue,
       WaitTimeSeconds: 1,
       VisibilityTimeout: 30,
@@ -284,16 +271,16 @@ describe("consume", () => {
     await consumer.stop();
     expect(consumer.counters.failed).toBe(1);
     expect(batches.reduce((a, b) => a + b, 0)).toBe(10);
-    expect(fake.sqs.messages("batched").map((m) => m.body)).toEqual(["3"]);
+    expect(aws.fake.sqs.messages("batched").map((m) => m.body)).toEqual(["3"]);
   });
 
   it("retries a failed DeleteMessageBatch with backoff, and deletes everything in the end", async () => {
-    const queue = fake.sqs.createQueue("delete-retry");
-    await loadMessages(client, queue, 30);
-    fake.sqs.faults.failNext(4, { status: 503, code: "ServiceUnavailable", message: "try later" }, { action: "DeleteMessageBatch" });
+    const queue = aws.fake.sqs.createQueue("delete-retry");
+    await loadMessages(aws.client, queue, 30);
+    aws.fake.sqs.faults.failNext(4, { status: 503, code: "ServiceUnavailable", message: "try later" }, { action: "DeleteMessageBatch" });
     const errors: ConsumeErrorContext[] = [];
     const consumer = consume({
-      client: fakeClient(fake, { maxAttempts: 1 }),
+      client: fakeClient(aws.fake, { maxAttempts: 1 }),
       queueUrl: queue,
       WaitTimeSeconds: 1,
       backoff: fast,
@@ -304,15 +291,15 @@ describe("consume", () => {
     await consumer.stop();
     expect(errors.filter((e) => e.operation === "DeleteMessageBatch")).toHaveLength(4);
     expect(errors.every((e) => e.kind === "transient" && (e.delayMs ?? 0) > 0)).toBe(true);
-    expect(fake.sqs.messageCount("delete-retry")).toBe(0);
+    expect(aws.fake.sqs.messageCount("delete-retry")).toBe(0);
     expect(consumer.counters.deleteFailures).toBe(0);
   });
 
   it("rejects done and stops on a fatal error, and stop() still resolves", async () => {
     const errors: ConsumeErrorContext[] = [];
     const consumer = consume({
-      client,
-      queueUrl: fake.sqs.queueUrl("no-such-queue"),
+      client: aws.client,
+      queueUrl: aws.fake.sqs.queueUrl("no-such-queue"),
       WaitTimeSeconds: 1,
       onError: (_e, context) => errors.push(context),
       handler: () => undefined,
@@ -325,7 +312,7 @@ describe("consume", () => {
 
   it("stops on its AbortSignal without waiting out a 20 s long poll", async () => {
     const controller = new AbortController();
-    const consumer = consume({ client, queueUrl: fake.sqs.createQueue("signal"), signal: controller.signal, handler: () => undefined });
+    const consumer = consume({ client: aws.client, queueUrl: aws.fake.sqs.createQueue("signal"), signal: controller.signal, handler: () => undefined });
     await waitFor(() => consumer.counters.polls > 0, 5_000, "a poll");
     const started = Date.now();
     controller.abort();
@@ -337,14 +324,14 @@ describe("consume", () => {
   it(
     "bounds stop() by stopTimeoutMs: an abandoned handler that returns on abort is not deleted, and no SQS call follows stop()",
     async () => {
-      const queue = fake.sqs.createQueue("stuck");
-      await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "stuck" }));
+      const queue = aws.fake.sqs.createQueue("stuck");
+      await aws.client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "stuck" }));
       let aborted = false;
       let late = false;
       let messageId: string | undefined;
       const logger = capturingLogger();
       const consumer = consume({
-        client,
+        client: aws.client,
         queueUrl: queue,
         WaitTimeSeconds: 1,
         VisibilityTimeout: 30,
@@ -364,16 +351,16 @@ describe("consume", () => {
       await waitFor(() => consumer.counters.inFlight === 1, 5_000, "the handler to start");
       const started = Date.now();
       await consumer.stop();
-      const callsAtStop = fake.sqs.calls.filter((c) => c.details.queueUrl === queue).length;
+      const callsAtStop = aws.fake.sqs.calls.filter((c) => c.details.queueUrl === queue).length;
       expect(Date.now() - started).toBeLessThan(3_000);
       expect(aborted).toBe(true);
       expect(consumer.counters.abandoned).toBe(1);
       // Give a late delete every chance to land.
       await delay(800);
       expect(late).toBe(true);
-      expect(fake.sqs.calls.filter((c) => c.details.queueUrl === queue).length).toBe(callsAtStop);
-      expect(fake.sqs.calls.some((c) => c.action === "DeleteMessageBatch" && c.details.queueUrl === queue)).toBe(false);
-      expect(fake.sqs.messages("stuck").map((m) => m.body)).toEqual(["stuck"]);
+      expect(aws.fake.sqs.calls.filter((c) => c.details.queueUrl === queue).length).toBe(callsAtStop);
+      expect(aws.fake.sqs.calls.some((c) => c.action === "DeleteMessageBatch" && c.details.queueUrl === queue)).toBe(false);
+      expect(aws.fake.sqs.messages("stuck").map((m) => m.body)).toEqual(["stuck"]);
       expect(consumer.counters.deleted).toBe(0);
       // Said as what it is (not a delete given up): the message comes back after its visibility timeout.
       const warnings = logger.lines.filter((l) => l.level === "warn").map((l) => l.text);
@@ -386,10 +373,10 @@ describe("consume", () => {
   it(
     "an abandoned handler that fails later sends no visibility change after stop()",
     async () => {
-      const queue = fake.sqs.createQueue("stuck-failing");
-      await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "stuck" }));
+      const queue = aws.fake.sqs.createQueue("stuck-failing");
+      await aws.client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "stuck" }));
       const consumer = consume({
-        client,
+        client: aws.client,
         queueUrl: queue,
         WaitTimeSeconds: 1,
         stopTimeoutMs: 200,
@@ -401,10 +388,10 @@ describe("consume", () => {
       });
       await waitFor(() => consumer.counters.inFlight === 1, 5_000, "the handler to start");
       await consumer.stop();
-      const callsAtStop = fake.sqs.calls.filter((c) => c.details.queueUrl === queue).length;
+      const callsAtStop = aws.fake.sqs.calls.filter((c) => c.details.queueUrl === queue).length;
       await delay(500);
-      expect(fake.sqs.calls.filter((c) => c.details.queueUrl === queue).length).toBe(callsAtStop);
-      expect(fake.sqs.calls.some((c) => c.action === "ChangeMessageVisibility" && c.details.queueUrl === queue)).toBe(false);
+      expect(aws.fake.sqs.calls.filter((c) => c.details.queueUrl === queue).length).toBe(callsAtStop);
+      expect(aws.fake.sqs.calls.some((c) => c.action === "ChangeMessageVisibility" && c.details.queueUrl === queue)).toBe(false);
     },
     10_000,
   );
@@ -412,13 +399,13 @@ describe("consume", () => {
   it(
     "stops, rejecting done with RefresherStoppedError, when the client's credentials provider was stopped",
     async () => {
-      const queue = fake.sqs.createQueue("provider-stopped");
-      const keys = fake.registerStaticKeys();
+      const queue = aws.fake.sqs.createQueue("provider-stopped");
+      const keys = aws.fake.registerStaticKeys();
       // Client-side lifetime of 1.5 s: the refresher refreshes once or twice, is stopped, then its credentials run out.
       const credentials = createRefresher(async () => ({ ...keys, expiration: new Date(Date.now() + 1_500) }), {
         backoff: { initialDelayMs: 50, maxDelayMs: 100 },
       });
-      const consumerClient = new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint, credentials });
+      const consumerClient = new SQSClient({ region: aws.fake.region, endpoint: aws.fake.sqs.endpoint, credentials });
       const errors: ConsumeErrorContext[] = [];
       const logged: string[] = [];
       const consumer = consume({

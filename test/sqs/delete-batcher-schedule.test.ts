@@ -6,31 +6,17 @@
  * entries SQS should never send (unknown or missing Id) ignored.
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { resolveBackoff, type BackoffPolicy } from "../../src/sqs/backoff.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { recordingBatcher, receivedEntries, type Entry } from "./delete-batcher-support.js";
-import { clearAwsEnv, fakeClient } from "./support.js";
+import { fakeClient, fakeSqsForFile } from "./support.js";
 
-clearAwsEnv();
-
-let fake: FakeAws;
-let client: SQSClient;
+const aws = fakeSqsForFile({ maxAttempts: 1 });
 let queues = 0;
-
-beforeAll(async () => {
-  fake = await startFakeAws();
-  client = fakeClient(fake, { maxAttempts: 1 });
-});
 
 afterEach(() => {
   vi.useRealTimers();
-  fake.sqs.faults.restore();
-});
-
-afterAll(async () => {
-  client.destroy();
-  await fake.close();
+  aws.fake.sqs.faults.restore();
 });
 
 interface Options {
@@ -54,18 +40,18 @@ async function settle(predicate: () => boolean, what: string): Promise<void> {
 async function setUp(count: number, options: Options = {}) {
   queues += 1;
   const name = `schedule-${queues}`;
-  const { queueUrl, entries } = await receivedEntries(fake, client, name, count, 600);
+  const { queueUrl, entries } = await receivedEntries(aws.fake, aws.client, name, count, 600);
   const recorded = recordingBatcher({
-    client: options.client ?? client,
+    client: options.client ?? aws.client,
     queueUrl,
     flushDelayMs: options.flushDelayMs ?? 60_000,
     maxAttempts: options.maxAttempts ?? 5,
     maxInFlight: options.maxInFlight ?? 4,
     backoff: resolveBackoff({ initialDelayMs: 1_000, maxDelayMs: 1_000, ...options.backoff }),
   });
-  fake.sqs.clearCalls();
+  aws.fake.sqs.clearCalls();
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: Date.now() });
-  const deleteCalls = () => fake.sqs.calls.filter((c) => c.action === "DeleteMessageBatch").map((c) => Number(c.details.entries));
+  const deleteCalls = () => aws.fake.sqs.calls.filter((c) => c.action === "DeleteMessageBatch").map((c) => Number(c.details.entries));
   let closed = false;
   const close = (deadline: number) => void recorded.batcher.close(deadline).then(() => (closed = true));
   return { name, entries, deleteCalls, close, isClosed: () => closed, ...recorded };
@@ -76,7 +62,7 @@ const messageOf = (reason: unknown) => (reason instanceof Error ? reason.message
 describe("DeleteBatcher schedules (fake timers)", () => {
   it("clamps a retry's delay to close()'s deadline, and gives up what still waits to be retried when it passes", async () => {
     const t = await setUp(3);
-    fake.sqs.failBatchEntries(Infinity, { action: "DeleteMessageBatch" });
+    aws.fake.sqs.failBatchEntries(Infinity, { action: "DeleteMessageBatch" });
     for (const entry of t.entries) t.batcher.add(entry);
     expect(t.deleteCalls()).toEqual([]); // held for the flush delay
     t.close(Date.now() + 200);
@@ -101,12 +87,12 @@ describe("DeleteBatcher schedules (fake timers)", () => {
     expect(messageOf(t.givenUp.at(-1)!.reason)).toMatch(/consumer has stopped/);
     await vi.advanceTimersByTimeAsync(120_000);
     expect(t.deleteCalls()).toEqual([3]);
-    expect(fake.sqs.messageCount(t.name)).toBe(3);
+    expect(aws.fake.sqs.messageCount(t.name)).toBe(3);
   });
 
   it("gives up a retry that falls due at the deadline itself, instead of sending it after close()", async () => {
     const t = await setUp(3, { flushDelayMs: 10 });
-    fake.sqs.failBatchEntries(Infinity, { action: "DeleteMessageBatch", code: "InternalError", message: "try later" });
+    aws.fake.sqs.failBatchEntries(Infinity, { action: "DeleteMessageBatch", code: "InternalError", message: "try later" });
     for (const entry of t.entries) t.batcher.add(entry);
     await vi.advanceTimersByTimeAsync(10);
     await settle(() => t.errors.length === 1, "the failed first call");
@@ -125,7 +111,7 @@ describe("DeleteBatcher schedules (fake timers)", () => {
 
   it("while closing, still retries before the deadline and accepts new entries", async () => {
     const t = await setUp(4);
-    fake.sqs.failBatchEntries(1, { action: "DeleteMessageBatch" });
+    aws.fake.sqs.failBatchEntries(1, { action: "DeleteMessageBatch" });
     for (const entry of t.entries.slice(0, 3)) t.batcher.add(entry);
     t.close(Date.now() + 60_000);
     await settle(() => t.errors.length === 1 && t.deleted.length === 2, "the first call, one entry failed");
@@ -143,7 +129,7 @@ describe("DeleteBatcher schedules (fake timers)", () => {
     expect(t.givenUp).toEqual([]);
     expect(t.deleted).toHaveLength(4);
     expect(t.deleteCalls()).toEqual([3, 1, 1]);
-    expect(fake.sqs.messageCount(t.name)).toBe(0);
+    expect(aws.fake.sqs.messageCount(t.name)).toBe(0);
     // close() resolved before its deadline: closed all the same, a late add is given up, not sent.
     t.batcher.add({ receiptHandle: "late", attempts: 0, body: "late" });
     expect(t.givenUp.map((g) => g.body)).toEqual(["late"]);
@@ -168,7 +154,7 @@ describe("DeleteBatcher schedules (fake timers)", () => {
 
   it("retried entries refill a full batch at once; the remainder still waits for the flush delay", async () => {
     const t = await setUp(15, { flushDelayMs: 5_000 });
-    fake.sqs.failBatchEntries(10, { action: "DeleteMessageBatch" });
+    aws.fake.sqs.failBatchEntries(10, { action: "DeleteMessageBatch" });
     for (const entry of t.entries.slice(0, 10)) t.batcher.add(entry);
     await settle(() => t.errors.length === 1, "the first batch failing");
     for (const entry of t.entries.slice(10)) t.batcher.add(entry); // 5 held for the flush delay
@@ -208,7 +194,7 @@ describe("DeleteBatcher schedules (fake timers)", () => {
 
   it("a full batch waits for a free slot (maxInFlight) instead of being sent at once", async () => {
     const t = await setUp(20, { maxInFlight: 1 });
-    fake.sqs.faults.hangNext(1, { action: "DeleteMessageBatch" });
+    aws.fake.sqs.faults.hangNext(1, { action: "DeleteMessageBatch" });
     for (const entry of t.entries.slice(0, 10)) t.batcher.add(entry);
     await settle(() => t.deleteCalls().length === 1, "the first batch on the wire (hanging)");
     for (const entry of t.entries.slice(10)) t.batcher.add(entry); // a second full batch, no free slot
@@ -216,17 +202,17 @@ describe("DeleteBatcher schedules (fake timers)", () => {
     await settle(() => process.hrtime.bigint() > until, "a moment of real time");
     expect(t.deleteCalls()).toEqual([10]);
     // The hanging call fails (its socket is closed): its slot frees, the waiting batch goes, the failed one is retried.
-    fake.sqs.faults.restore();
+    aws.fake.sqs.faults.restore();
     await settle(() => t.deleted.length === 10 && t.errors.length === 1, "the second batch and the first one's failure");
     await vi.advanceTimersByTimeAsync(t.errors[0]!.delayMs!);
     await settle(() => t.deleted.length === 20, "the retry");
     expect(t.deleteCalls()).toEqual([10, 10, 10]);
-    expect(fake.sqs.messageCount(t.name)).toBe(0);
+    expect(aws.fake.sqs.messageCount(t.name)).toBe(0);
   });
 
   it("gives every entry up at once when the whole call fails fatally", async () => {
     const t = await setUp(3);
-    fake.sqs.faults.failNext(1, { status: 400, code: "QueueDoesNotExist", message: "gone" }, { action: "DeleteMessageBatch" });
+    aws.fake.sqs.faults.failNext(1, { status: 400, code: "QueueDoesNotExist", message: "gone" }, { action: "DeleteMessageBatch" });
     for (const entry of t.entries) t.batcher.add(entry);
     t.close(Date.now() + 60_000);
     await settle(() => t.isClosed(), "close()");
@@ -239,7 +225,7 @@ describe("DeleteBatcher schedules (fake timers)", () => {
 
   it("grows the retry delay with the most-tried entry's attempts, and reports the last give-up without a delay", async () => {
     const t = await setUp(2, { flushDelayMs: 10, maxAttempts: 4, backoff: { initialDelayMs: 1_000, maxDelayMs: 64_000, multiplier: 4 } });
-    fake.sqs.failBatchEntries(Infinity, { action: "DeleteMessageBatch", message: "busy" });
+    aws.fake.sqs.failBatchEntries(Infinity, { action: "DeleteMessageBatch", message: "busy" });
     t.entries[1]!.attempts = 2; // already failed twice (e.g. in an earlier batch)
     for (const entry of t.entries) t.batcher.add(entry);
     await vi.advanceTimersByTimeAsync(10);
@@ -269,7 +255,7 @@ describe("DeleteBatcher schedules (fake timers)", () => {
   });
 
   it("ignores Failed entries with an unknown or missing Id, and reports the first retryable entry's error", async () => {
-    const odd = fakeClient(fake, { maxAttempts: 1 });
+    const odd = fakeClient(aws.fake, { maxAttempts: 1 });
     odd.middlewareStack.add(
       (next) => async (args) => {
         const result = await next(args);
@@ -285,7 +271,7 @@ describe("DeleteBatcher schedules (fake timers)", () => {
     );
     try {
       const t = await setUp(3, { client: odd });
-      fake.sqs.failBatchEntries(1, { action: "DeleteMessageBatch", code: "InternalError", message: "first" });
+      aws.fake.sqs.failBatchEntries(1, { action: "DeleteMessageBatch", code: "InternalError", message: "first" });
       for (const entry of t.entries) t.batcher.add(entry);
       t.close(Date.now() + 60_000);
       await settle(() => t.errors.length === 1, "the partial failure");
@@ -296,7 +282,7 @@ describe("DeleteBatcher schedules (fake timers)", () => {
       expect(t.givenUp).toEqual([]);
       expect(t.deleted.sort()).toEqual(t.entries.map((e) => e.body).sort());
       expect(t.deleteCalls()).toEqual([3, 1]);
-      expect(fake.sqs.messageCount(t.name)).toBe(0);
+      expect(aws.fake.sqs.messageCount(t.name)).toBe(0);
     } finally {
       odd.destroy();
     }

@@ -1,6 +1,7 @@
 /** Shared setup for the SQS end-to-end tests: loopback fakes only, no AWS_* leaking in from the shell. */
 import { SendMessageBatchCommand, SQSClient, type SQSClientConfig } from "@aws-sdk/client-sqs";
-import type { FakeAws } from "../../src/testing/index.js";
+import { afterAll, beforeAll } from "vitest";
+import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 
 /** Drops every AWS_* variable so nothing in the environment can point a client at real AWS. */
 export function clearAwsEnv(): void {
@@ -15,6 +16,36 @@ export function fakeClient(fake: FakeAws, config: SQSClientConfig = {}): SQSClie
     credentials: fake.registerStaticKeys(),
     ...config,
   });
+}
+
+/**
+ * The fake AWS and an ordinary SQS client on it (`config` as for `fakeClient`), for every test of the calling file: started (with no AWS_*
+ * variable left) before the first test, closed after the last. Read `fake` and `client` inside tests.
+ */
+export function fakeSqsForFile(config: SQSClientConfig = {}): { readonly fake: FakeAws; readonly client: SQSClient } {
+  let fake: FakeAws | undefined;
+  let client: SQSClient | undefined;
+  beforeAll(async () => {
+    clearAwsEnv();
+    fake = await startFakeAws();
+    client = fakeClient(fake, config);
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await fake?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("fakeSqsForFile(): read fake and client inside a test or hook, not at load time");
+    return value;
+  };
+  return {
+    get fake() {
+      return started(fake);
+    },
+    get client() {
+      return started(client);
+    },
+  };
 }
 
 /** Loads `count` messages with SendMessageBatch (bodies "0".."count-1"), a few batches in flight at once. */

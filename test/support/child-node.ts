@@ -10,6 +10,37 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
+export interface Bundle {
+  /** The temp folder holding the output files. */
+  dir: string;
+  dispose(): Promise<void>;
+}
+
+export interface BundleOptions {
+  /** `cjs` (default): one `<name>.cjs` per entry. `esm`: `<name>.js` files sharing chunks, as tsup ships ESM. */
+  format?: "cjs" | "esm";
+  /** `external`: leave every package to be resolved at run time, from the node_modules the test sets up. */
+  packages?: "bundle" | "external";
+}
+
+/** Bundles `entries` (output name → source file) into a temp folder. */
+export async function bundle(entries: Record<string, string>, options: BundleOptions = {}): Promise<Bundle> {
+  const esm = options.format === "esm";
+  const dir = await mkdtemp(join(tmpdir(), `awscreds-${Object.keys(entries).join("-")}-`));
+  await build({
+    entryPoints: entries,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: esm ? "esm" : "cjs",
+    ...(esm ? { splitting: true } : { outExtension: { ".js": ".cjs" } }),
+    ...(options.packages === "external" && { packages: "external" as const }),
+    outdir: dir,
+    logLevel: "silent",
+  });
+  return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
 export interface BundledFixture {
   script: string;
   dispose(): Promise<void>;
@@ -18,10 +49,8 @@ export interface BundledFixture {
 /** Bundles `fixture` (a URL, e.g. `new URL("./fixtures/x.ts", import.meta.url)`) into one CommonJS file. */
 export async function bundleFixture(fixture: URL): Promise<BundledFixture> {
   const name = fileURLToPath(fixture).replace(/^.*\//, "").replace(/\.ts$/, "");
-  const outDir = await mkdtemp(join(tmpdir(), `awscreds-${name}-`));
-  const script = join(outDir, `${name}.cjs`);
-  await build({ entryPoints: [fileURLToPath(fixture)], bundle: true, platform: "node", target: "node20", format: "cjs", outfile: script, logLevel: "silent" });
-  return { script, dispose: () => rm(outDir, { recursive: true, force: true }) };
+  const { dir, dispose } = await bundle({ [name]: fileURLToPath(fixture) });
+  return { script: join(dir, `${name}.cjs`), dispose };
 }
 
 export interface NodeRun {

@@ -4,41 +4,18 @@
  * the handler runs inside them, and the messaging metrics count them — standard and FIFO queues, batch
  * handlers, narrowed attribute lists, handler errors; `telemetry: false` records nothing.
  */
-import { SendMessageCommand, type Message, type MessageAttributeValue, type SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand, type Message, type MessageAttributeValue } from "@aws-sdk/client-sqs";
 import { metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { consume, withTraceContext, type ConsumeOptions, type TelemetryOption } from "../../src/sqs/index.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { consume, withTraceContext, type ConsumeOptions } from "../../src/sqs/index.js";
 import { METRIC } from "../../src/telemetry/names.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
-import { clearAwsEnv, fakeClient, waitFor } from "../sqs/support.js";
-import { histogramCount, point, points, startOtel, useGlobalContext, type Otel } from "./support.js";
+import { fakeSqsForFile, waitFor } from "../sqs/support.js";
+import { histogramCount, otelEachTest, point, points } from "./support.js";
 
-let fake: FakeAws;
-let client: SQSClient;
-let otel: Otel;
-let restoreContext: () => void;
+const aws = fakeSqsForFile();
+const otel = otelEachTest();
+const providers = otel.providers;
 let queueCount = 0;
-
-beforeAll(async () => {
-  clearAwsEnv();
-  fake = await startFakeAws();
-  client = fakeClient(fake);
-});
-afterAll(async () => {
-  client.destroy();
-  await fake.close();
-});
-beforeEach(() => {
-  restoreContext = useGlobalContext();
-  otel = startOtel();
-});
-afterEach(async () => {
-  await otel.shutdown();
-  metrics.disable();
-  restoreContext();
-});
-
-const providers = (): TelemetryOption => ({ meterProvider: otel.meterProvider, tracerProvider: otel.tracerProvider });
 
 interface Sent {
   traceId: string;
@@ -53,7 +30,7 @@ async function sendTraced(queueUrl: string, bodies: string[], extra: Partial<{ M
   for (const body of bodies) {
     sent.push(
       await tracer.startActiveSpan("publish", { kind: SpanKind.PRODUCER }, async (span) => {
-        await client.send(
+        await aws.client.send(
           new SendMessageCommand({
             QueueUrl: queueUrl,
             MessageBody: body,
@@ -74,7 +51,7 @@ async function consumeAll(queueUrl: string, count: number, options: Partial<Cons
   let seen = 0;
   const handler = options.handler;
   const consumer = consume({
-    client,
+    client: aws.client,
     queueUrl,
     WaitTimeSeconds: 1,
     deleteFlushDelayMs: 5,
@@ -109,7 +86,7 @@ const consumerSpans = () => otel.spans().filter((s) => s.kind === SpanKind.CONSU
 
 describe("consume, standard queue", () => {
   it("each message is handled in a CONSUMER span of its producer's trace, the handler's own spans nest under it, and the messaging metrics count it", async () => {
-    const queueUrl = fake.sqs.createQueue(`wired-${++queueCount}`);
+    const queueUrl = aws.fake.sqs.createQueue(`wired-${++queueCount}`);
     const queue = `wired-${queueCount}`;
     const sent = await sendTraced(queueUrl, ["a", "b", "c"]);
     const app = otel.tracerProvider.getTracer("app");
@@ -140,7 +117,7 @@ describe("consume, standard queue", () => {
   });
 
   it("a failing handler: ERROR span, error.type on the duration; the message is still left for redelivery", async () => {
-    const queueUrl = fake.sqs.createQueue(`wired-${++queueCount}`);
+    const queueUrl = aws.fake.sqs.createQueue(`wired-${++queueCount}`);
     const queue = `wired-${queueCount}`;
     const [producer] = await sendTraced(queueUrl, ["bad"]);
     const failed: string[] = [];
@@ -163,9 +140,9 @@ describe("consume, standard queue", () => {
   });
 
   it("narrowed attribute lists still bring the trace context: traceparent, and X-Ray's AWSTraceHeader", async () => {
-    const queueUrl = fake.sqs.createQueue(`wired-${++queueCount}`);
+    const queueUrl = aws.fake.sqs.createQueue(`wired-${++queueCount}`);
     const [w3c] = await sendTraced(queueUrl, ["w3c"], { attributes: { tenant: { DataType: "String", StringValue: "acme" } } });
-    await client.send(
+    await aws.client.send(
       new SendMessageCommand({
         QueueUrl: queueUrl,
         MessageBody: "xray",
@@ -189,7 +166,7 @@ describe("consume, standard queue", () => {
   });
 
   it("a batch handler gets one span linked to every producer", async () => {
-    const queueUrl = fake.sqs.createQueue(`wired-${++queueCount}`);
+    const queueUrl = aws.fake.sqs.createQueue(`wired-${++queueCount}`);
     const sent = await sendTraced(queueUrl, ["1", "2", "3"]);
     await consumeAll(queueUrl, 3, { telemetry: providers(), MaxNumberOfMessages: 10, concurrency: 10, batchHandler: async () => undefined });
     const links = consumerSpans().flatMap((s) => s.links.map((l) => l.context.spanId));
@@ -202,7 +179,7 @@ describe("consume, standard queue", () => {
 describe("consume, FIFO queue", () => {
   it("per message in group order, each in its producer's trace", async () => {
     const queue = `wired-${++queueCount}.fifo`;
-    const queueUrl = fake.sqs.createQueue(queue, { FifoQueue: "true" });
+    const queueUrl = aws.fake.sqs.createQueue(queue, { FifoQueue: "true" });
     const a = await sendTraced(queueUrl, ["a1", "a2"], { MessageGroupId: "a" });
     const b = await sendTraced(queueUrl, ["b1"], { MessageGroupId: "b" });
     const order: string[] = [];
@@ -236,7 +213,7 @@ describe("global providers, and telemetry: false", () => {
   });
 
   it("without the option, consume reports to the global providers", async () => {
-    const queueUrl = fake.sqs.createQueue(`wired-${++queueCount}`);
+    const queueUrl = aws.fake.sqs.createQueue(`wired-${++queueCount}`);
     await sendTraced(queueUrl, ["x"]);
     await consumeAll(queueUrl, 1, { handler: () => undefined });
     expect(consumerSpans()).toHaveLength(1);
@@ -244,7 +221,7 @@ describe("global providers, and telemetry: false", () => {
   });
 
   it("telemetry: false records nothing, and the handler runs outside any span", async () => {
-    const queueUrl = fake.sqs.createQueue(`wired-${++queueCount}`);
+    const queueUrl = aws.fake.sqs.createQueue(`wired-${++queueCount}`);
     await sendTraced(queueUrl, ["x"]);
     const producerSpans = otel.spans().length;
     let active: unknown = "unset";

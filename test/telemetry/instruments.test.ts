@@ -6,20 +6,19 @@
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { metrics, trace, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { DataPointType } from "@opentelemetry/sdk-metrics";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { credentialsTelemetry, withRefreshTelemetry } from "../../src/telemetry/credentials.js";
 import { METRIC } from "../../src/telemetry/names.js";
 import { roleCacheTelemetry, ROLE_CACHE_RESULTS } from "../../src/telemetry/role-cache.js";
 import { stsTelemetry, withStsTelemetry, type StsTelemetry } from "../../src/telemetry/sts.js";
 import { makeFakeWebIdentityToken, startFakeAws, type FakeAws } from "../../src/testing/index.js";
-import { histogramCount, point, points, startOtel, useGlobalContext, type Otel } from "./support.js";
+import { histogramCount, otelEachTest, point, points } from "./support.js";
 
 const ROLE_ARN = "arn:aws:iam::210987654321:role/shop/orders";
 
 let fake: FakeAws;
 let sts: STSClient;
-let otel: Otel;
-let restoreContext: () => void;
+const otel = otelEachTest();
 
 beforeAll(async () => {
   fake = await startFakeAws({ region: "eu-west-1" });
@@ -30,14 +29,7 @@ afterAll(async () => {
   await fake.close();
 });
 beforeEach(() => {
-  restoreContext = useGlobalContext();
-  otel = startOtel();
   fake.sts.faults.restore();
-});
-afterEach(async () => {
-  await otel.shutdown();
-  metrics.disable();
-  restoreContext();
 });
 
 const assume = (telemetry: StsTelemetry | undefined) =>
@@ -135,8 +127,7 @@ describe("refresh telemetry", () => {
   });
 
   it("ttl is read only when collected, as seconds until expiry; a stopped provider stops reporting", async () => {
-    await otel.shutdown();
-    otel = startOtel({ temporality: "delta" });
+    await otel.restart({ temporality: "delta" });
     const telemetry = credentialsTelemetry({ meterProvider: otel.meterProvider }, { provider: "orders", source: "web-identity" })!;
     const owner = { expiration: new Date(Date.now() + 3_600_000) as Date | undefined, reads: 0 };
     telemetry.observeExpiration(owner, (o) => {
@@ -206,8 +197,7 @@ describe("STS failover and role cache", () => {
   });
 
   it("requests by result, evictions, and size read when collected", async () => {
-    await otel.shutdown();
-    otel = startOtel({ temporality: "delta" });
+    await otel.restart({ temporality: "delta" });
     const t = roleCacheTelemetry({ meterProvider: otel.meterProvider }, "tenants")!;
     const cache = { size: 7 };
     t.observeSize(cache, (c) => c.size);

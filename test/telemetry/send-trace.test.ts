@@ -2,55 +2,37 @@
  * `sendMessages` and `createBatchSender` put the active trace context on each message (as
  * `withTraceContext` does): the context of the caller of `send`, per message, through real batches.
  */
-import type { SQSClient } from "@aws-sdk/client-sqs";
 import { SpanKind } from "@opentelemetry/api";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createBatchSender, sendMessages } from "../../src/sqs/index.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
-import { clearAwsEnv, fakeClient } from "../sqs/support.js";
-import { startOtel, useGlobalContext, type Otel } from "./support.js";
+import { fakeSqsForFile } from "../sqs/support.js";
+import { otelEachTest } from "./support.js";
 
-let fake: FakeAws;
-let client: SQSClient;
-let otel: Otel;
-let restoreContext: () => void;
-
-beforeAll(async () => {
-  clearAwsEnv();
-  fake = await startFakeAws();
-  client = fakeClient(fake);
-  restoreContext = useGlobalContext();
-  otel = startOtel();
-});
-afterAll(async () => {
-  await otel.shutdown();
-  restoreContext();
-  client.destroy();
-  await fake.close();
-});
+const aws = fakeSqsForFile();
+const otel = otelEachTest();
 
 const traceparentOf = (name: string, body: string): string | undefined =>
-  fake.sqs.messages(name).find((m) => m.body === body)?.messageAttributes.traceparent?.StringValue;
+  aws.fake.sqs.messages(name).find((m) => m.body === body)?.messageAttributes.traceparent?.StringValue;
 
 describe("trace context on sent messages", () => {
   it("sendMessages: each message carries the active span's traceparent; telemetry: false adds nothing", async () => {
-    const url = fake.sqs.createQueue("traced-send");
+    const url = aws.fake.sqs.createQueue("traced-send");
     const tracer = otel.tracerProvider.getTracer("producer");
     const spanId = await tracer.startActiveSpan("publish", { kind: SpanKind.PRODUCER }, async (span) => {
-      await sendMessages(client, url, [{ MessageBody: "a" }, { MessageBody: "b", MessageAttributes: { tenant: { DataType: "String", StringValue: "t1" } } }], { maxMessageBytes: 1_048_576 });
-      await sendMessages(client, url, [{ MessageBody: "off" }], { maxMessageBytes: 1_048_576, telemetry: false });
+      await sendMessages(aws.client, url, [{ MessageBody: "a" }, { MessageBody: "b", MessageAttributes: { tenant: { DataType: "String", StringValue: "t1" } } }], { maxMessageBytes: 1_048_576 });
+      await sendMessages(aws.client, url, [{ MessageBody: "off" }], { maxMessageBytes: 1_048_576, telemetry: false });
       span.end();
       return `${span.spanContext().traceId}-${span.spanContext().spanId}`;
     });
     expect(traceparentOf("traced-send", "a")).toBe(`00-${spanId}-01`);
     expect(traceparentOf("traced-send", "b")).toBe(`00-${spanId}-01`);
-    expect(fake.sqs.messages("traced-send").find((m) => m.body === "b")?.messageAttributes.tenant?.StringValue).toBe("t1");
+    expect(aws.fake.sqs.messages("traced-send").find((m) => m.body === "b")?.messageAttributes.tenant?.StringValue).toBe("t1");
     expect(traceparentOf("traced-send", "off")).toBeUndefined();
   });
 
   it("createBatchSender: each message carries the context of its own send(), though they share a batch", async () => {
-    const url = fake.sqs.createQueue("traced-sender");
-    const sender = createBatchSender(client, url, { lingerMs: 30, maxMessageBytes: 1_048_576 });
+    const url = aws.fake.sqs.createQueue("traced-sender");
+    const sender = createBatchSender(aws.client, url, { lingerMs: 30, maxMessageBytes: 1_048_576 });
     const tracer = otel.tracerProvider.getTracer("producer");
     const ids = await Promise.all(
       ["r1", "r2"].map((body) =>

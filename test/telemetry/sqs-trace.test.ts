@@ -3,46 +3,29 @@
  * context into message attributes (within the 10-attribute limit), the consumer helper continues it in a
  * CONSUMER span per message, with the user's spans nested inside; X-Ray's AWSTraceHeader works too.
  */
-import { ReceiveMessageCommand, SendMessageCommand, type Message, type MessageAttributeValue, type SQSClient } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand, SendMessageCommand, type Message, type MessageAttributeValue } from "@aws-sdk/client-sqs";
 import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { injectTraceContext, withTraceContext } from "../../src/sqs/trace-context.js";
 import { consumerTelemetry, queueOf, withProcessTelemetry } from "../../src/telemetry/messaging.js";
 import { METRIC } from "../../src/telemetry/names.js";
 import { producerTraceContext } from "../../src/telemetry/trace-context.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
-import { clearAwsEnv, fakeClient } from "../sqs/support.js";
-import { histogramCount, point, startOtel, useGlobalContext, type Otel } from "./support.js";
+import { fakeSqsForFile } from "../sqs/support.js";
+import { histogramCount, otelEachTest, point, useGlobalContext } from "./support.js";
 
-let fake: FakeAws;
-let client: SQSClient;
-let otel: Otel;
-let restoreContext: () => void;
+const aws = fakeSqsForFile();
+// The global context and propagator differ per describe below (useGlobalContext); otelEachTest undoes them.
+const otel = otelEachTest({ globalContext: false });
+const providers = otel.providers;
 let queueUrl: string;
 let queueCount = 0;
 
-beforeAll(async () => {
-  clearAwsEnv();
-  fake = await startFakeAws();
-  client = fakeClient(fake);
-});
-afterAll(async () => {
-  client.destroy();
-  await fake.close();
-});
 beforeEach(() => {
-  otel = startOtel();
-  queueUrl = fake.sqs.createQueue(`traced-${++queueCount}`);
+  queueUrl = aws.fake.sqs.createQueue(`traced-${++queueCount}`);
 });
-afterEach(async () => {
-  await otel.shutdown();
-  restoreContext();
-});
-
-const providers = () => ({ meterProvider: otel.meterProvider, tracerProvider: otel.tracerProvider });
 
 async function receiveOne(): Promise<Message> {
-  const out = await client.send(
+  const out = await aws.client.send(
     new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1, MessageAttributeNames: ["All"], MessageSystemAttributeNames: ["All"] }),
   );
   expect(out.Messages).toHaveLength(1);
@@ -53,7 +36,7 @@ async function receiveOne(): Promise<Message> {
 async function sendInSpan(attributes: () => Record<string, MessageAttributeValue> | undefined): Promise<{ traceId: string; spanId: string }> {
   const tracer = otel.tracerProvider.getTracer("producer");
   return tracer.startActiveSpan("publish", { kind: SpanKind.PRODUCER }, async (span) => {
-    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "order 42", MessageAttributes: attributes() }));
+    await aws.client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "order 42", MessageAttributes: attributes() }));
     span.end();
     return { traceId: span.spanContext().traceId, spanId: span.spanContext().spanId };
   });
@@ -61,7 +44,7 @@ async function sendInSpan(attributes: () => Record<string, MessageAttributeValue
 
 describe("producer → SQS → consumer, W3C", () => {
   beforeEach(() => {
-    restoreContext = useGlobalContext();
+    useGlobalContext();
   });
 
   it("withTraceContext puts the active context on the message; the consumer span continues that trace, and the handler's spans nest under it", async () => {
@@ -148,7 +131,7 @@ describe("producer → SQS → consumer, W3C", () => {
   it("a batch gets one span linked to every message's producer", async () => {
     const a = await sendInSpan(() => withTraceContext());
     const b = await sendInSpan(() => withTraceContext());
-    const out = await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"] }));
+    const out = await aws.client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"] }));
     expect(out.Messages).toHaveLength(2);
     await consumerTelemetry(providers(), { queueUrl })!.processBatch(out.Messages!, async () => undefined);
     const process = otel.spans().find((s) => s.kind === SpanKind.CONSUMER)!;
@@ -159,7 +142,7 @@ describe("producer → SQS → consumer, W3C", () => {
 
 describe("the 10-attribute limit and other edges of injectTraceContext", () => {
   beforeEach(() => {
-    restoreContext = useGlobalContext();
+    useGlobalContext();
   });
 
   const attributes = (n: number): Record<string, MessageAttributeValue> =>
@@ -198,7 +181,7 @@ describe("the 10-attribute limit and other edges of injectTraceContext", () => {
     }));
     expect(report.added).toEqual(["traceparent"]);
     expect(report.skipped).toEqual([{ name: "tracestate", reason: "limit" }]);
-    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "x", MessageAttributes: report.messageAttributes }));
+    await aws.client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "x", MessageAttributes: report.messageAttributes }));
     expect(producerTraceContext(await receiveOne())?.traceId).toBe("4bf92f3577b34da6a3ce929d0e0e4736");
   });
 
@@ -226,7 +209,7 @@ describe("the 10-attribute limit and other edges of injectTraceContext", () => {
 
 describe("without a registered propagator", () => {
   beforeEach(() => {
-    restoreContext = useGlobalContext({ propagator: false });
+    useGlobalContext({ propagator: false });
   });
 
   it("still writes a W3C traceparent (and tracestate) from the active span", () => {
@@ -244,11 +227,11 @@ describe("without a registered propagator", () => {
 
 describe("X-Ray's AWSTraceHeader", () => {
   beforeEach(() => {
-    restoreContext = useGlobalContext();
+    useGlobalContext();
   });
 
   it("a message sent with the AWSTraceHeader system attribute is processed in that trace, converted to W3C ids", async () => {
-    await client.send(
+    await aws.client.send(
       new SendMessageCommand({
         QueueUrl: queueUrl,
         MessageBody: "from a Lambda with active tracing",
@@ -266,7 +249,7 @@ describe("X-Ray's AWSTraceHeader", () => {
 
 describe("with a propagator that writes more fields", () => {
   beforeEach(() => {
-    restoreContext = useGlobalContext({ propagator: false });
+    useGlobalContext({ propagator: false });
     propagation.setGlobalPropagator({
       inject: (_context, carrier, setter) => {
         setter.set(carrier, "bad name!", "x");

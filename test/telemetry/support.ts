@@ -2,11 +2,13 @@
  * The OpenTelemetry SDK in process: a manual metric reader (collect on demand, cumulative) and an
  * in-memory span exporter, plus the AsyncLocalStorage context manager so spans nest across awaits.
  */
-import { context, propagation, trace, type Attributes } from "@opentelemetry/api";
+import { context, metrics, propagation, trace, type Attributes } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { AggregationTemporality, DataPointType, MeterProvider, MetricReader, type DataPoint, type MetricData } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { afterEach, beforeEach } from "vitest";
+import type { TelemetryOption } from "../../src/telemetry/options.js";
 
 class ManualReader extends MetricReader {
   protected async onForceFlush(): Promise<void> {}
@@ -53,6 +55,56 @@ export function startOtel(options: { temporality?: "cumulative" | "delta" } = {}
   };
 }
 
+/** The current test's providers (see `otelEachTest`), with `providers()` to pass as the `telemetry` option. */
+export interface OtelEachTest extends Otel {
+  providers(): TelemetryOption;
+  /** Shuts this test's providers down and starts new ones with these options (e.g. delta temporality). */
+  restart(options: { temporality?: "cumulative" | "delta" }): Promise<void>;
+}
+
+/**
+ * Fresh SDK providers for every test of the calling file (and, unless `globalContext: false`, the global
+ * context manager and W3C propagator); after each test the providers are shut down and the global meter
+ * provider, context, propagation and trace APIs reset — also whatever a test registered itself with
+ * `useGlobalContext`. The object returned reads through to the current test's providers.
+ */
+export function otelEachTest(options: { globalContext?: boolean } = {}): OtelEachTest {
+  let current: Otel | undefined;
+  beforeEach(() => {
+    if (options.globalContext !== false) useGlobalContext();
+    current = startOtel();
+  });
+  afterEach(async () => {
+    await current?.shutdown();
+    current = undefined;
+    metrics.disable();
+    resetGlobalContext();
+  });
+  const otel = (): Otel => {
+    if (current === undefined) throw new Error("otelEachTest(): read the providers inside a test or hook");
+    return current;
+  };
+  return {
+    get meterProvider() {
+      return otel().meterProvider;
+    },
+    get tracerProvider() {
+      return otel().tracerProvider;
+    },
+    get exporter() {
+      return otel().exporter;
+    },
+    metrics: () => otel().metrics(),
+    spans: () => otel().spans(),
+    shutdown: () => otel().shutdown(),
+    providers: () => ({ meterProvider: otel().meterProvider, tracerProvider: otel().tracerProvider }),
+    async restart(restartOptions) {
+      await otel().shutdown();
+      current = startOtel(restartOptions);
+    },
+  };
+}
+
 let contextManager: AsyncLocalStorageContextManager | undefined;
 
 /** The AsyncLocalStorage context manager and the W3C propagator, globally (what the Node SDK registers). */
@@ -60,12 +112,15 @@ export function useGlobalContext(options: { propagator?: boolean } = {}): () => 
   contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   if (options.propagator !== false) propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  return () => {
-    context.disable();
-    propagation.disable();
-    trace.disable();
-    contextManager = undefined;
-  };
+  return resetGlobalContext;
+}
+
+/** Undoes `useGlobalContext` (harmless when nothing is registered). */
+function resetGlobalContext(): void {
+  context.disable();
+  propagation.disable();
+  trace.disable();
+  contextManager = undefined;
 }
 
 /** The data points of one metric (empty when it was not reported). */

@@ -22,17 +22,18 @@ import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { registerTenants, serviceKeys, tenantRole } from "../roles/support.js";
 import { isolateEnv } from "../sources/support/env.js";
 import { PRIMARY_HOST, SECONDARY_HOST, startTwoRegions, type TwoRegions } from "../sts/support/two-regions.js";
-import { histogramCount, point, points, startOtel, useGlobalContext, type Otel } from "./support.js";
+import { histogramCount, otelEachTest, point, points, startOtel } from "./support.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/orders";
 const LIFETIME_S = 900;
 
 let fake: FakeAws;
 let tokenFile: string;
-let otel: Otel;
-let restoreContext: () => void;
 let restoreEnv: () => void;
 const cleanups: (() => void)[] = [];
+// Registered before this file's own hooks, so its afterEach runs after theirs (the providers are stopped first).
+const otel = otelEachTest();
+const providers = otel.providers;
 
 beforeAll(async () => {
   fake = await startFakeAws({ region: "eu-west-1", sts: { credentialLifetimeSeconds: LIFETIME_S } });
@@ -44,19 +45,12 @@ afterAll(async () => {
 });
 beforeEach(() => {
   restoreEnv = isolateEnv();
-  restoreContext = useGlobalContext();
-  otel = startOtel();
   fake.sts.faults.restore();
 });
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) cleanup();
-  await otel.shutdown();
-  metrics.disable();
-  restoreContext();
   restoreEnv();
 });
-
-const providers = (): TelemetryOption => ({ meterProvider: otel.meterProvider, tracerProvider: otel.tracerProvider });
 
 function webIdentity(options: Partial<RegionalWebIdentityOptions> = {}) {
   const p = fromRegionalWebIdentity({

@@ -9,12 +9,12 @@ import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/pro
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundle, type Bundle } from "../support/child-node.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
-let dir: string;
+let builds: { esm: Bundle; cjs: Bundle };
 
 /** tmp/node_modules: awscreds (built now) and a link to every installed package except @opentelemetry/*. */
 async function install(withOtelApi: boolean): Promise<string> {
@@ -22,7 +22,8 @@ async function install(withOtelApi: boolean): Promise<string> {
   const modules = join(root, "node_modules");
   const pkg = join(modules, "awscreds");
   await mkdir(pkg, { recursive: true });
-  await cp(join(dir, "dist"), join(pkg, "dist"), { recursive: true });
+  await cp(builds.esm.dir, join(pkg, "dist/esm"), { recursive: true });
+  await cp(builds.cjs.dir, join(pkg, "dist/cjs"), { recursive: true });
   const entry = (name: string) => ({ import: `./dist/esm/${name}.js`, require: `./dist/cjs/${name}.cjs` });
   await writeFile(
     join(pkg, "package.json"),
@@ -118,22 +119,13 @@ async function child(root: string, file: string, source: string): Promise<Record
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "awscreds-build-"));
-  const common = {
-    entryPoints: { index: join(ROOT, "src/index.ts"), sqs: join(ROOT, "src/sqs/index.ts"), telemetry: join(ROOT, "src/telemetry/index.ts") },
-    bundle: true,
-    platform: "node" as const,
-    target: "node20",
-    packages: "external" as const,
-    logLevel: "silent" as const,
-  };
-  // The shapes tsup ships: ESM with shared chunks, CJS.
-  await build({ ...common, format: "esm", splitting: true, outdir: join(dir, "dist/esm") });
-  await build({ ...common, format: "cjs", outdir: join(dir, "dist/cjs"), outExtension: { ".js": ".cjs" } });
+  const entries = { index: join(ROOT, "src/index.ts"), sqs: join(ROOT, "src/sqs/index.ts"), telemetry: join(ROOT, "src/telemetry/index.ts") };
+  // The shapes tsup ships: ESM with shared chunks, CJS; packages come from the test's node_modules.
+  builds = { esm: await bundle(entries, { format: "esm", packages: "external" }), cjs: await bundle(entries, { packages: "external" }) };
 }, 60_000);
 
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await Promise.all([builds?.esm.dispose(), builds?.cjs.dispose()]);
 });
 
 describe("without @opentelemetry/api installed", () => {

@@ -236,5 +236,5 @@ async function metricsSummary(metrics: DemoMetrics | undefined, style: Style): P
     return style.dim(`\nMetrics: install ${demoMetricsMissing() ?? "@opentelemetry/sdk-metrics"} to see the awscreds side's OpenTelemetry metrics here.\n`);
   }
   const lines = await metrics.summary();
-  return `\n${style.bold("Metrics of the awscreds side")} ${style.dim("(OpenTelemetry, in-process reader; see README \"Telemetry\")")}\n${lines.map((l) => `  ${l}\n`).join("")}`;
+  return `\n${style.bold("Metrics of the awscreds side")} ${style.dim("(OpenTelemetry, in-process reader; see docs/telemetry.md)")}\n${lines.map((l) => `  ${l}\n`).join("")}`;
 }

@@ -6,8 +6,8 @@
 import { performance } from "node:perf_hooks";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { fromRegionalAssumeRole } from "../../sources/assume-role.js";
-import type { EnvVars } from "../../sources/env.js";
-import { messageOf } from "../../sources/errors.js";
+import type { EnvVars } from "../../shared/env.js";
+import { messageOf } from "../../shared/errors.js";
 import type { AssumeRoleProbeReport } from "./report.js";
 
 export interface AssumeRoleProbeInput {

@@ -10,14 +10,14 @@ import { fromEnvGatedChain, type EnvGatedChainProvider } from "../../sources/cha
 import { readContainerSettings } from "../../sources/container.js";
 import { SOURCE_LABELS, type SourceName } from "../../sources/describe.js";
 import { localKeysErrorMessage, readLocalKeys } from "../../sources/env-keys.js";
-import { readBoolVar, readVar, type EnvVars } from "../../sources/env.js";
-import { messageOf } from "../../sources/errors.js";
+import { readBoolVar, readVar, type EnvVars } from "../../shared/env.js";
+import { messageOf } from "../../shared/errors.js";
 import { imdsEndpointLabel } from "../../sources/instance-metadata.js";
 import { lambdaKeysOwner } from "../../sources/lambda-keys.js";
 import { detectPlatform, lambdaFunctionName, type DetectedPlatform } from "../../sources/platforms.js";
 import { resolveStsRegion } from "../../sts/region.js";
 import { fromRegionalWebIdentity, type WebIdentityDescription } from "../../sources/web-identity.js";
-import { packageVersion } from "../version.js";
+import { packageVersion } from "../../shared/version.js";
 import { probeImds } from "./imds-probe.js";
 import { maskAccessKeyId } from "./mask.js";
 import { DOCTOR_SCHEMA_VERSION, type ClockReport, type DoctorReport, type ImdsReport, type ResolveReport, type SourceEntry, type StsEndpointReport, type TokenReport, type Verdict, type WhoamiReport } from "./report.js";

@@ -3,7 +3,7 @@
  * the SDK's provider does with IMDSv1 disabled). Reads the role's *name* only, never its credentials.
  */
 import { performance } from "node:perf_hooks";
-import { messageOf } from "../../sources/errors.js";
+import { messageOf } from "../../shared/errors.js";
 import { httpProbe } from "./http-probe.js";
 import type { ImdsReport } from "./report.js";
 

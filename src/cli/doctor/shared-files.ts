@@ -3,7 +3,7 @@
  * deployed mode only (see traps.ts for why local mode does not look at all).
  */
 import { stat } from "node:fs/promises";
-import type { EnvVars } from "../../sources/env.js";
+import type { EnvVars } from "../../shared/env.js";
 import { readSharedConfigSettings } from "../../sources/shared-config.js";
 
 export interface SharedFilesFound {

@@ -3,7 +3,7 @@
  * check, region resolution, partition table), only phrased for the report.
  */
 import { checkCustomEndpoint } from "../../sts/custom-endpoint.js";
-import { readBoolVar, readVar, type EnvVars } from "../../sources/env.js";
+import { readBoolVar, readVar, type EnvVars } from "../../shared/env.js";
 import { loadSdkPartitions } from "../../sts/partitions.js";
 import { resolveStsRegion } from "../../sts/region.js";
 import { regionalStsEndpoint, type PartitionLookup } from "../../sts/endpoint.js";

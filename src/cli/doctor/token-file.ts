@@ -3,7 +3,7 @@
  * reader (same errors, same messages); the token itself never leaves this function.
  */
 import { stat } from "node:fs/promises";
-import { messageOf } from "../../sources/errors.js";
+import { messageOf } from "../../shared/errors.js";
 import { readWebIdentityToken } from "../../sources/token-file.js";
 import { decodeJwtClaims } from "./jwt-claims.js";
 import type { TokenReport } from "./report.js";

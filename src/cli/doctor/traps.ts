@@ -12,7 +12,7 @@ import type { AppMode } from "../../sources/app-env.js";
 import { isLocalName, nearMissHint } from "../../sources/app-env-near-miss.js";
 import { environmentKeysAreWorkloadIdentity, type DetectedPlatform } from "../../sources/platforms.js";
 import { isLoopbackHost } from "../../sts/custom-endpoint.js";
-import { readVar, type EnvVars } from "../../sources/env.js";
+import { readVar, type EnvVars } from "../../shared/env.js";
 import type { SharedFilesFound } from "./shared-files.js";
 import type { ImdsReport, TokenReport, Warning } from "./report.js";
 

@@ -5,7 +5,7 @@
  */
 import { performance } from "node:perf_hooks";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { messageOf } from "../../sources/errors.js";
+import { messageOf } from "../../shared/errors.js";
 import { watchClock } from "./clock-offset.js";
 import type { ClockReport, WhoamiReport } from "./report.js";
 

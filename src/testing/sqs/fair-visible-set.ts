@@ -8,7 +8,7 @@
  * out oldest visible first, exactly like {@link StandardVisibleSet}.
  */
 import { Deque } from "./deque.js";
-import type { MessageState, QueueMessage } from "./queue.js";
+import type { MessageState, QueueMessage } from "./queue-message.js";
 import type { VisibleSet } from "./visible-set.js";
 
 interface Listed {

@@ -5,7 +5,7 @@
  * can, oldest group first, then fills up from the next groups, as SQS does.
  */
 import { Deque } from "./deque.js";
-import type { MessageState, QueueMessage } from "./queue.js";
+import type { MessageState, QueueMessage } from "./queue-message.js";
 import type { VisibleSet } from "./visible-set.js";
 
 export class FifoVisibleSet implements VisibleSet {

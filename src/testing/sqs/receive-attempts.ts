@@ -4,7 +4,7 @@
  * again), as long as none of them was deleted or had its visibility changed since. That is how a
  * consumer whose response was lost avoids holding the message groups for a whole visibility timeout.
  */
-import type { QueueMessage, ReceivedMessage } from "./queue.js";
+import type { QueueMessage, ReceivedMessage } from "./queue-message.js";
 
 const ATTEMPT_WINDOW_MS = 5 * 60 * 1000;
 

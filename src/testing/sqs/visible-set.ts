@@ -4,7 +4,7 @@
  * The queue owns message states; a set only picks, and is told when states change.
  */
 import { Deque } from "./deque.js";
-import type { MessageState, QueueMessage } from "./queue.js";
+import type { MessageState, QueueMessage } from "./queue-message.js";
 
 export interface VisibleSet {
   /** A message entered the queue (any state). */

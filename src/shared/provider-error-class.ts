@@ -8,8 +8,8 @@
  */
 import type * as PropertyProvider from "@smithy/property-provider";
 import type { CredentialsProviderError } from "@smithy/property-provider";
-import { canRequire, lazyRequire } from "../shared/lazy-require.js";
-import type { Logger } from "../shared/logger.js";
+import { canRequire, lazyRequire } from "./lazy-require.js";
+import type { Logger } from "./logger.js";
 
 const SPECIFIER = "@smithy/property-provider";
 

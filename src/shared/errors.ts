@@ -1,6 +1,6 @@
 import type { CredentialsProviderError } from "@smithy/property-provider";
-import type { Logger } from "../shared/logger.js";
-import { redactError } from "../shared/redact-error.js";
+import type { Logger } from "./logger.js";
+import { redactError } from "./redact-error.js";
 import { providerErrorClass } from "./provider-error-class.js";
 
 /**
