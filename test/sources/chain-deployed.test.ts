@@ -163,7 +163,9 @@ describe("deployed chain: stickiness and failures", () => {
       fake.container.faults.restore();
       const recovered = await credentials();
       expect(fake.container.issuedAccessKeyIds).toContain(recovered.accessKeyId);
-      expect(sockets.sockets).toHaveLength(3);
+      // At least one more socket (a loaded box may see the 100 ms timeout abort the first try and retry), and
+      // every one of them closed again: nothing is left open on the endpoint.
+      expect(sockets.sockets.length).toBeGreaterThanOrEqual(3);
       expect(sockets.sockets.every((socket) => socket.destroyed)).toBe(true);
     } finally {
       sockets.stop();
