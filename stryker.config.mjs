@@ -6,7 +6,23 @@ const mutate = process.env.STRYKER_MUTATE?.split(",") ?? [
   "!src/refresh/index.ts",
   "!src/refresh/types.ts",
   "src/sources/chain.ts",
+  // consume and the files it was split into (#24): what src/sqs/consume.ts alone was before.
   "src/sqs/consume.ts",
+  "src/sqs/consume-counters.ts",
+  "src/sqs/consume-receive-request.ts",
+  "src/sqs/consume-reporter.ts",
+  "src/sqs/fifo-dlq-policy.ts",
+  "src/sqs/fifo-handoff.ts",
+  "src/sqs/group-cap-handoff.ts",
+  "src/sqs/handoff.ts",
+  "src/sqs/heartbeat-and-deletes.ts",
+  "src/sqs/held.ts",
+  "src/sqs/message-release.ts",
+  "src/sqs/message-runner.ts",
+  "src/sqs/receive-loop.ts",
+  "src/sqs/side-calls.ts",
+  "src/sqs/stop-protocol.ts",
+  "src/sqs/stop-state.ts",
   "src/sqs/delete-batcher.ts",
 ];
 

@@ -5,15 +5,12 @@
  * (SigV4 verified, FIFO delivery rules), same client, WaitTimeSeconds 1. Every run checks that each group
  * was handled in send order and counts messages handled more than once.
  */
-import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { Consumer } from "sqs-consumer";
-import { performance } from "node:perf_hooks";
-import { consume } from "../../src/sqs/index.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { SendMessageBatchCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
+import type { FakeAws } from "../../src/testing/index.js";
 import type { BenchContext, Scenario, ScenarioResult } from "../lib/scenario.js";
 import { median } from "../lib/stats.js";
 import type { Table } from "../lib/table.js";
-import { pause, until } from "./throughput.js";
+import { rotatingRuns, simulatedWork, timeDrain, type DrainingConsumer } from "./consumer-runs.js";
 
 const GROUPS = 20;
 
@@ -82,52 +79,18 @@ async function runOnce(fake: FakeAws, client: SQSClient, side: Side, handlerMs: 
   const messages = GROUPS * perGroup;
   const seen = new Map<string, number[]>();
   let handled = 0;
-  const handle = async (body: string | undefined): Promise<void> => {
+  const handle = async (message: Message): Promise<void> => {
     handled += 1;
-    const [group, index] = (body ?? "?:0").split(":");
+    const [group, index] = (message.Body ?? "?:0").split(":");
     const list = seen.get(group!) ?? [];
     list.push(Number(index));
     seen.set(group!, list);
-    await (handlerMs > 0 ? pause(handlerMs) : new Promise((resolve) => setImmediate(resolve)));
+    await simulatedWork(handlerMs);
   };
+  const consumer: DrainingConsumer =
+    side.kind === "consume" ? { kind: "consume", concurrency: side.parallel } : { kind: "sqs-consumer", instances: side.parallel, batchSize: 1, fifo: true };
   const deleted = (): boolean => fake.sqs.counts(name).deleted >= messages;
-  const started = performance.now();
-  let seconds: number;
-  if (side.kind === "consume") {
-    const consumer = consume({ client, queueUrl, concurrency: side.parallel, WaitTimeSeconds: 1, handler: (m) => handle(m.Body) });
-    await until(deleted, 300_000);
-    seconds = (performance.now() - started) / 1000;
-    await consumer.stop();
-  } else {
-    const instances = Array.from({ length: side.parallel }, () =>
-      Consumer.create({
-        queueUrl,
-        sqs: client,
-        batchSize: 1,
-        waitTimeSeconds: 1,
-        suppressFifoWarning: true,
-        handleMessage: async (message) => {
-          await handle(message.Body);
-          return message;
-        },
-      }),
-    );
-    for (const instance of instances) {
-      instance.on("error", () => undefined);
-      instance.start();
-    }
-    await until(deleted, 300_000);
-    seconds = (performance.now() - started) / 1000;
-    await Promise.all(
-      instances.map(
-        (instance) =>
-          new Promise<void>((resolve) => {
-            instance.once("stopped", () => resolve());
-            instance.stop({ abort: true });
-          }),
-      ),
-    );
-  }
+  const seconds = await timeDrain(client, queueUrl, consumer, handle, deleted, 300_000);
   const calls = fake.sqs.calls.filter((c) => c.details.queueUrl === queueUrl).length;
   fake.sqs.deleteQueue(name);
   const groupsOutOfOrder = [...seen.values()].filter((list) => list.some((v, i) => i > 0 && v < list[i - 1]!)).length;
@@ -136,27 +99,14 @@ async function runOnce(fake: FakeAws, client: SQSClient, side: Side, handlerMs: 
 
 /** Every side × profile, `repeats` times (sides rotating), after one warm-up run per side. */
 export async function measureFifoThroughput(options: { perGroup: number; repeats: number; log: (m: string) => void }): Promise<RunResult[]> {
-  const fake = await startFakeAws();
-  const client = new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint, credentials: fake.registerStaticKeys() });
-  const runs: RunResult[] = [];
-  try {
-    let n = 0;
-    for (const side of SIDES) await runOnce(fake, client, side, 0, 5, n++);
-    for (const profile of PROFILES) {
-      for (let r = 0; r < options.repeats; r++) {
-        const order = SIDES.map((_, i) => SIDES[(i + r) % SIDES.length]!);
-        for (const side of order) {
-          const run = { ...(await runOnce(fake, client, side, profile.handlerMs, options.perGroup, n++)), profile: profile.name };
-          options.log(`${profile.name}, ${side.name}: ${Math.round(run.perSecond)} msg/s, ${run.groupsOutOfOrder} group(s) out of order`);
-          runs.push(run);
-        }
-      }
-    }
-  } finally {
-    client.destroy();
-    await fake.close();
-  }
-  return runs;
+  return rotatingRuns({
+    sides: SIDES,
+    cells: PROFILES,
+    repeats: options.repeats,
+    warmUp: (fake, client, side, n) => runOnce(fake, client, side, 0, 5, n),
+    run: async (fake, client, side, profile, n) => ({ ...(await runOnce(fake, client, side, profile.handlerMs, options.perGroup, n)), profile: profile.name }),
+    log: (run, side, profile) => options.log(`${profile.name}, ${side.name}: ${Math.round(run.perSecond)} msg/s, ${run.groupsOutOfOrder} group(s) out of order`),
+  });
 }
 
 function summarize(runs: RunResult[]): Table[] {

@@ -4,14 +4,15 @@
  * `SendMessageBatch`, all at once, `Failed` ignored) — at 0 and 10 ms of injected latency per call.
  * Reports messages/s (median) and SQS calls per 1,000 messages.
  */
-import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { performance } from "node:perf_hooks";
 import { sendMessages } from "../../src/sqs/index.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import type { FakeAws } from "../../src/testing/index.js";
 import { seededRandom } from "../lib/random.js";
 import type { BenchContext, Scenario, ScenarioResult } from "../lib/scenario.js";
 import { median } from "../lib/stats.js";
 import type { Table } from "../lib/table.js";
+import { withFakeSqs } from "./consumer-runs.js";
 
 type Side = "sendMessages" | "Promise.all(SendMessage)" | "naive batching";
 const SIDES: readonly Side[] = ["sendMessages", "Promise.all(SendMessage)", "naive batching"];
@@ -61,11 +62,9 @@ async function runOnce(fake: FakeAws, client: SQSClient, side: Side, latencyMs: 
 }
 
 export async function measureSend(options: { messages: number; repeats: number; log: (m: string) => void }): Promise<RunResult[]> {
-  const fake = await startFakeAws();
-  const client = new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint, credentials: fake.registerStaticKeys() });
   const messages = bodies(options.messages);
-  const runs: RunResult[] = [];
-  try {
+  return withFakeSqs(async (fake, client) => {
+    const runs: RunResult[] = [];
     let n = 0;
     for (const side of SIDES) await runOnce(fake, client, side, 0, messages.slice(0, 500), n++); // warm-up
     for (const latencyMs of LATENCIES) {
@@ -77,11 +76,8 @@ export async function measureSend(options: { messages: number; repeats: number; 
         }
       }
     }
-  } finally {
-    client.destroy();
-    await fake.close();
-  }
-  return runs;
+    return runs;
+  });
 }
 
 function summarize(runs: RunResult[]): Table[] {

@@ -6,14 +6,12 @@
  * Equal concurrency: sqs-consumer handles one receive (up to `batchSize` ≤ 10 messages) at a time, so
  * concurrency 10 is one instance with batchSize 10, and 20 is two such instances on the same queue.
  */
-import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { Consumer } from "sqs-consumer";
-import { performance } from "node:perf_hooks";
-import { consume } from "../../src/sqs/index.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { FakeAws } from "../../src/testing/index.js";
 import type { BenchContext, Scenario, ScenarioResult } from "../lib/scenario.js";
 import { median } from "../lib/stats.js";
 import type { Table } from "../lib/table.js";
+import { rotatingRuns, simulatedWork, timeDrain, type DrainingConsumer } from "./consumer-runs.js";
 
 type Side = "consume" | "sqs-consumer";
 
@@ -40,10 +38,6 @@ const PROFILES: readonly Profile[] = [
 ];
 const CONCURRENCIES = [10, 20] as const;
 
-export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const handlerFor = (profile: Profile) => (): Promise<void> =>
-  profile.handlerMs > 0 ? pause(profile.handlerMs) : new Promise((resolve) => setImmediate(resolve));
-
 async function load(client: SQSClient, queueUrl: string, count: number): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -62,58 +56,16 @@ async function load(client: SQSClient, queueUrl: string, count: number): Promise
   await Promise.all(Array.from({ length: 8 }, worker));
 }
 
-/** Resolves once `predicate` holds (checked every 5 ms); throws after `timeoutMs`. */
-export async function until(predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error(`bench run did not finish within ${timeoutMs} ms`);
-    await pause(5);
-  }
-}
-
 async function runOnce(fake: FakeAws, client: SQSClient, side: Side, concurrency: number, profile: Profile, messages: number, n: number): Promise<RunResult> {
   const name = `bench-${side}-${concurrency}-${profile.handlerMs}-${n}`;
   const queueUrl = fake.sqs.createQueue(name);
   await load(client, queueUrl, messages);
   fake.sqs.clearCalls();
-  const handler = handlerFor(profile);
+  // Equal concurrency: sqs-consumer handles one receive of up to 10 at a time, so 20 is two instances.
+  const consumer: DrainingConsumer =
+    side === "consume" ? { kind: "consume", concurrency } : { kind: "sqs-consumer", instances: Math.ceil(concurrency / 10), batchSize: Math.min(10, concurrency) };
   const deleted = (): boolean => fake.sqs.counts(name).deleted >= messages;
-  const started = performance.now();
-  if (side === "consume") {
-    const consumer = consume({ client, queueUrl, concurrency, WaitTimeSeconds: 1, handler });
-    await until(deleted, 120_000);
-    const seconds = (performance.now() - started) / 1000;
-    await consumer.stop();
-    return result(fake, side, concurrency, profile, messages, seconds, name);
-  }
-  const instances = Array.from({ length: Math.ceil(concurrency / 10) }, () =>
-    Consumer.create({
-      queueUrl,
-      sqs: client,
-      batchSize: Math.min(10, concurrency),
-      waitTimeSeconds: 1,
-      handleMessage: async (message) => {
-        await handler();
-        return message;
-      },
-    }),
-  );
-  for (const instance of instances) {
-    // sqs-consumer emits "error" for the requests that stop({ abort: true }) cancels; without a listener it logs them.
-    instance.on("error", () => undefined);
-    instance.start();
-  }
-  await until(deleted, 120_000);
-  const seconds = (performance.now() - started) / 1000;
-  await Promise.all(
-    instances.map(
-      (instance) =>
-        new Promise<void>((resolve) => {
-          instance.once("stopped", () => resolve());
-          instance.stop({ abort: true });
-        }),
-    ),
-  );
+  const seconds = await timeDrain(client, queueUrl, consumer, () => simulatedWork(profile.handlerMs), deleted, 120_000);
   return result(fake, side, concurrency, profile, messages, seconds, name);
 }
 
@@ -130,30 +82,14 @@ function result(fake: FakeAws, side: Side, concurrency: number, profile: Profile
 
 /** Runs every side × concurrency × profile, `repeats` times (sides alternating), and returns all runs. */
 export async function measureSqsThroughput(options: { messages: number; repeats: number; log: (m: string) => void }): Promise<RunResult[]> {
-  const fake = await startFakeAws();
-  const client = new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint, credentials: fake.registerStaticKeys() });
-  const runs: RunResult[] = [];
-  try {
-    let n = 0;
-    // Warm-up (JIT, sockets, the fake's code paths) for both sides; not reported.
-    for (const side of ["consume", "sqs-consumer"] as const) await runOnce(fake, client, side, 10, PROFILES[0]!, 500, n++);
-    for (const profile of PROFILES) {
-      for (const concurrency of CONCURRENCIES) {
-        for (let r = 0; r < options.repeats; r++) {
-          const order: Side[] = r % 2 === 0 ? ["consume", "sqs-consumer"] : ["sqs-consumer", "consume"];
-          for (const side of order) {
-            const run = await runOnce(fake, client, side, concurrency, profile, options.messages, n++);
-            options.log(`${profile.name}, concurrency ${concurrency}, ${side}: ${Math.round(run.perSecond)} msg/s`);
-            runs.push(run);
-          }
-        }
-      }
-    }
-  } finally {
-    client.destroy();
-    await fake.close();
-  }
-  return runs;
+  return rotatingRuns({
+    sides: ["consume", "sqs-consumer"] as const,
+    cells: PROFILES.flatMap((profile) => CONCURRENCIES.map((concurrency) => ({ profile, concurrency }))),
+    repeats: options.repeats,
+    warmUp: (fake, client, side, n) => runOnce(fake, client, side, 10, PROFILES[0]!, 500, n),
+    run: (fake, client, side, { profile, concurrency }, n) => runOnce(fake, client, side, concurrency, profile, options.messages, n),
+    log: (run, side, { profile, concurrency }) => options.log(`${profile.name}, concurrency ${concurrency}, ${side}: ${Math.round(run.perSecond)} msg/s`),
+  });
 }
 
 function summarize(runs: RunResult[]): Table[] {

@@ -99,6 +99,33 @@ describe("consume({ maxConcurrencyPerGroup }) edges", () => {
     expect(aws.fake.sqs.counts(name).visible).toBeGreaterThanOrEqual(3);
   });
 
+  it("past the wait limit (concurrency) defers a surplus message: counted, not released, not kept invisible, so it comes back and is handled later", async () => {
+    const { name, url } = queue();
+    await sendGroup(url, "t", 5);
+    let blocked = true;
+    const unblock: (() => void)[] = [];
+    const consumer = consume({
+      client: aws.client,
+      queueUrl: url,
+      concurrency: 2,
+      WaitTimeSeconds: 1,
+      VisibilityTimeout: 2,
+      maxConcurrencyPerGroup: 1,
+      telemetry: false,
+      handler: () => (blocked ? new Promise<void>((resolve) => unblock.push(resolve)) : undefined),
+    });
+    // One runs, two wait (the limit is concurrency 2), the next ones of the group are deferred.
+    await waitFor(() => consumer.counters.deferred >= 2, 10_000, "2 deferred");
+    expect(consumer.counters).toMatchObject({ inFlight: 1, released: 0 });
+    blocked = false;
+    for (const finish of unblock.splice(0)) finish();
+    // A deferred message is not kept invisible by the heartbeat: it comes back after its VisibilityTimeout.
+    await waitFor(() => consumer.counters.processed === 5, 15_000, "all 5 processed");
+    await consumer.stop();
+    expect(aws.fake.sqs.counts(name)).toMatchObject({ total: 0 });
+    expect(consumer.counters.released).toBe(0);
+  });
+
   it("is refused on FIFO queues and with a batch handler", () => {
     expect(() => consume({ client: aws.client, queueUrl: "http://x/1/q.fifo", handler: () => undefined, maxConcurrencyPerGroup: 2 })).toThrow(/standard \(fair\) queues/);
     expect(() => consume({ client: aws.client, queueUrl: "http://x/1/q", batchHandler: () => undefined, maxConcurrencyPerGroup: 2 })).toThrow(/not batchHandler/);

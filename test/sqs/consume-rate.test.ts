@@ -91,6 +91,31 @@ describe("consume({ maxMessagesPerSecond })", () => {
     expect(Date.now() - stopping).toBeLessThan(1_000);
   });
 
+  it("a rate function that throws from its very first call (at start) is reported through onError, and consume starts anyway", async () => {
+    const { url } = queue();
+    await loadMessages(aws.client, url, 5);
+    let broken = true;
+    let handled = 0;
+    const errors: { error: unknown; operation: string }[] = [];
+    // Before the split of consume.ts (#24) this first call ran before the error reporter existed: consume() threw a ReferenceError.
+    const consumer = consume({
+      client: aws.client,
+      queueUrl: url,
+      WaitTimeSeconds: 1,
+      telemetry: false,
+      maxMessagesPerSecond: () => {
+        if (broken) throw new Error("rate source unreachable");
+        return 100;
+      },
+      onError: (error, context) => errors.push({ error, operation: context.operation }),
+      handler: () => void (handled += 1),
+    });
+    expect(errors[0]).toMatchObject({ operation: "callback", error: expect.objectContaining({ message: "rate source unreachable" }) });
+    broken = false;
+    await waitFor(() => handled === 5, 10_000, "5 messages handled once the rate answers");
+    await consumer.stop();
+  });
+
   it("asks a receive for no more messages than there are tokens", async () => {
     const { url } = queue();
     await loadMessages(aws.client, url, 30);
