@@ -10,7 +10,9 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAssumeRoleCache, createRefresher, createSwapper, fromRegionalAssumeRole, type RefreshErrorEvent } from "../../src/index.js";
+import { consume } from "../../src/sqs/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { fakeClient } from "../sqs/support.js";
 import { SECRET_MARK, capturingLogger, makeCredentials, seededRandom, useFakeClockAndCatchUnhandled } from "./helpers.js";
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
@@ -207,5 +209,44 @@ describe("providers called directly (no refresher between them and the caller)",
       expect(line.text).not.toContain(key);
     }
     cache.stop();
+  });
+});
+
+describe("consume's logged lines", () => {
+  it("a failed ReceiveMessage whose error quotes an unnamed secret key and session token: the warning masks both", async () => {
+    const fake = await startFakeAws();
+    const key = unknownSecretKey();
+    const token = unknownSessionToken();
+    const logger = capturingLogger();
+    const pollingClient = fakeClient(fake);
+    let failed = 0;
+    pollingClient.middlewareStack.add(
+      (next) => async (args) => {
+        if (failed === 0) {
+          failed += 1;
+          throw Object.assign(new Error(`proxy refused the request signed with ${key} and token ${token}`), { name: "ProxyError" });
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "failOnce" },
+    );
+    const client = fakeClient(fake);
+    const consumer = consume({ client, pollingClient, queueUrl: fake.sqs.createQueue("leaks"), WaitTimeSeconds: 0, logger, backoff: { initialDelayMs: 1, maxDelayMs: 1 }, handler: () => undefined });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (consumer.counters.receiveErrors === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(consumer.counters.receiveErrors).toBe(1);
+    } finally {
+      await consumer.stop();
+      client.destroy();
+      pollingClient.destroy();
+      await fake.close();
+    }
+    const warning = logger.lines.find((l) => l.text.includes("ReceiveMessage failed"));
+    expect(warning?.text).toContain("ProxyError: proxy refused the request signed with [redacted] and token [redacted]");
+    for (const line of logger.lines) {
+      expect(line.text).not.toContain(key);
+      expect(line.text).not.toContain(token.slice(0, 60));
+    }
   });
 });
