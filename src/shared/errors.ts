@@ -1,6 +1,6 @@
 import type { CredentialsProviderError } from "@smithy/property-provider";
 import type { Logger } from "./logger.js";
-import { redactError } from "./redact-error.js";
+import { redactError, redactText } from "./redact-error.js";
 import { providerErrorClass } from "./provider-error-class.js";
 
 /**
@@ -10,7 +10,7 @@ import { providerErrorClass } from "./provider-error-class.js";
  *
  * The `cause` is kept only in a form safe to print (see `redactError`): `util.inspect` shows the whole
  * chain, and an SDK error carries the raw HTTP response; `secrets` (e.g. the web identity token) are
- * masked wherever the cause repeats them.
+ * masked wherever the message or the cause repeats them.
  *
  * The class is loaded by the first call, not by importing awscreds (see `providerErrorClass`).
  */
@@ -19,7 +19,8 @@ export function credentialsError(
   init: { tryNextLink: boolean; logger?: Logger | undefined; cause?: unknown; secrets?: readonly (string | undefined)[] },
 ): CredentialsProviderError {
   const ProviderError = providerErrorClass();
-  const error = new ProviderError(message, { tryNextLink: init.tryNextLink, logger: init.logger });
+  // The message often quotes another error's: masked like the cause (secret-shaped strings included).
+  const error = new ProviderError(redactText(message, init.secrets ?? []), { tryNextLink: init.tryNextLink, logger: init.logger });
   if (init.cause !== undefined) {
     const cause = redactError(init.cause, init.secrets);
     Object.defineProperty(error, "cause", { value: cause, enumerable: false, writable: true, configurable: true });

@@ -1,9 +1,15 @@
 /**
  * Errors fit to hang off ours as `cause`. `util.inspect` prints a whole `.cause` chain, hidden fields
  * included when asked, so a cause must not carry what an SDK error may: the raw HTTP response
- * (`$response`, `$responseBodyText` — a truncated STS reply holds the new secret key) or a secret the
- * service echoed in its message (a web identity token in a validation error).
+ * (`$response`, `$responseBodyText` — a truncated STS reply holds the new secret key), a secret the
+ * service echoed in its message (a web identity token in a validation error), or a plain object some
+ * library hung off its error (described, never serialised: its values are unknown). Every text is also
+ * masked for secret-shaped strings nobody named (see `maskSecretShapes`).
  */
+import { describeValue } from "./describe-value.js";
+import { isRecord } from "./is-record.js";
+import { maskSecretShapes } from "./secret-shapes.js";
+
 
 /** Fields of SDK errors that hold the raw HTTP exchange. */
 const RAW_FIELDS = ["$response", "$responseBodyText"] as const;
@@ -28,8 +34,9 @@ const has = (value: object, key: string): boolean => Object.prototype.hasOwnProp
  * Returns `error` itself when it is safe, otherwise a plain `Error` copy with the same name, message,
  * stack, code and HTTP metadata, with every secret replaced by `[redacted]`, without the raw response,
  * and with its own `cause` made safe the same way. Secrets shorter than 8 characters are not searched
- * for (they would match ordinary words). Values that are not errors are returned as they are, except
- * strings, which are redacted.
+ * for (they would match ordinary words). Object-valued fields other than `$metadata` make a copy that
+ * leaves them out. A value that is not an error is returned as it is when primitive (strings redacted);
+ * an object becomes an `Error` that describes it (kind and field names, no values).
  *
  * @example
  * ```ts
@@ -45,7 +52,8 @@ export function redactError(error: unknown, secrets: readonly (string | undefine
  * and `name` hold), its name, message, stack, classification fields (`code`, `$metadata`, `tryNextLink`,
  * …) and other own fields of primitive value — all redacted — and a redacted `cause`. Object-valued fields
  * (a raw response, a request, a config holding keys) are not carried over. A thrown value that is not an
- * error becomes an `Error` describing it. This is what the refresh engine records once per failure.
+ * error becomes an `Error` describing it: a string redacted, an object by its kind and field names, never
+ * its values. This is what the refresh engine records once per failure.
  *
  * @example
  * ```ts
@@ -56,15 +64,21 @@ export function redactedCopy(error: unknown, secrets: readonly (string | undefin
   return redact(error, searchable(secrets), 0, true) as Error;
 }
 
-/** A thrown value that is not an `Error`, as an `Error` whose message describes it (redacted). */
+/**
+ * A thrown value that is not an `Error`, as an `Error` whose message describes it (redacted). The
+ * classification fields of an object (`code`, `statusCode`, …) are kept when primitive.
+ */
 function errorFromValue(value: unknown, text: (value: string) => string): Error {
-  let description: string | undefined;
-  try {
-    description = typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
-  } catch {
-    description = undefined;
+  const error = new Error(text(describeValue(value)));
+  if (isRecord(value)) {
+    const target = error as unknown as Record<string, unknown>;
+    for (const key of KEPT_FIELDS) {
+      const field = has(value, key) ? value[key] : undefined;
+      if (typeof field === "string") target[key] = text(field);
+      else if (typeof field === "number" || typeof field === "boolean") target[key] = field;
+    }
   }
-  return new Error(text(description ?? "unknown error"));
+  return error;
 }
 
 /**
@@ -86,13 +100,13 @@ function searchable(secrets: readonly (string | undefined)[]): string[] {
 
 function replaceAll(value: string, secrets: readonly string[]): string {
   const known = secrets.reduce((out, secret) => out.split(secret).join("[redacted]"), value);
-  return known.replace(SECRET_ELEMENT, "<$1>[redacted]").replace(SECRET_JSON_FIELD, "$1[redacted]");
+  return maskSecretShapes(known.replace(SECRET_ELEMENT, "<$1>[redacted]").replace(SECRET_JSON_FIELD, "$1[redacted]"));
 }
 
 function redact(error: unknown, secrets: readonly string[], depth: number, copyAlways: boolean): unknown {
   const text = (value: string): string => replaceAll(value, secrets);
   if (!(error instanceof Error)) {
-    if (copyAlways) return errorFromValue(error, text);
+    if (copyAlways || isRecord(error) || typeof error === "function") return errorFromValue(error, text);
     return typeof error === "string" ? text(error) : error;
   }
 
@@ -111,13 +125,16 @@ function redact(error: unknown, secrets: readonly string[], depth: number, copyA
       )
     : KEPT_FIELDS.filter((key) => has(error, key));
   const unchanged = (value: unknown): boolean => typeof value !== "string" || text(value) === value;
+  // An object in a field we do not keep (a reply, a config) cannot be checked: the copy leaves it out.
+  const unknownObject = Object.keys(error).some((key) => !OWN_FIELDS.includes(key) && !(KEPT_FIELDS as readonly string[]).includes(key) && !primitive(source[key]));
   const clean =
     !copyAlways &&
+    !unknownObject &&
     !RAW_FIELDS.some((key) => has(error, key)) &&
     unchanged(message) &&
     unchanged(stack) &&
     safeCause === cause &&
-    kept.every((key) => unchanged(source[key]));
+    [...kept, ...Object.keys(error)].every((key) => unchanged(source[key]));
   if (clean) return error;
 
   const copy: Error = copyAlways ? (Object.create(Object.getPrototypeOf(error) as object) as Error) : new Error(text(message));

@@ -5,6 +5,7 @@
  */
 import { errorCodes } from "../shared/error-codes.js";
 import { httpStatusOf } from "../shared/error-fields.js";
+import { redactText } from "../shared/redact-error.js";
 
 export { errorCodes };
 
@@ -105,13 +106,14 @@ export function providerStopped(error: unknown): boolean {
 
 /**
  * A one-line description for logs and callbacks: name, code and message only, bounded in length.
- * SDK errors carry no credentials, but `$response` bodies and request objects are never included.
+ * SDK errors carry no credentials, but `$response` bodies and request objects are never included, and
+ * anything shaped like a secret (a key or token some layer quoted) is masked before the cut.
  */
 export function describeError(error: unknown): string {
-  if (typeof error !== "object" || error === null) return String(error).slice(0, 300);
+  if (typeof error !== "object" || error === null) return redactText(String(error), []).slice(0, 300);
   const record = error as Record<string, unknown>;
   const name = typeof record.name === "string" ? record.name : "Error";
   const code = typeof record.Code === "string" && record.Code !== name ? ` (${record.Code})` : "";
   const message = typeof record.message === "string" ? record.message : "";
-  return `${name}${code}: ${message}`.slice(0, 300);
+  return redactText(`${name}${code}: ${message}`, []).slice(0, 300);
 }

@@ -6,7 +6,7 @@
  */
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
 import { getEventListeners } from "node:events";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { consume, type ConsumeErrorContext } from "../../src/sqs/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { capturingLogger } from "../support/capturing-logger.js";
@@ -32,6 +32,21 @@ afterAll(async () => {
   once.destroy();
   await fake.close();
 });
+
+/** Waits for `predicate` on the real clock (setImmediate turns), whatever the fake timers do; 10 s at most. */
+async function untilReal(predicate: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Lets real I/O run for `ms` of the real clock without moving the fake one. */
+async function idleReal(ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) await new Promise((resolve) => setImmediate(resolve));
+}
 
 const callsOf = (queue: string, action: string) => fake.sqs.calls.filter((c) => c.action === action && c.details.queueUrl === queue);
 
@@ -430,23 +445,40 @@ describe("consume: polls", () => {
   });
 
   it("with WaitTimeSeconds 0, an empty poll is followed by a 1 s pause; with a long poll, the next poll follows at once", async () => {
-    const short = fake.sqs.createQueue("short-polls");
-    const a = consume({ client, queueUrl: short, WaitTimeSeconds: 0, handler: () => undefined });
-    await waitFor(() => callsOf(short, "ReceiveMessage").length >= 2, 10_000, "two short polls");
-    await a.stop();
-    const shortPolls = callsOf(short, "ReceiveMessage");
-    // A timer never fires early: at least 1 s between an empty short poll and the next.
-    expect(shortPolls[1]!.time - shortPolls[0]!.time).toBeGreaterThanOrEqual(999);
-    expect(a.counters.emptyPolls).toBe(a.counters.polls);
+    // The clock is fake (timers only: the wire runs for real) and moves only when the test moves it, so
+    // what follows an empty poll is told apart by whether a timer must fire, not by how fast the box is.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const short = fake.sqs.createQueue("short-polls");
+      const a = consume({ client, queueUrl: short, WaitTimeSeconds: 0, handler: () => undefined });
+      await untilReal(() => a.counters.emptyPolls === 1, "the first short poll's empty answer");
+      vi.advanceTimersByTime(999);
+      await idleReal(50);
+      expect(callsOf(short, "ReceiveMessage")).toHaveLength(1); // a second's pause: not a millisecond less
+      vi.advanceTimersByTime(1);
+      await untilReal(() => callsOf(short, "ReceiveMessage").length === 2, "the poll after the pause");
+      await a.stop();
+      expect(a.counters).toMatchObject({ received: 0, receiveErrors: 0 });
 
-    const long = fake.sqs.createQueue("long-polls");
-    const b = consume({ client, queueUrl: long, WaitTimeSeconds: 1, handler: () => undefined });
-    await waitFor(() => callsOf(long, "ReceiveMessage").length >= 3, 10_000, "three long polls");
-    await b.stop();
-    const longPolls = callsOf(long, "ReceiveMessage");
-    // Each poll waits 1 s at the fake, then the next is sent: with a second's pause each gap would be 2 s.
-    expect(longPolls[2]!.time - longPolls[0]!.time).toBeLessThan(3_500);
-    expect(b.counters.emptyPolls).toBeGreaterThanOrEqual(2);
+      // A long poll answered empty (the wire is rewritten to WaitTimeSeconds 0, so the fake answers at
+      // once and no timer runs anywhere): the next poll is sent with the clock standing still.
+      const long = fake.sqs.createQueue("long-polls");
+      const pollingClient = fakeClient(fake);
+      pollingClient.middlewareStack.add(
+        (next) => async (args) => {
+          (args.input as { WaitTimeSeconds?: number }).WaitTimeSeconds = 0;
+          return next(args);
+        },
+        { step: "initialize", name: "answerAtOnce" },
+      );
+      const b = consume({ client, pollingClient, queueUrl: long, WaitTimeSeconds: 1, handler: () => undefined });
+      await untilReal(() => callsOf(long, "ReceiveMessage").length >= 3, "three long polls without the clock moving");
+      await b.stop();
+      pollingClient.destroy();
+      expect(b.counters.emptyPolls).toBeGreaterThanOrEqual(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
