@@ -5,7 +5,7 @@ import { silentLogger } from "../shared/logger.js";
 import { resolveBackoffPolicy } from "./backoff.js";
 import type { EngineOptions } from "./engine.js";
 import { resolveSchedulePolicy } from "./schedule.js";
-import { DEFAULT_MANDATORY_WINDOW_MS, DEFAULT_REJECTION_REFRESH_INTERVAL_MS } from "./rejection-rules.js";
+import { resolveRejectionOptions } from "./rejection-options.js";
 import type { RefreshOptions } from "./types.js";
 
 /**
@@ -23,14 +23,7 @@ export function resolveEngineOptions(options: RefreshOptions, defaultName: strin
   }
   const attemptTimeoutMs = options.attemptTimeoutMs ?? 30_000;
   if (!(attemptTimeoutMs > 0)) throw new RangeError(`${defaultName}: attemptTimeoutMs must be a positive number of ms (or Infinity), got ${attemptTimeoutMs}`);
-  const rejectionRefreshIntervalMs = options.rejectionRefreshIntervalMs ?? DEFAULT_REJECTION_REFRESH_INTERVAL_MS;
-  if (!(Number.isFinite(rejectionRefreshIntervalMs) && rejectionRefreshIntervalMs >= 0)) {
-    throw new RangeError(`${defaultName}: rejectionRefreshIntervalMs must be a non-negative number of ms, got ${rejectionRefreshIntervalMs}`);
-  }
-  const mandatoryWindowMs = options.mandatoryWindowMs ?? DEFAULT_MANDATORY_WINDOW_MS;
-  if (!(Number.isFinite(mandatoryWindowMs) && mandatoryWindowMs >= 0)) {
-    throw new RangeError(`${defaultName}: mandatoryWindowMs must be a non-negative number of ms, got ${mandatoryWindowMs}`);
-  }
+  const { rejectionRefreshIntervalMs, mandatoryWindowMs } = resolveRejectionOptions(options, defaultName);
   return {
     rejectionRefreshIntervalMs,
     mandatoryWindowMs,

@@ -4,7 +4,7 @@
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { resolveBackoffPolicy, type BackoffPolicy } from "../refresh/backoff.js";
 import { resolveSchedulePolicy, type SchedulePolicy } from "../refresh/schedule.js";
-import { DEFAULT_MANDATORY_WINDOW_MS, DEFAULT_REJECTION_REFRESH_INTERVAL_MS } from "../refresh/rejection-rules.js";
+import { resolveRejectionOptions } from "../refresh/rejection-options.js";
 import type { AssumeRoleSpec, AssumeRoleTransportOptions } from "../sources/assume-role-options.js";
 import type { StsBudget } from "../sts/sts-budget.js";
 import type { TokenBucketPolicy } from "./token-bucket.js";
@@ -120,14 +120,7 @@ export function resolveRoleCacheOptions(options: AssumeRoleCacheOptions, env: Re
   if (!(idleTtlMs > 0)) throw new RangeError(`${WHO}: idleTtlMs must be a positive number of ms, got ${idleTtlMs}`);
   const negativeTtlMs = options.negativeTtlMs ?? d.negativeTtlMs;
   if (!(Number.isFinite(negativeTtlMs) && negativeTtlMs >= 0)) throw new RangeError(`${WHO}: negativeTtlMs must be a non-negative number of ms, got ${negativeTtlMs}`);
-  const rejectionRefreshIntervalMs = options.rejectionRefreshIntervalMs ?? DEFAULT_REJECTION_REFRESH_INTERVAL_MS;
-  if (!(Number.isFinite(rejectionRefreshIntervalMs) && rejectionRefreshIntervalMs >= 0)) {
-    throw new RangeError(`${WHO}: rejectionRefreshIntervalMs must be a non-negative number of ms, got ${rejectionRefreshIntervalMs}`);
-  }
-  const mandatoryWindowMs = options.mandatoryWindowMs ?? DEFAULT_MANDATORY_WINDOW_MS;
-  if (!(Number.isFinite(mandatoryWindowMs) && mandatoryWindowMs >= 0)) {
-    throw new RangeError(`${WHO}: mandatoryWindowMs must be a non-negative number of ms, got ${mandatoryWindowMs}`);
-  }
+  const { rejectionRefreshIntervalMs, mandatoryWindowMs } = resolveRejectionOptions(options, WHO);
   if (options.stsBudget !== undefined && (options.stsRequestsPerSecond !== undefined || options.stsBurst !== undefined)) {
     throw new TypeError(`${WHO}: stsRequestsPerSecond and stsBurst belong to the stsBudget when one is given (createRedisStsBudget({ requestsPerSecond, burst })); drop them here`);
   }

@@ -1,11 +1,14 @@
 /**
  * End-to-end plumbing: the fakes, an environment with no real AWS settings, the SDK's own web identity
- * provider pointed at the fake STS, and a load generator that times credential resolutions.
+ * provider pointed at the fake STS, the set-up of an end-to-end file, and a load generator that times
+ * credential resolutions.
  */
 import { performance } from "node:perf_hooks";
 import { fromTokenFile } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
-import type { FakeAws } from "../../src/testing/index.js";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
+import { trackUnhandledRejections } from "./helpers.js";
 
 /** Removes every AWS_* variable (so nothing real leaks in) and points shared files nowhere. Returns a restore. */
 export function isolateAwsEnv(): () => void {
@@ -28,6 +31,46 @@ export function webIdentitySource(fake: FakeAws, tokenFile: string, sessionName 
     roleSessionName: sessionName,
     clientConfig: { endpoint: fake.sts.endpoint, region: fake.region },
   });
+}
+
+/** What {@link useFakeAwsAndCatchUnhandled} sets up once per file; read the fields inside tests and hooks only. */
+export interface E2eFakes {
+  readonly fake: FakeAws;
+  /** A web identity token file the fake STS accepts. */
+  readonly tokenFile: string;
+  readonly queueUrl: string;
+  /** Pushed to by the tests; run and emptied after every test. */
+  readonly cleanups: (() => void)[];
+}
+
+/**
+ * The set-up of the end-to-end files: an environment with no real AWS settings, the fakes with a token
+ * file and a queue named `queueName`, the cleanups and fault reset after every test, and, once the file
+ * is done, the check that nothing rejected unhandled. Call at the top level of the file.
+ */
+export function useFakeAwsAndCatchUnhandled(queueName: string): E2eFakes {
+  const unhandled = trackUnhandledRejections();
+  const e2e: { fake?: FakeAws; tokenFile?: string; queueUrl?: string; cleanups: (() => void)[] } = { cleanups: [] };
+  let restoreEnv: (() => void) | undefined;
+  beforeAll(async () => {
+    restoreEnv = isolateAwsEnv();
+    const fake = await startFakeAws();
+    e2e.fake = fake;
+    e2e.tokenFile = await fake.writeWebIdentityToken();
+    e2e.queueUrl = fake.sqs.createQueue(queueName);
+  });
+  afterEach(() => {
+    for (const cleanup of e2e.cleanups.splice(0)) cleanup();
+    e2e.fake?.sts.faults.restore();
+    e2e.fake?.sqs.faults.restore();
+  });
+  afterAll(async () => {
+    await e2e.fake?.close();
+    restoreEnv?.();
+    unhandled.dispose();
+    expect(unhandled.reasons).toEqual([]);
+  });
+  return e2e as E2eFakes;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

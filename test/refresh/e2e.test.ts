@@ -4,46 +4,19 @@
 import { performance } from "node:perf_hooks";
 import { STSClient } from "@aws-sdk/client-sts";
 import { SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CredentialsExpiredError, createRefresher, createSwapper, type RefreshEvent, type Refresher } from "../../src/refresh/index.js";
 import { fromEnvGatedChain, type EnvGatedChainProvider } from "../../src/sources/chain.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { watchClientSockets } from "../sources/support/sockets.js";
-import { isolateAwsEnv, resolveUnderLoad, sleep, waitFor, webIdentitySource } from "./e2e-helpers.js";
-import { trackUnhandledRejections } from "./helpers.js";
+import { resolveUnderLoad, sleep, useFakeAwsAndCatchUnhandled, waitFor, webIdentitySource } from "./e2e-helpers.js";
 
-const unhandled = trackUnhandledRejections();
-let restoreEnv: () => void;
-let fake: FakeAws;
-let tokenFile: string;
-let queueUrl: string;
-const cleanups: (() => void)[] = [];
-
-beforeAll(async () => {
-  restoreEnv = isolateAwsEnv();
-  fake = await startFakeAws();
-  tokenFile = await fake.writeWebIdentityToken();
-  queueUrl = fake.sqs.createQueue("refresh-e2e");
-});
-
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-  fake.sts.faults.restore();
-  fake.sqs.faults.restore();
-});
-
-afterAll(async () => {
-  await fake?.close();
-  restoreEnv?.();
-  unhandled.dispose();
-  // (6) no unhandled rejections anywhere in these scenarios.
-  expect(unhandled.reasons).toEqual([]);
-});
+// (6) no unhandled rejections anywhere in these scenarios: checked once the file is done.
+const e2e = useFakeAwsAndCatchUnhandled("refresh-e2e");
 
 function clients(credentials: Refresher): { sts: STSClient; sqs: SQSClient } {
-  const sts = new STSClient({ region: fake.region, endpoint: fake.sts.endpoint, credentials });
-  const sqs = new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint, credentials });
-  cleanups.push(() => {
+  const sts = new STSClient({ region: e2e.fake.region, endpoint: e2e.fake.sts.endpoint, credentials });
+  const sqs = new SQSClient({ region: e2e.fake.region, endpoint: e2e.fake.sqs.endpoint, credentials });
+  e2e.cleanups.push(() => {
     sts.destroy();
     sqs.destroy();
     credentials.stop();
@@ -51,18 +24,18 @@ function clients(credentials: Refresher): { sts: STSClient; sqs: SQSClient } {
   return { sts, sqs };
 }
 
-const assumeCalls = () => fake.sts.count("AssumeRoleWithWebIdentity");
-const lastSqsKey = () => fake.sqs.calls[fake.sqs.calls.length - 1]?.accessKeyId;
-const send = (sqs: SQSClient, body: string) => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+const assumeCalls = () => e2e.fake.sts.count("AssumeRoleWithWebIdentity");
+const lastSqsKey = () => e2e.fake.sqs.calls[e2e.fake.sqs.calls.length - 1]?.accessKeyId;
+const send = (sqs: SQSClient, body: string) => sqs.send(new SendMessageCommand({ QueueUrl: e2e.queueUrl, MessageBody: body }));
 
 describe("refresher end to end (SDK fromTokenFile → fake STS; real STS and SQS clients)", () => {
   it("(1) steady load across many refreshes of 4-second credentials with 300 ms STS: no resolution waits on STS", async () => {
-    fake.sts.setCredentialLifetime(4);
-    fake.sts.faults.setLatency(300);
+    e2e.fake.sts.setCredentialLifetime(4);
+    e2e.fake.sts.faults.setLatency(300);
     const windows: { from: number; to: number }[] = [];
     // When each access key id became available to callers (performance.now() at the refresh's end).
     const availableAt = new Map<string, number>();
-    const refresher: Refresher = createRefresher(webIdentitySource(fake, tokenFile), {
+    const refresher: Refresher = createRefresher(webIdentitySource(e2e.fake, e2e.tokenFile), {
       onRefresh: (e: RefreshEvent) => {
         const to = performance.now();
         windows.push({ from: to - e.durationMs, to });
@@ -98,12 +71,12 @@ describe("refresher end to end (SDK fromTokenFile → fake STS; real STS and SQS
   }, 30_000);
 
   it("(2) STS failing with 500s for seconds while credentials are valid: zero failed resolutions, a handful of backed-off STS calls", async () => {
-    fake.sts.setCredentialLifetime(12);
-    const refresher = createRefresher(webIdentitySource(fake, tokenFile), { backoff: { initialDelayMs: 250, maxDelayMs: 2_000 } });
+    e2e.fake.sts.setCredentialLifetime(12);
+    const refresher = createRefresher(webIdentitySource(e2e.fake, e2e.tokenFile), { backoff: { initialDelayMs: 250, maxDelayMs: 2_000 } });
     const { sts, sqs } = clients(refresher);
     await refresher.ready;
     const held = await refresher();
-    fake.sts.faults.failNext(Infinity, { status: 500, code: "InternalFailure", message: "We encountered an internal error." });
+    e2e.fake.sts.faults.failNext(Infinity, { status: 500, code: "InternalFailure", message: "We encountered an internal error." });
     const callsBefore = assumeCalls();
 
     const forced = refresher.refresh().then(() => "refreshed", (e: unknown) => e);
@@ -123,21 +96,21 @@ describe("refresher end to end (SDK fromTokenFile → fake STS; real STS and SQS
     expect(stsCalls).toBeLessThanOrEqual(3 * status.failureCount + 3);
     expect(stsCalls).toBeLessThan(results.length / 10);
 
-    fake.sts.faults.restore();
+    e2e.fake.sts.faults.restore();
     expect(await waitFor(() => refresher.status().state === "ready", 4_000)).toBe(true);
     expect((await refresher()).accessKeyId).not.toBe(held.accessKeyId);
   }, 30_000);
 
   it("(2b) STS hanging: attempts time out and back off, callers keep the valid credentials", async () => {
-    fake.sts.setCredentialLifetime(12);
-    const refresher = createRefresher(webIdentitySource(fake, tokenFile), {
+    e2e.fake.sts.setCredentialLifetime(12);
+    const refresher = createRefresher(webIdentitySource(e2e.fake, e2e.tokenFile), {
       attemptTimeoutMs: 500,
       backoff: { initialDelayMs: 250, maxDelayMs: 1_000 },
     });
     const { sqs } = clients(refresher);
     await refresher.ready;
     const held = await refresher();
-    fake.sts.faults.hangNext(Infinity);
+    e2e.fake.sts.faults.hangNext(Infinity);
 
     void refresher.refresh().catch(() => undefined);
     const results = await resolveUnderLoad([() => sqs.config.credentials()], 4_000, 2);
@@ -148,18 +121,18 @@ describe("refresher end to end (SDK fromTokenFile → fake STS; real STS and SQS
     expect(status.failureCount).toBeGreaterThanOrEqual(2);
     expect(status.failureCount).toBeLessThanOrEqual(6);
 
-    fake.sts.faults.restore();
+    e2e.fake.sts.faults.restore();
     expect(await waitFor(() => refresher.status().state === "ready", 4_000)).toBe(true);
   }, 30_000);
 
   it("(3) STS down past expiry: a clear error naming the expiry and the cause, then recovery when STS returns", async () => {
-    fake.sts.setCredentialLifetime(3);
-    const refresher = createRefresher(webIdentitySource(fake, tokenFile), { backoff: { initialDelayMs: 300, maxDelayMs: 1_000 } });
+    e2e.fake.sts.setCredentialLifetime(3);
+    const refresher = createRefresher(webIdentitySource(e2e.fake, e2e.tokenFile), { backoff: { initialDelayMs: 300, maxDelayMs: 1_000 } });
     const { sqs } = clients(refresher);
     await refresher.ready;
     const expiration = (await refresher()).expiration!;
     await send(sqs, "before the outage");
-    fake.sts.faults.failNext(Infinity, { status: 503, code: "ServiceUnavailable", message: "Service is unavailable" });
+    e2e.fake.sts.faults.failNext(Infinity, { status: 503, code: "ServiceUnavailable", message: "Service is unavailable" });
 
     await sleep(expiration.getTime() - Date.now() + 100);
     expect(refresher.status().state).toBe("expired");
@@ -171,7 +144,7 @@ describe("refresher end to end (SDK fromTokenFile → fake STS; real STS and SQS
     expect(((error as Error).cause as Error).name).toBe("ServiceUnavailable");
     await expect(sqs.config.credentials()).rejects.toBeInstanceOf(CredentialsExpiredError);
 
-    fake.sts.faults.restore();
+    e2e.fake.sts.faults.restore();
     // Callers do not drive STS: the next attempt is the backoff's (at most 1 s away), and then requests get through.
     expect(await waitFor(() => refresher.status().state === "ready", 4_000)).toBe(true);
     await send(sqs, "after the outage");
@@ -184,14 +157,14 @@ describe("refresher end to end (SDK fromTokenFile → fake STS; real STS and SQS
 
 describe("swapper over awscreds' own sources", () => {
   it("rebuilds a fromEnvGatedChain with a fresh STS connection and closes the one it swapped out", async () => {
-    fake.sts.setCredentialLifetime(3600);
-    const watch = watchClientSockets(Number(new URL(fake.sts.endpoint).port));
-    cleanups.push(() => watch.stop());
+    e2e.fake.sts.setCredentialLifetime(3600);
+    const watch = watchClientSockets(Number(new URL(e2e.fake.sts.endpoint).port));
+    e2e.cleanups.push(() => watch.stop());
     const chains: EnvGatedChainProvider[] = [];
     const swapper = createSwapper(() => {
       const chain = fromEnvGatedChain({
-        env: { APP_ENV: "production", AWS_REGION: fake.region, AWS_ROLE_ARN: `arn:aws:iam::${fake.accountId}:role/swapper-chain`, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile },
-        webIdentity: { endpoint: fake.sts.endpoint },
+        env: { APP_ENV: "production", AWS_REGION: e2e.fake.region, AWS_ROLE_ARN: `arn:aws:iam::${e2e.fake.accountId}:role/swapper-chain`, AWS_WEB_IDENTITY_TOKEN_FILE: e2e.tokenFile },
+        webIdentity: { endpoint: e2e.fake.sts.endpoint },
       });
       chains.push(chain);
       return chain;
@@ -214,16 +187,16 @@ describe("swapper over awscreds' own sources", () => {
 
 describe("swapper and refresher re-pointing live clients", () => {
   it("(4) a client built before attach/swap signs its next SQS request with the new keys", async () => {
-    fake.sts.setCredentialLifetime(3600);
-    const keys = fake.registerStaticKeys();
+    e2e.fake.sts.setCredentialLifetime(3600);
+    const keys = e2e.fake.registerStaticKeys();
     // Built elsewhere (another team's consumer), with its own credentials.
-    const sqs = new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint, credentials: keys });
-    cleanups.push(() => sqs.destroy());
+    const sqs = new SQSClient({ region: e2e.fake.region, endpoint: e2e.fake.sqs.endpoint, credentials: keys });
+    e2e.cleanups.push(() => sqs.destroy());
     await send(sqs, "static");
     expect(lastSqsKey()).toBe(keys.accessKeyId);
 
-    const swapper = createSwapper(() => webIdentitySource(fake, tokenFile, "swapper-e2e"));
-    cleanups.push(() => swapper.stop());
+    const swapper = createSwapper(() => webIdentitySource(e2e.fake, e2e.tokenFile, "swapper-e2e"));
+    e2e.cleanups.push(() => swapper.stop());
     await swapper.ready;
     expect(swapper.attach(sqs)).toBe(sqs);
     await send(sqs, "attached");
@@ -237,13 +210,13 @@ describe("swapper and refresher re-pointing live clients", () => {
     await send(sqs, "rebuilt");
     expect(lastSqsKey()).toBe(second);
 
-    const otherKeys = fake.registerStaticKeys();
+    const otherKeys = e2e.fake.registerStaticKeys();
     await swapper.swap(async () => otherKeys);
     await send(sqs, "given");
     expect(lastSqsKey()).toBe(otherKeys.accessKeyId);
 
     // Same for a refresher a client was built with: the refresh shows on the very next request.
-    const refresher = createRefresher(webIdentitySource(fake, tokenFile));
+    const refresher = createRefresher(webIdentitySource(e2e.fake, e2e.tokenFile));
     const { sqs: viaRefresher } = clients(refresher);
     await send(viaRefresher, "refresher");
     const before = lastSqsKey();

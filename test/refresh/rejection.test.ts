@@ -4,53 +4,26 @@
  * loop when new credentials are rejected too.
  */
 import { SQSClient, SendMessageCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createRefresher, createSwapper, type RefreshErrorEvent, type Refresher } from "../../src/refresh/index.js";
 import { fromEnvGatedChain } from "../../src/sources/chain.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { capturingLogger } from "../support/capturing-logger.js";
-import { isolateAwsEnv, sleep, webIdentitySource } from "./e2e-helpers.js";
-import { trackUnhandledRejections } from "./helpers.js";
+import { sleep, useFakeAwsAndCatchUnhandled, webIdentitySource } from "./e2e-helpers.js";
 
-const unhandled = trackUnhandledRejections();
-let restoreEnv: () => void;
-let fake: FakeAws;
-let tokenFile: string;
-let queueUrl: string;
-const cleanups: (() => void)[] = [];
+const e2e = useFakeAwsAndCatchUnhandled("rejection");
 
-beforeAll(async () => {
-  restoreEnv = isolateAwsEnv();
-  fake = await startFakeAws();
-  tokenFile = await fake.writeWebIdentityToken();
-  queueUrl = fake.sqs.createQueue("rejection");
-});
-
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-  fake.sts.faults.restore();
-  fake.sqs.faults.restore();
-});
-
-afterAll(async () => {
-  await fake?.close();
-  restoreEnv?.();
-  unhandled.dispose();
-  expect(unhandled.reasons).toEqual([]);
-});
-
-const assumeCalls = (): number => fake.sts.count("AssumeRoleWithWebIdentity");
-const send = (sqs: SQSClient, body: string) => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+const assumeCalls = (): number => e2e.fake.sts.count("AssumeRoleWithWebIdentity");
+const send = (sqs: SQSClient, body: string) => sqs.send(new SendMessageCommand({ QueueUrl: e2e.queueUrl, MessageBody: body }));
 
 function sqsClient(): SQSClient {
-  const sqs = new SQSClient({ region: fake.region, endpoint: fake.sqs.endpoint });
-  cleanups.push(() => sqs.destroy());
+  const sqs = new SQSClient({ region: e2e.fake.region, endpoint: e2e.fake.sqs.endpoint });
+  e2e.cleanups.push(() => sqs.destroy());
   return sqs;
 }
 
 function refresher(options: Parameters<typeof createRefresher>[1] = {}): Refresher {
-  const r = createRefresher(webIdentitySource(fake, tokenFile), options);
-  cleanups.push(() => r.stop());
+  const r = createRefresher(webIdentitySource(e2e.fake, e2e.tokenFile), options);
+  e2e.cleanups.push(() => r.stop());
   return r;
 }
 
@@ -63,7 +36,7 @@ describe("attach(): a request rejected for its credentials is retried once with 
     const rejectedKey = (await credentials()).accessKeyId;
     const before = assumeCalls();
 
-    fake.expireCredentials(rejectedKey);
+    e2e.fake.expireCredentials(rejectedKey);
     const failures: unknown[] = [];
     for (let i = 0; i < 20; i++) await send(sqs, `after ${i}`).catch((e: unknown) => failures.push(e));
 
@@ -74,23 +47,23 @@ describe("attach(): a request rejected for its credentials is retried once with 
     expect(status.state).toBe("ready");
     expect(status.lastRejection).toMatchObject({ code: "ExpiredToken", accessKeyId: `${rejectedKey.slice(0, 4)}…${rejectedKey.slice(-4)}` });
     // The rejected requests were sent again, each once: 1 + 20 messages, as if nothing had happened.
-    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: e2e.queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
     expect(Number(attrs.Attributes?.ApproximateNumberOfMessages)).toBeGreaterThanOrEqual(21);
   });
 
   it("the env-gated chain under a refresher (deployed, web identity): the chain fetches again, the request succeeds", async () => {
     const chain = fromEnvGatedChain({
-      env: { APP_ENV: "production", AWS_REGION: fake.region, AWS_ROLE_ARN: `arn:aws:iam::${fake.accountId}:role/chain`, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile },
-      webIdentity: { endpoint: fake.sts.endpoint },
+      env: { APP_ENV: "production", AWS_REGION: e2e.fake.region, AWS_ROLE_ARN: `arn:aws:iam::${e2e.fake.accountId}:role/chain`, AWS_WEB_IDENTITY_TOKEN_FILE: e2e.tokenFile },
+      webIdentity: { endpoint: e2e.fake.sts.endpoint },
     });
-    cleanups.push(() => chain.destroy());
+    e2e.cleanups.push(() => chain.destroy());
     const credentials = createRefresher(chain);
-    cleanups.push(() => credentials.stop());
+    e2e.cleanups.push(() => credentials.stop());
     const sqs = credentials.attach(sqsClient());
     await credentials.ready;
     const rejectedKey = (await credentials()).accessKeyId;
     const before = assumeCalls();
-    fake.expireCredentials(rejectedKey);
+    e2e.fake.expireCredentials(rejectedKey);
 
     await expect(send(sqs, "after")).resolves.toMatchObject({ MessageId: expect.any(String) });
     expect(assumeCalls() - before).toBe(1);
@@ -103,8 +76,8 @@ describe("attach(): a request rejected for its credentials is retried once with 
     await credentials.ready;
     const rejectedKey = (await credentials()).accessKeyId;
     const before = assumeCalls();
-    fake.sts.faults.setLatency(200); // the fetch is still running when all 50 are rejected
-    fake.expireCredentials(rejectedKey);
+    e2e.fake.sts.faults.setLatency(200); // the fetch is still running when all 50 are rejected
+    e2e.fake.expireCredentials(rejectedKey);
 
     const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => send(sqs, `burst ${i}`)));
 
@@ -116,14 +89,14 @@ describe("attach(): a request rejected for its credentials is retried once with 
     let builds = 0;
     const swapper = createSwapper(() => {
       builds += 1;
-      return webIdentitySource(fake, tokenFile, `swap-${builds}`);
+      return webIdentitySource(e2e.fake, e2e.tokenFile, `swap-${builds}`);
     });
-    cleanups.push(() => swapper.stop());
+    e2e.cleanups.push(() => swapper.stop());
     const sqs = swapper.attach(sqsClient());
     await swapper.ready;
     const rejectedKey = (await swapper()).accessKeyId;
     const before = assumeCalls();
-    fake.expireCredentials(rejectedKey);
+    e2e.fake.expireCredentials(rejectedKey);
 
     await expect(send(sqs, "after")).resolves.toMatchObject({ MessageId: expect.any(String) });
     expect(assumeCalls() - before).toBe(1);
@@ -135,12 +108,12 @@ describe("attach(): a request rejected for its credentials is retried once with 
     const sqs = credentials.attach(sqsClient());
     await credentials.ready;
     const before = assumeCalls();
-    const sends = fake.sqs.calls.length;
-    fake.sqs.faults.failNext(1, { status: 403, code: "AccessDenied", message: "not allowed" }, { action: "SendMessage" });
+    const sends = e2e.fake.sqs.calls.length;
+    e2e.fake.sqs.faults.failNext(1, { status: 403, code: "AccessDenied", message: "not allowed" }, { action: "SendMessage" });
 
     await expect(send(sqs, "denied")).rejects.toMatchObject({ name: "AccessDenied" });
     expect(assumeCalls() - before).toBe(0);
-    expect(fake.sqs.calls.length - sends).toBe(1);
+    expect(e2e.fake.sqs.calls.length - sends).toBe(1);
     expect(credentials.status().lastRejection).toBeUndefined();
   });
 });
@@ -153,8 +126,8 @@ describe("no storm, no loop", () => {
     const sqs = credentials.attach(sqsClient());
     await credentials.ready;
     // Revoked: AWS rejects every key of this role as soon as it is issued.
-    const storm = setInterval(() => void credentials().then((c) => fake.expireCredentials(c.accessKeyId), () => undefined), 5);
-    cleanups.push(() => clearInterval(storm));
+    const storm = setInterval(() => void credentials().then((c) => e2e.fake.expireCredentials(c.accessKeyId), () => undefined), 5);
+    e2e.cleanups.push(() => clearInterval(storm));
     await sleep(20);
     const before = assumeCalls();
     const errors: unknown[] = [];
