@@ -8,15 +8,15 @@
  *   surfaced text — messages, causes, logged lines, `status()`.
  */
 import { inspect } from "node:util";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createAssumeRoleCache, createRefresher, createSwapper, fromRegionalAssumeRole, type RefreshErrorEvent } from "../../src/index.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAssumeRoleCache, fromRegionalAssumeRole } from "../../src/index.js";
 import { consume } from "../../src/sqs/index.js";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { fakeClient } from "../sqs/support.js";
-import { SECRET_MARK, capturingLogger, makeCredentials, seededRandom, useFakeClockAndCatchUnhandled } from "./helpers.js";
+import { everythingThatLeaves } from "./every-face.js";
+import { SECRET_MARK, capturingLogger, seededRandom, useFakeClockAndCatchUnhandled } from "./helpers.js";
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
-const backoff = { initialDelayMs: 1_000, maxDelayMs: 8_000, jitter: "none" as const };
 
 /** Secrets nobody told the library about, shaped like the real ones (seeded random: no fixed string to match). */
 const random = seededRandom(24);
@@ -56,36 +56,6 @@ function expectNone(value: unknown, marks: readonly string[]): void {
 
 describe("refresher and swapper: ready, callers, refresh(), onRefreshError, logs and status()", () => {
   useFakeClockAndCatchUnhandled(T0);
-
-  /** Runs a provider whose source throws `failure()` through every face an error leaves by; returns what left. */
-  async function everythingThatLeaves(face: "refresher" | "swapper", failure: () => unknown) {
-    const logger = capturingLogger();
-    const events: RefreshErrorEvent[] = [];
-    let failing = true;
-    let n = 0;
-    const source = async () => {
-      n += 1;
-      if (failing) throw failure();
-      return makeCredentials(n, 60_000);
-    };
-    const options = { logger, onRefreshError: (e: RefreshErrorEvent) => events.push(e), backoff };
-    const provider = face === "refresher" ? createRefresher(source, options) : createSwapper(() => source, options);
-    await vi.advanceTimersByTimeAsync(0);
-    const seen: unknown[] = [];
-    seen.push(await provider.ready.catch((e: unknown) => e));
-    seen.push(await provider().catch((e: unknown) => e));
-    seen.push(await provider.refresh().catch((e: unknown) => e));
-    failing = false;
-    await provider.refresh();
-    failing = true;
-    seen.push(await provider.refresh().catch((e: unknown) => e));
-    await vi.advanceTimersByTimeAsync(61_000); // past expiry: CredentialsExpiredError wraps the last one
-    seen.push(await provider().catch((e: unknown) => e));
-    seen.push(...events.map((e) => e.error));
-    const status = provider.status();
-    provider.stop();
-    return { seen, lines: logger.lines.map((l) => l.text), status };
-  }
 
   for (const face of ["refresher", "swapper"] as const) {
     it(`${face}: an Error whose cause is a raw object holding a secret under any key — the object is described, not serialised`, async () => {
