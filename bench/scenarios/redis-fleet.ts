@@ -8,7 +8,7 @@
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { startFakeAws } from "../../src/testing/index.js";
 import { bundleFixture } from "../../test/support/child-node.js";
-import { startFleet } from "../../test/redis/fleet-run.js";
+import { registerTenants, startFleet } from "../../test/redis/fleet-run.js";
 import { startRedis } from "../../test/redis/support.js";
 import { formatCount, formatMs } from "../lib/format.js";
 import type { Scenario } from "../lib/scenario.js";
@@ -54,14 +54,13 @@ export const redisFleetScenario: Scenario = {
       let next = 0;
       for (const variant of variants) {
         const first = next;
-        for (let n = first; n < first + total; n++) fake.sts.registerRole({ roleArn: tenant(n)[0], externalId: tenant(n)[1], trustedPrincipals: ["123456789012"] });
-        fake.sts.clearCalls();
-        fake.sts.setRateLimit(QUOTA);
+        registerTenants(fake, tenant, first, total);
         const runs = startFleet({
           fake,
           keys,
           script: fixture.script,
           redisPort: redis.port,
+          quota: QUOTA,
           loads,
           startsMs: STARTS_MS,
           tenant,

@@ -13,6 +13,8 @@ export interface FleetInit {
   /** The bundled replica script. */
   script: string;
   redisPort: number;
+  /** STS's per-account rate limit on the fake for this run (its recorded calls are cleared first, so they are this run's). */
+  quota: { requestsPerSecond: number; burst: number };
   /** Tenants per replica. */
   loads: readonly number[];
   /** Start delay per replica (ms). */
@@ -24,8 +26,15 @@ export interface FleetInit {
   killAfterMs: number;
 }
 
+/** Registers the roles of tenants `from` to `from + count - 1` on the fake STS, trusting the fleet's account. */
+export function registerTenants(fake: FakeAws, tenant: (n: number) => [string, string], from: number, count: number): void {
+  for (let n = from; n < from + count; n++) fake.sts.registerRole({ roleArn: tenant(n)[0], externalId: tenant(n)[1], trustedPrincipals: ["123456789012"] });
+}
+
 /** The replicas' runs, in order (each resolves when its process exits). */
 export function startFleet(init: FleetInit): Promise<NodeRun>[] {
+  init.fake.sts.clearCalls();
+  init.fake.sts.setRateLimit(init.quota);
   let next = init.firstTenant;
   const env = { PATH: process.env.PATH, AWS_EC2_METADATA_DISABLED: "true", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
   return init.loads.map((load, i) => {

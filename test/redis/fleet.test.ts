@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { bundleFixture, type BundledFixture } from "../support/child-node.js";
-import { startFleet } from "./fleet-run.js";
+import { registerTenants, startFleet } from "./fleet-run.js";
 import { startRedis, type RedisServer } from "./support.js";
 
 const QUOTA = { requestsPerSecond: 30, burst: 30 };
@@ -23,7 +23,7 @@ let fixture: BundledFixture;
 beforeAll(async () => {
   [fake, redis, fixture] = await Promise.all([startFakeAws(), startRedis(), bundleFixture(new URL("./fixtures/replica.ts", import.meta.url))]);
   keys = fake.registerStaticKeys({ arn: "arn:aws:iam::123456789012:user/billing-api" });
-  for (let n = 0; n < 1_000; n++) fake.sts.registerRole({ roleArn: tenant(n)[0], externalId: tenant(n)[1], trustedPrincipals: ["123456789012"] });
+  registerTenants(fake, tenant, 0, 1_000);
 }, 60_000);
 afterAll(async () => {
   await fake?.close();
@@ -45,13 +45,12 @@ interface ReplicaResult {
 }
 
 async function runFleet(firstTenant: number, key: string, timeoutMs: number, during?: () => Promise<void>): Promise<ReplicaResult[]> {
-  fake.sts.clearCalls();
-  fake.sts.setRateLimit(QUOTA);
   const runs = startFleet({
     fake,
     keys,
     script: fixture.script,
     redisPort: redis.port,
+    quota: QUOTA,
     loads: LOADS,
     startsMs: STARTS_MS,
     tenant,
