@@ -27,6 +27,16 @@ function refresher(options: Parameters<typeof createRefresher>[1] = {}): Refresh
   return r;
 }
 
+/** Wires a client with `provider.attach()`, then has AWS reject the credentials it holds; returns the client, the rejected key and the STS calls before. */
+async function attachAndReject(provider: Refresher): Promise<{ sqs: SQSClient; rejectedKey: string; before: number }> {
+  const sqs = provider.attach(sqsClient());
+  await provider.ready;
+  const rejectedKey = (await provider()).accessKeyId;
+  const before = assumeCalls();
+  e2e.fake.expireCredentials(rejectedKey);
+  return { sqs, rejectedKey, before };
+}
+
 describe("attach(): a request rejected for its credentials is retried once with new ones", () => {
   it("after fake.expireCredentials(key), the very next request succeeds, with one STS call", async () => {
     const credentials = refresher();
@@ -59,11 +69,7 @@ describe("attach(): a request rejected for its credentials is retried once with 
     e2e.cleanups.push(() => chain.destroy());
     const credentials = createRefresher(chain);
     e2e.cleanups.push(() => credentials.stop());
-    const sqs = credentials.attach(sqsClient());
-    await credentials.ready;
-    const rejectedKey = (await credentials()).accessKeyId;
-    const before = assumeCalls();
-    e2e.fake.expireCredentials(rejectedKey);
+    const { sqs, rejectedKey, before } = await attachAndReject(credentials);
 
     await expect(send(sqs, "after")).resolves.toMatchObject({ MessageId: expect.any(String) });
     expect(assumeCalls() - before).toBe(1);
@@ -92,11 +98,7 @@ describe("attach(): a request rejected for its credentials is retried once with 
       return webIdentitySource(e2e.fake, e2e.tokenFile, `swap-${builds}`);
     });
     e2e.cleanups.push(() => swapper.stop());
-    const sqs = swapper.attach(sqsClient());
-    await swapper.ready;
-    const rejectedKey = (await swapper()).accessKeyId;
-    const before = assumeCalls();
-    e2e.fake.expireCredentials(rejectedKey);
+    const { sqs, before } = await attachAndReject(swapper);
 
     await expect(send(sqs, "after")).resolves.toMatchObject({ MessageId: expect.any(String) });
     expect(assumeCalls() - before).toBe(1);
