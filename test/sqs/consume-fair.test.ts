@@ -8,16 +8,11 @@ import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } fr
 import { describe, expect, it } from "vitest";
 import { consume } from "../../src/sqs/index.js";
 import { GroupCap } from "../../src/sqs/group-cap.js";
-import { delay, fakeSqsForFile, waitFor } from "./support.js";
+import { delay, fakeSqsForFile, queueMaker, waitFor } from "./support.js";
 
 const aws = fakeSqsForFile();
-let counter = 0;
 
-function queue(): { name: string; url: string } {
-  counter += 1;
-  const name = `fair-${counter}`;
-  return { name, url: aws.fake.sqs.createQueue(name) };
-}
+const queue = queueMaker(aws, "fair");
 
 async function sendGroup(url: string, group: string, count: number): Promise<void> {
   for (let i = 0; i < count; i += 10) {

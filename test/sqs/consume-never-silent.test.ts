@@ -11,10 +11,9 @@ import { consume, createLongPollingClient, pollMessages } from "../../src/sqs/in
 import { unheardErrorWarner, WarningGate } from "../../src/sqs/default-warnings.js";
 import { METRIC } from "../../src/telemetry/names.js";
 import { histogramCount, point, points, startOtel } from "../telemetry/support.js";
-import { fakeSqsForFile, waitFor } from "./support.js";
+import { fakeSqsForFile, queueMaker, waitFor } from "./support.js";
 
 const aws = fakeSqsForFile();
-let counter = 0;
 
 afterEach(() => {
   aws.fake.sqs.faults.restore();
@@ -25,11 +24,7 @@ afterEach(() => {
 const rejected = { status: 403, code: "InvalidClientTokenId", message: "The security token included in the request is invalid." };
 const fastBackoff = { initialDelayMs: 5, maxDelayMs: 10 };
 
-function queue(): { name: string; url: string } {
-  counter += 1;
-  const name = `silent-${counter}`;
-  return { name, url: aws.fake.sqs.createQueue(name) };
-}
+const queue = queueMaker(aws, "silent");
 
 describe("consume with no onError and no logger", () => {
   it("warns through console.warn once for a run of rejected receives (not once per retry)", async () => {

@@ -7,16 +7,11 @@
 import { describe, expect, it } from "vitest";
 import { consume } from "../../src/sqs/index.js";
 import { bucketCapacity, TokenBucket } from "../../src/sqs/token-bucket.js";
-import { delay, fakeSqsForFile, loadMessages, waitFor } from "./support.js";
+import { delay, fakeSqsForFile, loadMessages, queueMaker, waitFor } from "./support.js";
 
 const aws = fakeSqsForFile();
-let counter = 0;
 
-function queue(): { name: string; url: string } {
-  counter += 1;
-  const name = `rate-${counter}`;
-  return { name, url: aws.fake.sqs.createQueue(name) };
-}
+const queue = queueMaker(aws, "rate");
 
 const receivesOf = (url: string) => aws.fake.sqs.calls.filter((c) => c.action === "ReceiveMessage" && c.details.queueUrl === url);
 

@@ -48,6 +48,19 @@ export function fakeSqsForFile(config: SQSClientConfig = {}): { readonly fake: F
   };
 }
 
+/**
+ * A maker of fresh standard queues on the file's fake (`aws` from `fakeSqsForFile`), named `<prefix>-1`,
+ * `<prefix>-2`, …, so no two tests of a file share a queue. Call the maker inside tests.
+ */
+export function queueMaker(aws: { readonly fake: FakeAws }, prefix: string): () => { name: string; url: string } {
+  let counter = 0;
+  return () => {
+    counter += 1;
+    const name = `${prefix}-${counter}`;
+    return { name, url: aws.fake.sqs.createQueue(name) };
+  };
+}
+
 /** Loads `count` messages with SendMessageBatch (bodies "0".."count-1"), a few batches in flight at once. */
 export async function loadMessages(client: SQSClient, queueUrl: string, count: number, prefix = ""): Promise<void> {
   const batches: string[][] = [];
