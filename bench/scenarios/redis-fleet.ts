@@ -8,7 +8,7 @@
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { startFakeAws } from "../../src/testing/index.js";
 import { bundleFixture } from "../../test/support/child-node.js";
-import { registerTenants, startFleet } from "../../test/redis/fleet-run.js";
+import { registerTenants, startFleet, type FleetRig } from "../../test/redis/fleet-run.js";
 import { startRedis } from "../../test/redis/support.js";
 import { formatCount, formatMs } from "../lib/format.js";
 import type { Scenario } from "../lib/scenario.js";
@@ -51,16 +51,12 @@ export const redisFleetScenario: Scenario = {
     const results: VariantResult[] = [];
     try {
       const keys: AwsCredentialIdentity = fake.registerStaticKeys({ arn: "arn:aws:iam::123456789012:user/billing-api" });
+      const rig: FleetRig = { fake, keys, script: fixture.script, redisPort: redis.port, quota: QUOTA };
       let next = 0;
       for (const variant of variants) {
         const first = next;
         registerTenants(fake, tenant, first, total);
-        const runs = startFleet({
-          fake,
-          keys,
-          script: fixture.script,
-          redisPort: redis.port,
-          quota: QUOTA,
+        const runs = startFleet(rig, {
           loads,
           startsMs: STARTS_MS,
           tenant,

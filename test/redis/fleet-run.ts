@@ -7,14 +7,19 @@ import type { FakeAws } from "../../src/testing/index.js";
 import { runNode, type NodeRun } from "../support/child-node.js";
 import type { ReplicaPlan } from "./fixtures/replica.js";
 
-export interface FleetInit {
+/** What every run of a fleet shares: the fake, the keys that sign the replicas' AssumeRole, the replica script, redis. */
+export interface FleetRig {
   fake: FakeAws;
   keys: AwsCredentialIdentity;
   /** The bundled replica script. */
   script: string;
   redisPort: number;
-  /** STS's per-account rate limit on the fake for this run (its recorded calls are cleared first, so they are this run's). */
+  /** STS's per-account rate limit on the fake for each run (its recorded calls are cleared first, so they are the run's). */
   quota: { requestsPerSecond: number; burst: number };
+}
+
+/** One run of the fleet. */
+export interface FleetRun {
   /** Tenants per replica. */
   loads: readonly number[];
   /** Start delay per replica (ms). */
@@ -32,23 +37,23 @@ export function registerTenants(fake: FakeAws, tenant: (n: number) => [string, s
 }
 
 /** The replicas' runs, in order (each resolves when its process exits). */
-export function startFleet(init: FleetInit): Promise<NodeRun>[] {
-  init.fake.sts.clearCalls();
-  init.fake.sts.setRateLimit(init.quota);
+export function startFleet(rig: FleetRig, init: FleetRun): Promise<NodeRun>[] {
+  rig.fake.sts.clearCalls();
+  rig.fake.sts.setRateLimit(rig.quota);
   let next = init.firstTenant;
   const env = { PATH: process.env.PATH, AWS_EC2_METADATA_DISABLED: "true", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
   return init.loads.map((load, i) => {
     const plan: ReplicaPlan = {
-      stsEndpoint: init.fake.sts.endpoint,
-      region: init.fake.region,
-      accessKeyId: init.keys.accessKeyId,
-      secretAccessKey: init.keys.secretAccessKey,
+      stsEndpoint: rig.fake.sts.endpoint,
+      region: rig.fake.region,
+      accessKeyId: rig.keys.accessKeyId,
+      secretAccessKey: rig.keys.secretAccessKey,
       tenants: Array.from({ length: load }, () => init.tenant(next++)),
-      redisPort: init.redisPort,
+      redisPort: rig.redisPort,
       client: i % 2 === 0 ? "ioredis" : "node-redis",
       startDelayMs: init.startsMs[i]!,
       ...init.budget,
     };
-    return runNode([init.script, JSON.stringify(plan)], env, init.killAfterMs);
+    return runNode([rig.script, JSON.stringify(plan)], env, init.killAfterMs);
   });
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { bundleFixture, type BundledFixture } from "../support/child-node.js";
-import { registerTenants, startFleet } from "./fleet-run.js";
+import { registerTenants, startFleet, type FleetRig } from "./fleet-run.js";
 import { startRedis, type RedisServer } from "./support.js";
 
 const QUOTA = { requestsPerSecond: 30, burst: 30 };
@@ -19,11 +19,13 @@ let fake: FakeAws;
 let keys: AwsCredentialIdentity;
 let redis: RedisServer;
 let fixture: BundledFixture;
+let rig: FleetRig;
 
 beforeAll(async () => {
   [fake, redis, fixture] = await Promise.all([startFakeAws(), startRedis(), bundleFixture(new URL("./fixtures/replica.ts", import.meta.url))]);
   keys = fake.registerStaticKeys({ arn: "arn:aws:iam::123456789012:user/billing-api" });
   registerTenants(fake, tenant, 0, 1_000);
+  rig = { fake, keys, script: fixture.script, redisPort: redis.port, quota: QUOTA };
 }, 60_000);
 afterAll(async () => {
   await fake?.close();
@@ -45,12 +47,7 @@ interface ReplicaResult {
 }
 
 async function runFleet(firstTenant: number, key: string, timeoutMs: number, during?: () => Promise<void>): Promise<ReplicaResult[]> {
-  const runs = startFleet({
-    fake,
-    keys,
-    script: fixture.script,
-    redisPort: redis.port,
-    quota: QUOTA,
+  const runs = startFleet(rig, {
     loads: LOADS,
     startsMs: STARTS_MS,
     tenant,
