@@ -2,7 +2,8 @@ import { defineConfig } from "vitest/config";
 
 /**
  * The tests Stryker runs against each mutant: the unit and wire tests of the mutated modules only
- * (refresh engine, chain planning, consume and its delete batcher), so a run ends in minutes, not hours.
+ * (refresh engine, chain planning, consume and its delete batcher, the role cache, the STS client and the
+ * FIFO group hand-off), so a run ends in minutes, not hours.
  * The two consume tests that sit through seconds of heartbeats are left out here (they guard
  * visibility-heartbeat.ts, which is not mutated), and so is the 24 h soak (it asserts the same envelope the unit tests pin, at 10×
  * the cost per mutant); everything else runs as in `npm test`.
@@ -29,8 +30,40 @@ export default defineConfig({
       "test/sqs/consume-fifo.test.ts",
       "test/sqs/delete-batcher.test.ts",
       "test/sqs/delete-batcher-schedule.test.ts",
+      // Role cache (src/roles): everything but the three keep-alive tests, which bundle a fixture and run it
+      // in a child Node process per mutant (tens of seconds each; they guard the timers' unref, not decisions).
+      "test/roles/budget-order.test.ts",
+      "test/roles/cache-defects.test.ts",
+      "test/roles/cache-priority.test.ts",
+      "test/roles/cache-scale.test.ts",
+      "test/roles/cache.test.ts",
+      "test/roles/decisions.test.ts",
+      "test/roles/expiry-window.test.ts",
+      "test/roles/long-waits.test.ts",
+      "test/roles/rejection.test.ts",
+      "test/redis/budget.test.ts",
+      "test/redis/bucket-script.test.ts",
+      // STS client, endpoint, retry, breaker and failover (src/sts), and the sources that drive them.
+      "test/sts/breaker.test.ts",
+      "test/sts/endpoint.test.ts",
+      "test/sts/failover-assume-role.test.ts",
+      "test/sts/failover-config.test.ts",
+      "test/sts/failover-route.test.ts",
+      "test/sts/failover-tls.test.ts",
+      "test/sts/retry.test.ts",
+      "test/sts/transport.test.ts",
+      "test/sources/assume-role.test.ts",
+      "test/sources/web-identity.test.ts",
+      "test/sources/web-identity-config.test.ts",
+      "test/sources/sts-hostname.test.ts",
+      "test/sources/sts-dns-failure.test.ts",
+      // FIFO group hand-off (src/sqs/fifo-groups.ts).
+      "test/sqs/fifo-groups.test.ts",
+      "test/sqs/consume-fifo-dlq.test.ts",
     ],
-    testNamePattern: /^(?!.*(keeps a message invisible through heartbeats|keeps the running message and the ones waiting behind it invisible with heartbeats))/,
+    // Also left out: failover-tls's four outage runs (~10 s each of real-time calls against a dead primary);
+    // failover-route/failover-assume-role pin the same routing decisions in milliseconds.
+    testNamePattern: /^(?!.*(keeps a message invisible through heartbeats|keeps the running message and the ones waiting behind it invisible with heartbeats|no resolution fails, the dead primary gets few calls|without failover regions, the same outage fails))/,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
