@@ -8,6 +8,11 @@ const mutate = process.env.STRYKER_MUTATE?.split(",") ?? [
   "src/sources/chain.ts",
   "src/sqs/consume.ts",
   "src/sqs/delete-batcher.ts",
+  "src/roles/**/*.ts",
+  "!src/roles/index.ts",
+  "src/sts/**/*.ts",
+  "!src/sts/index.ts",
+  "src/sqs/fifo-groups.ts",
 ];
 
 export default {

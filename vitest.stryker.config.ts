@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 /**
  * The tests Stryker runs against each mutant: the unit and wire tests of the mutated modules only
@@ -10,6 +10,7 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
+    exclude: [...configDefaults.exclude, "test/roles/budget-keep-alive.test.ts", "test/roles/cache-keep-alive.test.ts", "test/roles/process-exit.test.ts"],
     include: [
       "test/refresh/backoff.test.ts",
       "test/refresh/schedule.test.ts",
@@ -30,17 +31,9 @@ export default defineConfig({
       "test/sqs/consume-fifo.test.ts",
       "test/sqs/delete-batcher.test.ts",
       "test/sqs/delete-batcher-schedule.test.ts",
-      // Role cache (src/roles): everything but the three keep-alive tests, which bundle a fixture and run it
-      // in a child Node process per mutant (tens of seconds each; they guard the timers' unref, not decisions).
-      "test/roles/budget-order.test.ts",
-      "test/roles/cache-defects.test.ts",
-      "test/roles/cache-priority.test.ts",
-      "test/roles/cache-scale.test.ts",
-      "test/roles/cache.test.ts",
-      "test/roles/decisions.test.ts",
-      "test/roles/expiry-window.test.ts",
-      "test/roles/long-waits.test.ts",
-      "test/roles/rejection.test.ts",
+      // Role cache (src/roles): every test file (new ones included), but the three keep-alive tests (excluded
+      // below), which bundle a fixture and run it in a child Node process per mutant (tens of seconds each).
+      "test/roles/*.test.ts",
       "test/redis/budget.test.ts",
       "test/redis/bucket-script.test.ts",
       // STS client, endpoint, retry, breaker and failover (src/sts), and the sources that drive them.
@@ -61,9 +54,26 @@ export default defineConfig({
       "test/sqs/fifo-groups.test.ts",
       "test/sqs/consume-fifo-dlq.test.ts",
     ],
-    // Also left out: failover-tls's four outage runs (~10 s each of real-time calls against a dead primary);
-    // failover-route/failover-assume-role pin the same routing decisions in milliseconds.
-    testNamePattern: /^(?!.*(keeps a message invisible through heartbeats|keeps the running message and the ones waiting behind it invisible with heartbeats|no resolution fails, the dead primary gets few calls|without failover regions, the same outage fails))/,
+    // Also left out, as they run seconds of real time against the fake STS and cover almost every mutant of
+    // their folder (so each would cost every mutant those seconds): failover-tls's four outage runs (~10 s
+    // each; failover-route/failover-assume-role pin the same routing decisions in milliseconds) and the role
+    // cache's five end-to-end runs of 2.5-8 s (scale, a hot role's refreshes, priority under a queue,
+    // stale-while-failing, idle past expiry; decisions/expiry-window/cache-defects pin the same rules faster).
+    testNamePattern: new RegExp(
+      "^(?!.*(" +
+        [
+          "keeps a message invisible through heartbeats",
+          "keeps the running message and the ones waiting behind it invisible with heartbeats",
+          "no resolution fails, the dead primary gets few calls",
+          "without failover regions, the same outage fails",
+          "400 roles at once under a 50/s STS limit",
+          "a hot role with 3 s credentials and 300 ms STS never waits",
+          "whose credentials expired while its refresh was queued are served before",
+          "keeps serving valid credentials while STS fails, then fails with the reason",
+          "a role used once, past its expiry, reports idle",
+        ].join("|") +
+        "))",
+    ),
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
