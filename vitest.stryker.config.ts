@@ -56,7 +56,8 @@ export default defineConfig({
     ],
     // Also left out, as they run seconds of real time against the fake STS and cover almost every mutant of
     // their folder (so each would cost every mutant those seconds): failover-tls's four outage runs (~10 s
-    // each; failover-route/failover-assume-role pin the same routing decisions in milliseconds) and the role
+    // each) and failover-assume-role's 7 s one (failover-route/failover-assume-role's others pin the same
+    // routing decisions in milliseconds) and the role
     // cache's five end-to-end runs of 2.5-8 s (scale, a hot role's refreshes, priority under a queue,
     // stale-while-failing, idle past expiry; decisions/expiry-window/cache-defects pin the same rules faster).
     testNamePattern: new RegExp(
@@ -66,6 +67,7 @@ export default defineConfig({
           "keeps the running message and the ones waiting behind it invisible with heartbeats",
           "no resolution fails, the dead primary gets few calls",
           "without failover regions, the same outage fails",
+          "primary down \\(503\\) for longer than the credentials live",
           "400 roles at once under a 50/s STS limit",
           "a hot role with 3 s credentials and 300 ms STS never waits",
           "whose credentials expired while its refresh was queued are served before",
