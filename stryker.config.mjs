@@ -1,4 +1,4 @@
-// Mutation testing of the decision modules (npm run test:mutation). Not part of CI: it takes ~50 min on
+// Mutation testing of the decision modules (npm run test:mutation). Not part of CI: it takes well over an hour on
 // a 2-core box. STRYKER_MUTATE (comma-separated globs) narrows the run, e.g. to one file after a change.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 const mutate = process.env.STRYKER_MUTATE?.split(",") ?? [
