@@ -1,14 +1,16 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 /**
  * The tests Stryker runs against each mutant: the unit and wire tests of the mutated modules only
- * (refresh engine, chain planning, consume and its delete batcher), so a run ends in minutes, not hours.
+ * (refresh engine, chain planning, consume and its delete batcher, the role cache, the STS client and the
+ * FIFO group hand-off), so a run ends in minutes, not hours.
  * The two consume tests that sit through seconds of heartbeats are left out here (they guard
  * visibility-heartbeat.ts, which is not mutated), and so is the 24 h soak (it asserts the same envelope the unit tests pin, at 10×
  * the cost per mutant); everything else runs as in `npm test`.
  */
 export default defineConfig({
   test: {
+    exclude: [...configDefaults.exclude, "test/roles/budget-keep-alive.test.ts", "test/roles/cache-keep-alive.test.ts", "test/roles/process-exit.test.ts"],
     include: [
       "test/refresh/backoff.test.ts",
       "test/refresh/schedule.test.ts",
@@ -29,8 +31,51 @@ export default defineConfig({
       "test/sqs/consume-fifo.test.ts",
       "test/sqs/delete-batcher.test.ts",
       "test/sqs/delete-batcher-schedule.test.ts",
+      // Role cache (src/roles): every test file (new ones included), but the three keep-alive tests (excluded
+      // below), which bundle a fixture and run it in a child Node process per mutant (tens of seconds each).
+      "test/roles/*.test.ts",
+      "test/redis/budget.test.ts",
+      "test/redis/bucket-script.test.ts",
+      // STS client, endpoint, retry, breaker and failover (src/sts), and the sources that drive them.
+      "test/sts/breaker.test.ts",
+      "test/sts/endpoint.test.ts",
+      "test/sts/failover-assume-role.test.ts",
+      "test/sts/failover-config.test.ts",
+      "test/sts/failover-route.test.ts",
+      "test/sts/failover-tls.test.ts",
+      "test/sts/retry.test.ts",
+      "test/sts/transport.test.ts",
+      "test/sources/assume-role.test.ts",
+      "test/sources/web-identity.test.ts",
+      "test/sources/web-identity-config.test.ts",
+      "test/sources/sts-hostname.test.ts",
+      "test/sources/sts-dns-failure.test.ts",
+      // FIFO group hand-off (src/sqs/fifo-groups.ts).
+      "test/sqs/fifo-groups.test.ts",
+      "test/sqs/consume-fifo-dlq.test.ts",
     ],
-    testNamePattern: /^(?!.*(keeps a message invisible through heartbeats|keeps the running message and the ones waiting behind it invisible with heartbeats))/,
+    // Also left out, as they run seconds of real time against the fake STS and cover almost every mutant of
+    // their folder (so each would cost every mutant those seconds): failover-tls's four outage runs (~10 s
+    // each) and failover-assume-role's 7 s one (failover-route/failover-assume-role's others pin the same
+    // routing decisions in milliseconds) and the role
+    // cache's five end-to-end runs of 2.5-8 s (scale, a hot role's refreshes, priority under a queue,
+    // stale-while-failing, idle past expiry; decisions/expiry-window/cache-defects pin the same rules faster).
+    testNamePattern: new RegExp(
+      "^(?!.*(" +
+        [
+          "keeps a message invisible through heartbeats",
+          "keeps the running message and the ones waiting behind it invisible with heartbeats",
+          "no resolution fails, the dead primary gets few calls",
+          "without failover regions, the same outage fails",
+          "primary down \\(503\\) for longer than the credentials live",
+          "400 roles at once under a 50/s STS limit",
+          "a hot role with 3 s credentials and 300 ms STS never waits",
+          "whose credentials expired while its refresh was queued are served before",
+          "keeps serving valid credentials while STS fails, then fails with the reason",
+          "a role used once, past its expiry, reports idle",
+        ].join("|") +
+        "))",
+    ),
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",

@@ -2,7 +2,7 @@
  * createAssumeRoleCache with the real STS and SQS clients against the fakes.
  */
 import { inspect } from "node:util";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { RefresherStoppedError } from "../../src/refresh/errors.js";
@@ -233,6 +233,32 @@ describe("no secrets, lifecycle", () => {
     await providers[0]!();
     expect(assumeRoleCalls().length).toBe(calls + 1);
     expect(roles.status().size).toBe(3);
+  });
+
+  it("a role called again a second later moves to the recent end of the LRU; one whose fetch runs is never evicted for room", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() }); // only the clock the LRU reads: the wire stays real
+    try {
+      const roles = cache({ maxEntries: 2 });
+      const [p1, p2] = [1, 2].map((n) => roles.provider(tenantRole(n)));
+      await p1!();
+      await p2!();
+      vi.setSystemTime(Date.now() + 1_500);
+      await p1!(); // touched: now the most recent
+      roles.provider(tenantRole(3)); // room for it: 2 goes, not 1
+      const held = () => roles.status().entries!.map((e) => e.roleArn);
+      expect(held()).toEqual([tenantRole(1).roleArn, tenantRole(3).roleArn]);
+      roles.invalidate(tenantRole(1));
+      fake.sts.faults.setLatency(200);
+      const fetching = p1!(); // 1 is the oldest now, and its fetch runs
+      roles.provider(tenantRole(4));
+      expect(held()).toEqual([tenantRole(1).roleArn, tenantRole(4).roleArn]);
+      await fetching;
+      const calls = assumeRoleCalls().length;
+      await p1!(); // its fetch's credentials were kept
+      expect(assumeRoleCalls().length).toBe(calls);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("stop(): later calls fail with RefresherStoppedError; provider() too", async () => {
