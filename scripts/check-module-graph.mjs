@@ -17,10 +17,11 @@ const ts = createRequire(import.meta.url)("typescript");
 
 /**
  * The rooms of src/, lowest first: a file may import from its own room and from the rooms before it. A file
- * directly in src/ (index.ts, the package entry) is above them all. redis sits beside roles (it implements
- * the role cache's fleet-wide budget, so it imports roles; roles never imports it).
+ * directly in src/ (index.ts, the package entry) is above them all. redis sits just above shared: it touches
+ * a Redis client and builds on the STS budget pieces in shared/ (token bucket, wait queue, rate budget); the
+ * role cache and assume role take its budget through the `StsBudget` interface, never by importing it.
  */
-const ROOMS = ["shared", "telemetry", "sts", "sources", "refresh", "roles", "redis", "sqs", "testing", "cli"];
+const ROOMS = ["shared", "redis", "telemetry", "sts", "sources", "refresh", "roles", "sqs", "testing", "cli"];
 const ENTRY = "(src/)";
 
 /**

@@ -4,7 +4,7 @@
  * background across the fleet: a demand call told to wait holds background calls back until it is due.
  * Throttling seen by any replica halves the fleet's rate and pauses it; the rate grows back the same way.
  */
-import type { TokenBucketPolicy } from "../roles/token-bucket.js";
+import type { TokenBucketPolicy } from "../shared/token-bucket.js";
 
 export const BUCKET_SCRIPT = `
 local t = redis.call('TIME')

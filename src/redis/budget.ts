@@ -2,8 +2,8 @@
  * `createRedisStsBudget`: STS's request quota (per account and region, shared by every caller of the
  * account) as one token bucket on Redis, shared by every replica of a service.
  */
-import { bucketPolicy, defaultBurst, STS_REQUESTS_PER_SECOND_QUOTA } from "../roles/options.js";
-import type { StsBudget } from "../sts/sts-budget.js";
+import { bucketPolicy, defaultBurst, STS_REQUESTS_PER_SECOND_QUOTA } from "../shared/token-bucket.js";
+import type { StsBudget } from "../shared/sts-budget.js";
 import { redisSender, type RedisClientLike } from "./client.js";
 import { bucketKey } from "./keys.js";
 import { RedisBudgetLink } from "./link.js";

@@ -8,4 +8,4 @@
 export { createRedisStsBudget, DEFAULT_REDIS_STS_BUDGET_OPTIONS } from "./budget.js";
 export type { RedisStsBudgetOptions } from "./budget.js";
 export type { IoRedisLikeClient, NodeRedisLikeClient, RedisClientLike } from "./client.js";
-export type { RateBudgetStatus, SharedBudgetStatus, StsBudget } from "../sts/sts-budget.js";
+export type { RateBudgetStatus, SharedBudgetStatus, StsBudget } from "../shared/sts-budget.js";

@@ -5,11 +5,11 @@
  * budget (its share of the rate), says so once, and keeps asking Redis (`rejoinAfterMs`) until it answers;
  * then it shares again. Redis is never what a credential waits for longer than `timeoutMs`.
  */
-import { RateBudget } from "../roles/rate-budget.js";
-import type { TokenBucketPolicy } from "../roles/token-bucket.js";
-import { isDemand, WaitQueue, type Priority } from "../roles/wait-queue.js";
+import { RateBudget } from "../shared/rate-budget.js";
+import type { TokenBucketPolicy } from "../shared/token-bucket.js";
+import { isDemand, WaitQueue, type Priority } from "../shared/wait-queue.js";
 import type { Logger } from "../shared/logger.js";
-import type { RateBudgetStatus, SharedBudgetStatus, StsBudgetLink } from "../sts/sts-budget.js";
+import type { RateBudgetStatus, SharedBudgetStatus, StsBudgetLink } from "../shared/sts-budget.js";
 import { BUCKET_SCRIPT, bucketArgs, parseBucketReply, type BucketOp, type BucketReply } from "./bucket-script.js";
 import type { RedisSend } from "./client.js";
 import { refusalKey } from "./keys.js";

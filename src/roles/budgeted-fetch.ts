@@ -11,9 +11,9 @@ import { classifyStsFailure, type RetryPolicy } from "../sts/retry.js";
 import type { StsTransport } from "../sts/transport.js";
 import type { RoleEntry } from "./entry.js";
 import { credentialsError } from "../shared/errors.js";
-import type { StsBudgetLink } from "../sts/sts-budget.js";
+import type { StsBudgetLink } from "../shared/sts-budget.js";
 import { isThrottling, markSourceFailure, negativeCode } from "./negative.js";
-import type { Priority } from "./rate-budget.js";
+import type { Priority } from "../shared/rate-budget.js";
 import type { RoleCacheCounters } from "./status.js";
 
 /** Throttled attempts of one fetch before its caller sees the Throttling (each waits for the budget first). */

@@ -6,7 +6,7 @@
  */
 import { RefresherStoppedError } from "../refresh/errors.js";
 import type { Logger } from "../shared/logger.js";
-import type { StsBudgetLink } from "../sts/sts-budget.js";
+import type { StsBudgetLink } from "../shared/sts-budget.js";
 import type { StsTransport } from "../sts/transport.js";
 import type { credentialsTelemetry, roleCacheTelemetry } from "../telemetry/index.js";
 import type { BudgetedFetchDeps } from "./budgeted-fetch.js";

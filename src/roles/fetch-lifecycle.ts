@@ -10,7 +10,7 @@ import { fetchThroughBudget } from "./budgeted-fetch.js";
 import type { RoleCacheCore } from "./core.js";
 import { nextWake, type RoleEntry } from "./entry.js";
 import { recordFailure, recordSuccess } from "./outcome.js";
-import type { Priority } from "./rate-budget.js";
+import type { Priority } from "../shared/rate-budget.js";
 
 /**
  * Starts a fetch of `entry` (it becomes `entry.inFlight` until it settles).

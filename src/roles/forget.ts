@@ -2,7 +2,7 @@
  * `cache.invalidate(role)`: forget what an entry knows (credentials, cached refusal, backoff, the fleet's
  * shared refusal) so that the next call asks STS. A fetch already running writes nothing when it ends.
  */
-import type { StsBudgetLink } from "../sts/sts-budget.js";
+import type { StsBudgetLink } from "../shared/sts-budget.js";
 import type { RoleEntry } from "./entry.js";
 
 /**

@@ -5,12 +5,10 @@ import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { resolveBackoffPolicy, type BackoffPolicy } from "../refresh/backoff.js";
 import { resolveSchedulePolicy, type SchedulePolicy } from "../refresh/schedule.js";
 import { resolveRejectionOptions } from "../refresh/rejection-options.js";
+import { bucketPolicy, defaultBurst, STS_REQUESTS_PER_SECOND_QUOTA, type TokenBucketPolicy } from "../shared/token-bucket.js";
 import type { AssumeRoleSpec, AssumeRoleTransportOptions } from "../sources/assume-role-options.js";
-import type { StsBudget } from "../sts/sts-budget.js";
-import type { TokenBucketPolicy } from "./token-bucket.js";
+import type { StsBudget } from "../shared/sts-budget.js";
 
-/** STS's quota: requests per second per account and region, shared by AssumeRole and GetCallerIdentity. */
-export const STS_REQUESTS_PER_SECOND_QUOTA = 600;
 
 /** The defaults documented on {@link AssumeRoleCacheOptions}. */
 export const DEFAULT_ROLE_CACHE_OPTIONS = Object.freeze({
@@ -151,26 +149,4 @@ export function resolveRoleCacheOptions(options: AssumeRoleCacheOptions, env: Re
   };
 }
 
-/** A fifth of a second's budget, at least 1. */
-export const defaultBurst = (rate: number): number => Math.max(1, Math.floor(rate / 5));
 
-/**
- * The token bucket of a budget of `rate` requests per second: Throttling halves the rate (down to a
- * twentieth, at least 1/s) and pauses 0.5 s doubling to 20 s; the rate grows back by a tenth per second.
- *
- * @example
- * ```ts
- * bucketPolicy(50, 10); // { targetRate: 50, burst: 10, minRate: 2.5, … }
- * ```
- */
-export function bucketPolicy(rate: number, burst: number): TokenBucketPolicy {
-  return {
-    targetRate: rate,
-    burst,
-    minRate: Math.min(rate, Math.max(1, rate / 20)),
-    decrease: 0.5,
-    recoveryPerSecond: 0.1,
-    basePauseMs: 500,
-    maxPauseMs: 20_000,
-  };
-}

@@ -6,7 +6,7 @@ import type { ErrorSummary } from "../refresh/errors.js";
 import { summarizeError } from "../refresh/errors.js";
 import { entryState, type RoleEntry, type RoleEntryState } from "./entry.js";
 import type { StsFailoverStatus } from "../sts/failover.js";
-import type { RateBudgetStatus } from "./rate-budget.js";
+import type { RateBudgetStatus } from "../shared/rate-budget.js";
 import { lastRejection, type RoleRejection } from "./rejection.js";
 
 export interface RoleEntryStatus {

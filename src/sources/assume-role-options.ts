@@ -1,7 +1,7 @@
 /**
  * The options and public types of `fromRegionalAssumeRole`.
  */
-import type { StsBudget } from "../sts/sts-budget.js";
+import type { StsBudget } from "../shared/sts-budget.js";
 import type { STSClientConfig } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { TelemetryOption } from "../telemetry/options.js";

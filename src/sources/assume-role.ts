@@ -4,7 +4,7 @@
  */
 import { silentLogger } from "../shared/logger.js";
 import { classifyStsFailure, type StsFailureKind } from "../sts/retry.js";
-import type { StsBudgetLink } from "../sts/sts-budget.js";
+import type { StsBudgetLink } from "../shared/sts-budget.js";
 import { createStsTransport } from "../sts/transport.js";
 import { markSourceKind } from "../telemetry/source-kind.js";
 import { resolveAssumeRoleRequest, resolveAssumeRoleTransport } from "./assume-role-config.js";

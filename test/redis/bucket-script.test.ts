@@ -5,7 +5,7 @@
  * the assertions are on what the script answers, with generous margins.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { bucketPolicy } from "../../src/roles/options.js";
+import { bucketPolicy } from "../../src/shared/token-bucket.js";
 import { BUCKET_SCRIPT, bucketArgs, parseBucketReply, type BucketOp } from "../../src/redis/bucket-script.js";
 import { redisClient, startRedis, type RedisServer, type TestClient } from "./support.js";
 

@@ -3,8 +3,8 @@
  * without valid credentials joins it (its credentials expired while it waited), ahead of lighter demand.
  */
 import { afterEach, expect, it, vi } from "vitest";
-import { RateBudget } from "../../src/roles/rate-budget.js";
-import type { TokenBucketPolicy } from "../../src/roles/token-bucket.js";
+import { RateBudget } from "../../src/shared/rate-budget.js";
+import type { TokenBucketPolicy } from "../../src/shared/token-bucket.js";
 
 const policy: TokenBucketPolicy = { targetRate: 1, burst: 1, minRate: 1, decrease: 0.5, recoveryPerSecond: 0.1, basePauseMs: 500, maxPauseMs: 20_000 };
 afterEach(() => vi.useRealTimers());

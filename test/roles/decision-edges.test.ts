@@ -8,9 +8,9 @@ import { hasValidCredentials, entryState, newEntry, nextWake, refreshDue, serveD
 import { roleCacheKey } from "../../src/roles/key.js";
 import { isThrottling, markSourceFailure, negativeCode } from "../../src/roles/negative.js";
 import { recordFailure, recordSuccess } from "../../src/roles/outcome.js";
-import { RateBudget } from "../../src/roles/rate-budget.js";
-import { initialBucket, takeToken, type TokenBucketPolicy } from "../../src/roles/token-bucket.js";
-import { WaitQueue, type Waiter } from "../../src/roles/wait-queue.js";
+import { RateBudget } from "../../src/shared/rate-budget.js";
+import { initialBucket, takeToken, type TokenBucketPolicy } from "../../src/shared/token-bucket.js";
+import { WaitQueue, type Waiter } from "../../src/shared/wait-queue.js";
 import { DEFAULT_SCHEDULE_POLICY } from "../../src/refresh/schedule.js";
 import { toSafeCredentials } from "../../src/shared/safe-credentials.js";
 import { parseRoleArn } from "../../src/sources/role-arn.js";

@@ -3,8 +3,8 @@
  * fake timers where time matters.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { RateBudget } from "../../src/roles/rate-budget.js";
-import { initialBucket, onAccepted, onThrottled, takeToken, type TokenBucketPolicy } from "../../src/roles/token-bucket.js";
+import { RateBudget } from "../../src/shared/rate-budget.js";
+import { initialBucket, onAccepted, onThrottled, takeToken, type TokenBucketPolicy } from "../../src/shared/token-bucket.js";
 import { entryState, idle, newEntry, nextWake, refreshDue, serveDecision, type RoleEntry } from "../../src/roles/entry.js";
 import { roleCacheKey } from "../../src/roles/key.js";
 import { recordFailure, recordSuccess } from "../../src/roles/outcome.js";

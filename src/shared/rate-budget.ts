@@ -5,14 +5,14 @@
  * caller is waiting.
  */
 import { initialBucket, onAccepted, onThrottled, takeToken, type TokenBucketPolicy, type TokenBucketState } from "./token-bucket.js";
-import type { RateBudgetStatus, StsBudgetLink } from "../sts/sts-budget.js";
+import type { RateBudgetStatus, StsBudgetLink } from "./sts-budget.js";
 import { WaitQueue, type Priority } from "./wait-queue.js";
 
 const ONE = (): number => 1;
 
 export type { Priority } from "./wait-queue.js";
 
-export type { RateBudgetStatus } from "../sts/sts-budget.js";
+export type { RateBudgetStatus } from "./sts-budget.js";
 
 /** The in-process budget (one per cache, or the local share of a shared one). */
 export class RateBudget implements StsBudgetLink {

@@ -3,7 +3,7 @@
  * in-process one is the role cache's `RateBudget`; `createRedisStsBudget` (`awscreds/redis`) gives one
  * shared by every replica. Types only: each room implements or uses them without knowing the other.
  */
-import type { Logger } from "../shared/logger.js";
+import type { Logger } from "./logger.js";
 
 /** `demand`: a caller waits for the call; `background`: a refresh ahead of expiry. */
 export type StsCallPriority = "demand" | "background";

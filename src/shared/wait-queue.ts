@@ -5,7 +5,7 @@
  * as a caller joins it (its weight is above 0): its credentials expired meanwhile and someone waits.
  */
 
-import type { StsCallPriority } from "../sts/sts-budget.js";
+import type { StsCallPriority } from "./sts-budget.js";
 
 export type Priority = StsCallPriority;
 
