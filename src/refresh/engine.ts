@@ -15,6 +15,8 @@ import type { CredentialRejection, InvalidationResult } from "./rejection-target
 import { mandatoryWindowFor, rememberRejectedKey } from "./rejection-rules.js";
 import { planNextRefresh, type SchedulePolicy } from "./schedule.js";
 import { withRefreshTelemetry, type CredentialsTelemetry } from "../telemetry/credentials.js";
+// Longer waits are re-armed when the timer fires.
+import { MAX_TIMER_MS } from "../shared/timer-limit.js";
 import type { RefreshErrorEvent, RefreshEvent, RefreshReason, RefreshStatus } from "./types.js";
 
 /** The result of one successful acquisition. */
@@ -90,8 +92,6 @@ interface Cached {
   withdrawn: boolean;
 }
 
-/** setTimeout's limit (~24.8 days); longer waits are re-armed when the timer fires. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A timer that fires this close to its due time counts as due (timers and the wall clock drift a little). */
 const TIMER_SLACK_MS = 5;
 
