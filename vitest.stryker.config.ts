@@ -44,6 +44,8 @@ export default defineConfig({
       "test/sts/failover-route.test.ts",
       "test/sts/failover-tls.test.ts",
       "test/sts/retry.test.ts",
+      "test/sts/limits.test.ts",
+      "test/sts/error-shapes.test.ts",
       "test/sts/transport.test.ts",
       "test/sources/assume-role.test.ts",
       "test/sources/web-identity.test.ts",

@@ -99,3 +99,96 @@ describe("describeStsFailure", () => {
     expect(message).toContain("[token]");
   });
 });
+
+describe("classifyStsFailure, every code and which wins", () => {
+  it("each throttling, server and network code AWS and Node use", () => {
+    for (const code of ["Throttling", "TooManyRequests", "RequestLimitExceeded", "RequestThrottled", "SlowDown", "PriorRequestNotComplete"]) {
+      expect(classifyStsFailure(sdkError(code, 400)), code).toBe("throttling");
+    }
+    for (const code of ["InternalFailure", "InternalError", "ServiceUnavailable", "InternalServerError"]) {
+      expect(classifyStsFailure(sdkError(code, 400)), code).toBe("server");
+    }
+    for (const code of ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ECONNABORTED", "EHOSTUNREACH", "ENETUNREACH"]) {
+      expect(classifyStsFailure(Object.assign(new Error("x"), { code })), code).toBe("network");
+    }
+    for (const name of ["TimeoutError", "RequestTimeout", "RequestTimeoutException", "AbortError"]) {
+      expect(classifyStsFailure(sdkError(name)), name).toBe("network");
+    }
+  });
+
+  it("the status alone: 429 throttles, 500 and up are the server's, 499 and 400 are fatal", () => {
+    expect(classifyStsFailure(sdkError("Unknown", 429))).toBe("throttling");
+    expect(classifyStsFailure(sdkError("Unknown", 500))).toBe("server");
+    expect(classifyStsFailure(sdkError("Unknown", 599))).toBe("server");
+    expect(classifyStsFailure(sdkError("Unknown", 499))).toBe("fatal");
+    expect(classifyStsFailure(sdkError("Unknown", 400))).toBe("fatal");
+  });
+
+  it("the code wins over the status: throttling at 503, IdP and token errors at 500, a network errno at 500 is the server's", () => {
+    expect(classifyStsFailure(sdkError("Throttling", 503))).toBe("throttling");
+    expect(classifyStsFailure(sdkError("IDPCommunicationError", 500))).toBe("idp-communication");
+    expect(classifyStsFailure(sdkError("InvalidIdentityToken", 503))).toBe("invalid-token");
+    expect(classifyStsFailure(Object.assign(sdkError("Unknown", 502), { code: "ECONNRESET" }))).toBe("server");
+  });
+});
+
+describe("shouldRetry and backoffDelayMs at their edges", () => {
+  it("a one-attempt policy retries nothing, InvalidIdentityToken included", () => {
+    const once = { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 };
+    for (const kind of ["throttling", "server", "idp-communication", "network", "invalid-token"] as const) expect(shouldRetry(kind, 1, 0, once)).toBe(false);
+  });
+
+  it("the ceiling caps throttling's larger base too, and a random outside [0, 1) is clamped", () => {
+    const policy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
+    expect(backoffDelayMs(4, "throttling", policy, 0.999999)).toBe(999);
+    expect(backoffDelayMs(2, "throttling", policy, 0.5)).toBe(400);
+    expect(backoffDelayMs(0, "server", policy, 0.5)).toBe(50);
+    expect(backoffDelayMs(2, "server", policy, -1)).toBe(0);
+    expect(backoffDelayMs(2, "server", policy, 2)).toBe(200);
+  });
+});
+
+describe("describeStsFailure, every part of the sentence", () => {
+  const context = { operation: "AssumeRole", roleArn: "arn:aws:iam::123456789012:role/app", endpoint: "https://sts.eu-west-1.amazonaws.com", region: "eu-west-1", attempts: 1 };
+  const none = (): undefined => undefined;
+
+  it("one attempt is singular; a code already leading the message is not repeated", () => {
+    const message = describeStsFailure(sdkError("AccessDenied", 403, "AccessDenied: not allowed"), "fatal", context, none);
+    expect(message).toBe("AssumeRole for arn:aws:iam::123456789012:role/app at https://sts.eu-west-1.amazonaws.com failed after 1 attempt: AccessDenied: not allowed");
+  });
+
+  it("a code with no status has no HTTP part; a message ending in punctuation gets no second full stop", () => {
+    const message = describeStsFailure(sdkError("Throttling", undefined, "Rate exceeded!"), "throttling", context, none);
+    expect(message).toContain("failed after 1 attempt: Throttling: Rate exceeded! STS throttled the calls.");
+  });
+
+  it("a message without a full stop gets one before the advice", () => {
+    expect(describeStsFailure(sdkError("ServiceUnavailable", 503, "down"), "server", context, none)).toContain(
+      "ServiceUnavailable (HTTP 503): down. STS answered with server errors; this is usually transient.",
+    );
+  });
+
+  it("no advice at all: the message ends with the error, nothing appended", () => {
+    expect(describeStsFailure(sdkError("ValidationError", 400, "bad"), "fatal", context, none)).toMatch(/ValidationError \(HTTP 400\): bad$/);
+  });
+
+  it("the operation's advice comes before what every STS call shares", () => {
+    const own = (code: string | undefined): string | undefined => (code === "Throttling" ? "Ask for a higher quota." : undefined);
+    expect(describeStsFailure(sdkError("Throttling", 400, "slow"), "throttling", context, own)).toMatch(/slow\. Ask for a higher quota\.$/);
+  });
+
+  it("a DNS failure names the host: Node's hostname, else the endpoint's, else the endpoint as given", () => {
+    const dns = (extra: object): Error => Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND", ...extra });
+    expect(describeStsFailure(dns({ hostname: "sts.eu-wset-1.amazonaws.com" }), "network", context, none)).toContain("The STS host sts.eu-wset-1.amazonaws.com did not resolve (ENOTFOUND)");
+    expect(describeStsFailure(dns({ hostname: "" }), "network", context, none)).toContain("The STS host sts.eu-west-1.amazonaws.com did not resolve");
+    expect(describeStsFailure(dns({}), "network", { ...context, endpoint: "not a url" }, none)).toContain("The STS host not a url did not resolve");
+    for (const code of ["EAI_AGAIN", "EAI_NONAME", "EAI_FAIL"]) {
+      expect(describeStsFailure(dns({ code }), "network", context, none)).toContain(`did not resolve (${code})`);
+    }
+    expect(describeStsFailure(Object.assign(new Error("refused"), { code: "ECONNREFUSED" }), "network", context, none)).not.toContain("did not resolve");
+  });
+
+  it("a masked secret with no value masks nothing", () => {
+    expect(describeStsFailure(sdkError("ValidationError", 400, "bad"), "fatal", context, none, { value: "", label: "[token]" })).not.toContain("[token]");
+  });
+});
