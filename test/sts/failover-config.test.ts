@@ -8,7 +8,9 @@ import { loadSdkPartitions } from "../../src/sts/partitions.js";
 import type { PartitionLookup } from "../../src/sts/endpoint.js";
 import { customEndpoints } from "../../src/sts/endpoint-option.js";
 import { failoverOutcome } from "../../src/sts/failover-kind.js";
+import { formatBreakers } from "../../src/sts/failover-format.js";
 import { failoverCooldown } from "../../src/sts/failover-options.js";
+import { resolveFailover } from "../../src/sts/failover-config.js";
 import { crossPartitionProblem, FAILOVER_REGIONS_VAR, parseRegionList, resolveFailoverRegions } from "../../src/sts/failover-regions.js";
 
 const sdkError = (name: string, status?: number): Error =>
@@ -61,6 +63,47 @@ describe("failoverOutcome", () => {
     expect(failoverOutcome(errno("ERR_TLS_CERT_ALTNAME_INVALID"))).toBe("unknown");
     expect(failoverOutcome("a string")).toBe("unknown");
   });
+
+  it("every answer that is the same in every region stays, even wrapped in a 5xx", () => {
+    for (const code of [
+      "AccessDenied",
+      "InvalidIdentityToken",
+      "ExpiredToken",
+      "ValidationError",
+      "InvalidParameterValue",
+      "MalformedPolicyDocument",
+      "PackedPolicyTooLarge",
+      "RegionDisabled",
+      "InvalidClientTokenId",
+      "SignatureDoesNotMatch",
+      "IDPRejectedClaim",
+      "IDPCommunicationError",
+    ]) {
+      expect(failoverOutcome(sdkError(code, 503)), code).toBe("answered");
+    }
+  });
+
+  it("an unknown code: answered when the endpoint sent a status, unknown without one", () => {
+    expect(failoverOutcome(sdkError("SomethingNew", 403))).toBe("answered");
+    expect(failoverOutcome(sdkError("SomethingNew"))).toBe("unknown");
+    expect(failoverOutcome(Object.assign(new Error("x"), { code: 42 }))).toBe("unknown");
+  });
+});
+
+describe("formatBreakers", () => {
+  it("one clause per endpoint: region, primary or not, breaker state, failures counted in the singular or plural", () => {
+    const reopensAt = new Date("2026-12-07T02:00:00.000Z");
+    expect(
+      formatBreakers([
+        { region: "eu-west-1", endpoint: undefined, role: "primary", breaker: "open", consecutiveFailures: 3, reopensAt },
+        { region: "eu-central-1", endpoint: undefined, role: "failover", breaker: "half-open", consecutiveFailures: 1, reopensAt },
+        { region: "eu-north-1", endpoint: undefined, role: "failover", breaker: "closed", consecutiveFailures: 0 },
+        { region: "eu-south-1", endpoint: undefined, role: "failover", breaker: "open", consecutiveFailures: 0 },
+      ]),
+    ).toBe(
+      "eu-west-1 (primary) open until 2026-12-07T02:00:00.000Z after 3 failures; eu-central-1 half-open after 1 failure; eu-north-1 closed; eu-south-1 open",
+    );
+  });
 });
 
 describe("failover regions", () => {
@@ -94,6 +137,11 @@ describe("failover regions", () => {
     expect(bad).toEqual({ ok: false, problem: expect.stringContaining("an entry of AWSCREDS_STS_FAILOVER_REGIONS is the pseudo-region \"us-east-1-fips\"") });
     expect(resolveFailoverRegions({ option: ["aws-global"], env: {}, primary: "eu-west-1" })).toMatchObject({ ok: false, problem: expect.stringContaining("always called regionally") });
     expect(resolveFailoverRegions({ option: ["eu central"], env: {}, primary: "eu-west-1" })).toMatchObject({ ok: false, problem: expect.stringContaining("not a region name") });
+    expect(resolveFailoverRegions({ option: ["eu-central-1", 7 as unknown as string], env: {}, primary: "eu-west-1" })).toEqual({
+      ok: false,
+      problem: "the failoverRegions option must hold region names (strings), got number",
+    });
+    expect(resolveFailoverRegions({ option: [" eu-central-1 "], env: {}, primary: "eu-west-1" })).toMatchObject({ ok: true, regions: ["eu-central-1"] });
     const notArray = resolveFailoverRegions({ option: "eu-central-1" as unknown as string[], env: {}, primary: "eu-west-1" });
     expect(notArray).toMatchObject({ ok: false, problem: expect.stringContaining("must be an array of region names") });
   });
@@ -189,5 +237,53 @@ describe("the same-partition check when the partition table cannot be loaded at 
     expect(error?.message).toMatch(/^Web identity: AWSCREDS_STS_FAILOVER_REGIONS lists cn-north-1, which is in partition aws-cn, but the primary region eu-west-1 is in aws/);
     expect(prepared).toBe(0);
     expect(transport.status().endpoints[0]).toMatchObject({ breaker: "closed", consecutiveFailures: 0 });
+  });
+});
+
+describe("resolveFailover: every mistake at construction, under the provider's name", () => {
+  const P = "awscreds: Web identity";
+  it("no failover: nothing to check, no partition table needed", () => {
+    expect(resolveFailover({}, {}, "eu-west-1", P)).toEqual({ regions: [], customEndpoints: [], cooldownMs: 30_000, from: undefined, partitionCheckPending: false });
+  });
+
+  it("regions with their endpoints (a URL stays the primary's; a function is asked per failover region) and the cool-down", () => {
+    expect(resolveFailover({ failoverRegions: ["eu-central-1"], failoverCooldownMs: 500, endpoint: "https://vpce.example.com" }, {}, "eu-west-1", P)).toEqual({
+      regions: ["eu-central-1"],
+      customEndpoints: [undefined],
+      cooldownMs: 500,
+      from: "the failoverRegions option",
+      partitionCheckPending: false,
+    });
+    expect(resolveFailover({ endpoint: (r) => `https://sts.${r}.example.com` }, { AWSCREDS_STS_FAILOVER_REGIONS: "eu-central-1" }, "eu-west-1", P)).toMatchObject({
+      customEndpoints: ["https://sts.eu-central-1.example.com/"],
+      from: "AWSCREDS_STS_FAILOVER_REGIONS",
+    });
+  });
+
+  it("a bad cool-down is a RangeError, a bad region, endpoint or partition a TypeError, each under the prefix", () => {
+    const thrown = (run: () => unknown): Error => {
+      try {
+        run();
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error("expected a throw");
+    };
+    const cooldown = thrown(() => resolveFailover({ failoverCooldownMs: 0 }, {}, "eu-west-1", P));
+    expect(cooldown).toBeInstanceOf(RangeError);
+    expect(cooldown.message).toBe(`${P}: failoverCooldownMs must be a positive number of ms, got 0`);
+    const region = thrown(() => resolveFailover({ failoverRegions: ["eu central"] }, {}, "eu-west-1", P));
+    expect(region).toBeInstanceOf(TypeError);
+    expect(region.message).toMatch(new RegExp(`^${P}: an entry of the failoverRegions option .*not a region name.*\\.$`));
+    const endpoint = thrown(() => resolveFailover({ failoverRegions: ["eu-central-1"], endpoint: () => "http://sts.internal" }, {}, "eu-west-1", P));
+    expect(endpoint).toBeInstanceOf(TypeError);
+    expect(endpoint.message).toMatch(new RegExp(`^${P}: .*plain http to another host.*\\(for region eu-central-1\\)\\.$`));
+    const partition = thrown(() => resolveFailover({ failoverRegions: ["cn-north-1"] }, {}, "eu-west-1", P));
+    expect(partition).toBeInstanceOf(TypeError);
+    expect(partition.message).toMatch(new RegExp(`^${P}: the failoverRegions option lists cn-north-1, which is in partition aws-cn.*aws only\\.$`));
+  });
+
+  it("an allowed insecure endpoint passes", () => {
+    expect(resolveFailover({ failoverRegions: ["eu-central-1"], endpoint: () => "http://sts.internal", allowInsecureEndpoint: true }, {}, "eu-west-1", P).customEndpoints).toEqual(["http://sts.internal/"]);
   });
 });
