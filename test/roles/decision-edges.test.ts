@@ -5,11 +5,15 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { hasValidCredentials, entryState, newEntry, nextWake, refreshDue, serveDecision, type RoleEntry } from "../../src/roles/entry.js";
+import type { RoleCacheCore } from "../../src/roles/core.js";
+import { forgetEntry } from "../../src/roles/forget.js";
 import { roleCacheKey } from "../../src/roles/key.js";
+import { lookupEntry, sessionNameFor } from "../../src/roles/lookup.js";
 import { isThrottling, markSourceFailure, negativeCode } from "../../src/roles/negative.js";
 import { recordFailure, recordSuccess } from "../../src/roles/outcome.js";
 import { RateBudget } from "../../src/shared/rate-budget.js";
-import { initialBucket, takeToken, type TokenBucketPolicy } from "../../src/shared/token-bucket.js";
+import type { StsBudgetLink } from "../../src/shared/sts-budget.js";
+import { bucketPolicy, initialBucket, refill, takeToken, type TokenBucketPolicy } from "../../src/shared/token-bucket.js";
 import { WaitQueue, type Waiter } from "../../src/shared/wait-queue.js";
 import { DEFAULT_SCHEDULE_POLICY } from "../../src/refresh/schedule.js";
 import { toSafeCredentials } from "../../src/shared/safe-credentials.js";
@@ -54,6 +58,18 @@ describe("the cache key", () => {
     const arns = (arn: string) => roleCacheKey({ ...base, policyArns: [{ arn }] }, "s");
     expect(arns("arn:aws:iam::aws:policy/ReadOnlyAccess")).not.toBe(arns("arn:aws:iam::aws:policy/AdministratorAccess"));
   });
+
+  it("a role ARN that does not parse still gets a session name (the spec check then names the ARN, not a crash here)", () => {
+    expect(sessionNameFor({ roleArn: "not-an-arn" }, "billing-api")).toBe("billing-api@tenant");
+  });
+
+  it("looking up something that is not an object (null, a string) says provider() takes an object", () => {
+    const core = { entries: new Map(), settings: { serviceName: "billing-api" } } as unknown as RoleCacheCore;
+    for (const role of [null, "arn:aws:iam::210987654321:role/saas"]) {
+      expect(() => lookupEntry(core, role as never)).toThrow(TypeError);
+      expect(() => lookupEntry(core, role as never)).toThrow(/provider\(\) takes an object with roleArn/);
+    }
+  });
 });
 
 describe("entry rule boundaries", () => {
@@ -72,6 +88,22 @@ describe("entry rule boundaries", () => {
     expect(entryState(make({ credentials: expiring, expiresAt: 3_600_000, negativeUntil: 5_000 }), 6_000)).toBe("fresh");
   });
 
+  it("a retry time with no failure recorded is no backoff: the call fetches", () => {
+    expect(serveDecision(make({ retryAt: 5_000 }), 1_000)).toBe("miss");
+  });
+
+  it("a refresh time planned but no credentials held is not the scheduler's refresh (the next caller fetches)", () => {
+    expect(refreshDue(make({ usedSinceRefresh: true, nextRefreshAt: 1_000 }), 2_000)).toBe(false);
+  });
+
+  it("invalidate() moves the generation forward, so a fetch started before it never matches after a re-admission (+1)", () => {
+    const e = make();
+    const startedAt = e.generation;
+    forgetEntry({} as StsBudgetLink, e);
+    expect(e.generation).toBeGreaterThan(startedAt);
+    expect(e.generation + 1).not.toBe(startedAt);
+  });
+
   it("an entry in use with no refresh planned (first fetch pending) wakes the scheduler when it goes idle", () => {
     expect(nextWake(make({ lastUsedAt: 1_000, usedSinceRefresh: true }), 60_000)).toBe(61_000);
   });
@@ -84,6 +116,14 @@ describe("outcome edges", () => {
     const fiveMinLeft = toSafeCredentials({ accessKeyId: "ASIAX", secretAccessKey: "s", sessionToken: "t", expiration: new Date(fetchedAt + 300_000) });
     recordSuccess(e, fiveMinLeft, fetchedAt, DEFAULT_SCHEDULE_POLICY, () => 0.5, { offsetMs: 0, mandatoryWindowMs: 60_000 });
     expect(e.freshUntil).toBe(fetchedAt + 300_000 - 30_000);
+  });
+
+  it("the mandatory window's lifetime is judged on AWS's clock: a clock 100 s ahead leaves 200 s, so a 20 s window", () => {
+    const e = make();
+    const fetchedAt = 3_000_000;
+    const fiveMinLeft = toSafeCredentials({ accessKeyId: "ASIAX", secretAccessKey: "s", sessionToken: "t", expiration: new Date(fetchedAt + 300_000) });
+    recordSuccess(e, fiveMinLeft, fetchedAt, DEFAULT_SCHEDULE_POLICY, () => 0.5, { offsetMs: 100_000, mandatoryWindowMs: 60_000 });
+    expect(e.freshUntil).toBe(fetchedAt + 300_000 - 20_000);
   });
 
   it("credentials that never expire: no freshness limit and no refresh planned", () => {
@@ -107,6 +147,17 @@ describe("token bucket and rate budget edges", () => {
     let s = initialBucket(policy, 0);
     s = takeToken(takeToken(s, policy, 0).state, policy, 0).state; // burst spent
     expect(takeToken(s, policy, 50)).toMatchObject({ granted: false, waitMs: 50 }); // half a token at 10/s
+  });
+
+  it("a clock stepped back earns nothing: no tokens for time already counted", () => {
+    const empty = { ...initialBucket(policy, 10_000), tokens: 0 };
+    const stepped = refill(empty, policy, 9_000);
+    expect(refill(stepped, policy, 10_000).tokens).toBe(0);
+  });
+
+  it("Throttling slows the bucket down to a twentieth of the rate, never below 1/s", () => {
+    expect(bucketPolicy(100, 20).minRate).toBe(5);
+    expect(bucketPolicy(10, 2).minRate).toBe(1);
   });
 
   it("the burst goes at once: two callers of a 2-token budget both go without waiting", async () => {
