@@ -182,6 +182,26 @@ describe("token bucket and rate budget edges", () => {
     expect(order).toEqual(["demand", "background"]);
   });
 
+  it("the wait for the next token holds the process only while a caller waits: not for a background refresh, yes once a caller joins it", async () => {
+    // The budget's timer is private: the Timeout it is given is caught from setTimeout (real timers, a real ref count).
+    const setTimeoutSpy = vi.spyOn(globalThis, "setTimeout");
+    const budget = new RateBudget({ ...policy, burst: 1, targetRate: 1 }, Date.now, () => 0.5);
+    try {
+      await budget.acquire("background");
+      let callers = 0;
+      const queued = budget.acquire("background", () => callers).catch(() => undefined);
+      const wait = setTimeoutSpy.mock.results.at(-1)!.value as NodeJS.Timeout;
+      expect(wait.hasRef()).toBe(false);
+      callers = 1;
+      budget.nudge();
+      expect(wait.hasRef()).toBe(true);
+      budget.stop(new Error("stopped"));
+      await queued;
+    } finally {
+      setTimeoutSpy.mockRestore();
+    }
+  });
+
   it("status: no pause reported when none is on; a call accepted after Throttling lets the rate grow back", () => {
     let t = 0;
     const budget = new RateBudget(policy, () => t, () => 0.5);
