@@ -235,6 +235,16 @@ describe("no secrets, lifecycle", () => {
     expect(roles.status().size).toBe(3);
   });
 
+  it("a role in use is refreshed ahead by the scheduler, in the background, and stays held", async () => {
+    const roles = cache({ schedule: { periodMs: 200, periodJitterFraction: 0, minDelayMs: 100 } });
+    const provider = roles.provider(tenantRole(1));
+    const first = await provider();
+    await provider(); // in use since its fetch: the scheduler refreshes it when due
+    await vi.waitFor(() => expect(assumeRoleCalls()).toHaveLength(2), { timeout: 5_000, interval: 20 });
+    expect(roles.status()).toMatchObject({ size: 1, evictions: 0 });
+    expect((await provider()).accessKeyId).not.toBe(first.accessKeyId);
+  });
+
   it("a role called again a second later moves to the recent end of the LRU; one whose fetch runs is never evicted for room", async () => {
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() }); // only the clock the LRU reads: the wire stays real
     try {
