@@ -57,7 +57,6 @@ export function evictEntry(core: RoleCacheCore, entry: RoleEntry): void {
 export function insertEntry(core: RoleCacheCore, entry: RoleEntry): void {
   const { entries, settings } = core;
   entries.set(entry.key, entry);
-  if (entries.size <= settings.maxEntries) return;
   for (const oldest of entries.values()) {
     if (entries.size <= settings.maxEntries) break;
     if (oldest !== entry && oldest.inFlight === undefined) evictEntry(core, oldest);

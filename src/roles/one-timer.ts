@@ -27,13 +27,13 @@ export class OneTimer {
   }
 
   stop(): void {
-    if (this.#timer) clearTimeout(this.#timer);
+    clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#at = Infinity;
   }
 
   #sleep(): void {
-    if (this.#timer) clearTimeout(this.#timer);
+    clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       if (this.#now() < this.#at) return this.#sleep(); // one step of a longer wait

@@ -75,7 +75,7 @@ export class RateBudget implements StsBudgetLink {
   /** Rejects every waiter with `error` and every later `acquire`. */
   stop(error: unknown): void {
     this.#stopped = error;
-    if (this.#timer) clearTimeout(this.#timer);
+    clearTimeout(this.#timer);
     this.#timer = undefined;
     for (const w of this.#queue.drain()) w.reject(error);
   }
