@@ -298,11 +298,20 @@ describe("the slow paths of a call", () => {
     expect(roles.status()).toMatchObject({ hits: 2, misses: 2, negativeHits: 0, backoffHits: 0 });
   });
 
-  it("stopped while its token was granted: the fetch fails with RefresherStoppedError, no STS call", async () => {
+  it("stopped before the fetch got its token, or while it was granted: RefresherStoppedError, no STS call", async () => {
     const roles = cache();
-    const pending = roles.provider(tenantRole(1))();
+    const queued = roles.provider(tenantRole(1))();
     roles.stop();
-    await expect(pending).rejects.toBeInstanceOf(RefresherStoppedError);
+    await expect(queued).rejects.toBeInstanceOf(RefresherStoppedError);
+    const budget = recordingBudget();
+    const racing = cache({ stsBudget: budget });
+    vi.spyOn(budget.link!, "acquire").mockImplementation(() => {
+      racing.stop(); // the cache stops between the grant and the fetch going on
+      return Promise.resolve();
+    });
+    const error = await racing.provider(tenantRole(1))().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RefresherStoppedError);
+    expect((error as Error).message).toMatch(/^createAssumeRoleCache \(role cache\) was stopped/);
     expect(assumeRoleCalls()).toBe(0);
   });
 });
