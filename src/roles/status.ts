@@ -65,8 +65,6 @@ export interface AssumeRoleCacheStatus extends RoleCacheCounters {
   entries?: RoleEntryStatus[];
 }
 
-const date = (ms: number | undefined): Date | undefined => (ms === undefined ? undefined : new Date(ms));
-
 export function entryStatus(e: RoleEntry, now: number, offsetMs = 0): RoleEntryStatus {
   const s: RoleEntryStatus = {
     roleArn: e.request.role.arn,
@@ -77,10 +75,10 @@ export function entryStatus(e: RoleEntry, now: number, offsetMs = 0): RoleEntryS
   };
   if (e.request.externalId !== undefined) s.externalId = e.request.externalId;
   if (e.expiresAt !== undefined) s.expiration = new Date(e.expiresAt);
-  if (e.lastRefreshAt !== undefined) s.lastRefreshAt = date(e.lastRefreshAt)!;
-  if (e.nextRefreshAt !== undefined && e.usedSinceRefresh && e.inFlight === undefined) s.nextRefreshAt = date(e.nextRefreshAt)!;
+  if (e.lastRefreshAt !== undefined) s.lastRefreshAt = new Date(e.lastRefreshAt);
+  if (e.nextRefreshAt !== undefined && e.usedSinceRefresh && e.inFlight === undefined) s.nextRefreshAt = new Date(e.nextRefreshAt);
   if (e.lastError !== undefined) s.lastError = summarizeError(e.lastError, e.credentials);
-  if (e.negativeUntil !== undefined && now < e.negativeUntil) s.negativeUntil = date(e.negativeUntil)!;
+  if (e.negativeUntil !== undefined && now < e.negativeUntil) s.negativeUntil = new Date(e.negativeUntil);
   if (e.roleChaining !== undefined) s.roleChaining = e.roleChaining;
   const rejected = lastRejection(e);
   if (rejected !== undefined) s.lastRejection = rejected;
