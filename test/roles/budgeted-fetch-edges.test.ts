@@ -99,6 +99,13 @@ function entry(withExternalId = true): RoleEntry {
   return newEntry("tenant-0-key", resolveAssumeRoleRequest(spec, () => "edges", "test"), Date.now());
 }
 
+/** What `fetch` failed with (a fetch that succeeds fails the test). */
+const failure = (fetch: Promise<unknown>): Promise<Error> =>
+  fetch.then(
+    () => Promise.reject(new Error("expected the fetch to fail")),
+    (error: unknown) => error as Error,
+  );
+
 describe("fetchThroughBudget: attempts", () => {
   it("Throttling: 8 attempts, each through the budget (which is told each time), then the caller gets it", async () => {
     const { link, seen } = recordingBudget();
@@ -210,12 +217,12 @@ describe("fetchThroughBudget: refusals shared with the fleet", () => {
   it("another replica's refusal: a final error naming the code and what to check (the ExternalId when there is one), no STS call", async () => {
     const { link } = recordingBudget("AccessDenied");
     const before = fake.sts.count("AssumeRole");
-    const withId = await fetchThroughBudget(entry(), "demand", deps(link)).catch((e: unknown) => e as Error);
+    const withId = await failure(fetchThroughBudget(entry(), "demand", deps(link)));
     expect(withId.message).toMatch(/STS refused AssumeRole with AccessDenied to another replica/);
     expect(withId.message).toContain(`its sts:ExternalId condition against "${tenantRole(0).externalId}") and the request.`);
     expect(tryNextLinkOf(withId)).toBe(false);
 
-    const without = await fetchThroughBudget(entry(false), "demand", deps(link)).catch((e: unknown) => e as Error);
+    const without = await failure(fetchThroughBudget(entry(false), "demand", deps(link)));
     expect(without.message).toContain("(the principal, and its sts:ExternalId condition) and the request.");
     expect(fake.sts.count("AssumeRole")).toBe(before);
   });
