@@ -14,7 +14,7 @@ import { createAssumeRoleCache, type AssumeRoleCache, type AssumeRoleCacheOption
 import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
 import { isolateEnv } from "../sources/support/env.js";
 import { awsClockAhead } from "../support/aws-clock.js";
-import { registerTenants, serviceKeys, tenantRole } from "./support.js";
+import { recordingLogger, registerTenants, serviceKeys, tenantRole } from "./support.js";
 
 const NO_LEAD = { minLeadMs: 0, maxLeadMs: 0, minLeadFraction: 0, maxLeadFraction: 0 };
 const SKEW_MS = 10 * 60_000;
@@ -95,15 +95,20 @@ describe("role cache: the mandatory window", () => {
     expect(() => roles({ mandatoryWindowMs: -1 })).toThrow(/mandatoryWindowMs must be a non-negative number of ms, got -1/);
   });
 
-  it("if that AssumeRole fails, the held credentials are served until they expire, then the error", async () => {
-    const cache = roles();
+  it("if that AssumeRole fails, the held credentials are served until they expire (logged with when it retries), then the error", async () => {
+    const logger = recordingLogger();
+    const cache = roles({ logger });
     const provider = cache.provider(tenantRole(0));
     const first = await provider();
     fake.sts.faults.failNext(Infinity, { status: 503, code: "ServiceUnavailable" });
     vi.setSystemTime(first.expiration!.getTime() - 30_000);
 
     expect((await provider()).accessKeyId).toBe(first.accessKeyId);
-    expect(cache.status().entries![0]).toMatchObject({ state: "degraded", failures: 1 });
+    const entry = cache.status().entries![0]!;
+    expect(entry).toMatchObject({ state: "degraded", failures: 1 });
+    // While served, the retry is the entry's next refresh.
+    const served = `awscreds: refreshing ${tenantRole(0).roleArn} failed; serving its credentials until ${first.expiration!.toISOString()} and retrying at ${entry.nextRefreshAt!.toISOString()}: `;
+    expect(logger.lines.filter((l) => l.startsWith(served) && /ServiceUnavailable/.test(l))).toHaveLength(1);
     vi.setSystemTime(first.expiration!.getTime());
     await expect(provider()).rejects.toThrow(/ServiceUnavailable/);
   });
