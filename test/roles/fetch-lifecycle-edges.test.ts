@@ -83,7 +83,7 @@ describe("a fetch overtaken by invalidate()", () => {
     const first = provider();
     await arrived(1);
     cache.invalidate(tenantRole(0));
-    fake.sts.faults.setLatency(1_500); // the replacing fetch is still running when the first settles
+    fake.sts.faults.setLatency(3_000); // the replacing fetch is still running when the first settles (~2.9 s of margin on a loaded box)
     const second = provider();
     await arrived(2);
 
