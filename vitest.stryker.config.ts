@@ -21,6 +21,11 @@ export default defineConfig({
       "test/refresh/errors-dispose.test.ts",
       "test/refresh/options.test.ts",
       "test/refresh/engine-edges.test.ts",
+      // Rejected credentials (#20): the rules, the middleware, invalidate() and static stability.
+      "test/refresh/rejection-codes.test.ts",
+      "test/refresh/rejection.test.ts",
+      "test/refresh/invalidate.test.ts",
+      "test/refresh/static-stability.test.ts",
       "test/sources/chain-deployed.test.ts",
       "test/sources/local-mode.test.ts",
       "test/sources/app-env.test.ts",
@@ -75,6 +80,8 @@ export default defineConfig({
           "whose credentials expired while its refresh was queued are served before",
           "keeps serving valid credentials while STS fails, then fails with the reason",
           "a role used once, past its expiry, reports idle",
+          // 10 s of load against rejected keys; rejection-codes/invalidate pin the same rate limit in milliseconds.
+          "every new key rejected too: bounded STS calls over 10 s of load",
         ].join("|") +
         "))",
     ),
