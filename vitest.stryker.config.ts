@@ -46,6 +46,7 @@ export default defineConfig({
       "test/sts/endpoint.test.ts",
       "test/sts/failover-assume-role.test.ts",
       "test/sts/failover-config.test.ts",
+      "test/sts/failover-edges.test.ts",
       "test/sts/failover-route.test.ts",
       "test/sts/failover-tls.test.ts",
       "test/sts/retry.test.ts",
