@@ -51,6 +51,7 @@ export default defineConfig({
       "test/sts/failover-tls.test.ts",
       "test/sts/retry.test.ts",
       "test/sts/limits.test.ts",
+      "test/sts/partitions-bundled.test.ts",
       "test/sts/error-shapes.test.ts",
       "test/sts/transport.test.ts",
       "test/sources/assume-role.test.ts",

@@ -13,6 +13,12 @@ describe("FIFO scheduling rules", () => {
     expect(isFifoQueueUrl("orders.fifo")).toBe(true);
   });
 
+  it("judges the queue name in the URL's path: not a query, and .fifo only at its end", () => {
+    expect(isFifoQueueUrl("https://sqs.eu-west-1.amazonaws.com/123456789012/orders.fifo?x=1")).toBe(true);
+    expect(isFifoQueueUrl("https://sqs.eu-west-1.amazonaws.com/123456789012/orders?x=a.fifo")).toBe(false);
+    expect(isFifoQueueUrl("https://sqs.eu-west-1.amazonaws.com/123456789012/orders.fifo-archive")).toBe(false);
+  });
+
   it("defaults consume's fifo from the URL and lets an explicit option win", () => {
     const base = { client: { send: () => Promise.resolve({}) } as never, handler: () => undefined };
     expect(resolveConsumeOptions({ ...base, queueUrl: "https://sqs.us-east-1.amazonaws.com/1/q.fifo" }).fifo).toBe(true);

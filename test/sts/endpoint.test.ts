@@ -3,7 +3,7 @@ import { partition } from "@aws-sdk/core/client";
 import { STSClient } from "@aws-sdk/client-sts";
 import { checkCustomEndpoint, isLoopbackHost } from "../../src/sts/custom-endpoint.js";
 import { loadSdkPartitions } from "../../src/sts/partitions.js";
-import { resolveStsRegion } from "../../src/sts/region.js";
+import { checkRegionName, resolveStsRegion } from "../../src/sts/region.js";
 import { regionalStsEndpoint, type PartitionLookup } from "../../src/sts/endpoint.js";
 
 const REGIONS = [
@@ -96,6 +96,13 @@ describe("resolveStsRegion", () => {
     });
     expect(resolveStsRegion({ region: "evil.com/x" , env: {} })).toMatchObject({ ok: false, problem: expect.stringContaining("not a region name") });
   });
+
+  it("takes only a fips- prefix or a -fips suffix for a FIPS pseudo-region, not fips inside a name", () => {
+    expect(checkRegionName("us-east-1-fips", "AWS_REGION")).toMatchObject({ ok: false, problem: expect.stringContaining("(e.g. us-east-1)") });
+    for (const name of ["xx-fips-1", "xx-1-fipsy"]) expect(checkRegionName(name, "AWS_REGION"), name).toEqual({ ok: true, region: name, from: "AWS_REGION" });
+    // The suggested real region drops the suffix only, not a fips inside the name.
+    expect(checkRegionName("xx-fips-1-fips", "AWS_REGION")).toMatchObject({ ok: false, problem: expect.stringContaining("(e.g. xx-fips-1)") });
+  });
 });
 
 describe("checkCustomEndpoint", () => {
@@ -111,10 +118,36 @@ describe("checkCustomEndpoint", () => {
     expect(checkCustomEndpoint("sts.eu-west-1.amazonaws.com", {})).toMatchObject({ ok: false, problem: expect.stringContaining("is not a URL") });
     expect(checkCustomEndpoint("ftp://x", {})).toMatchObject({ ok: false });
     expect(checkCustomEndpoint("https://user:pw@x", {})).toMatchObject({ ok: false, problem: expect.stringContaining("user name or password") });
+    // A user name alone, or a password alone, is user info too.
+    for (const url of ["https://user@x", "https://:pw@x"]) expect(checkCustomEndpoint(url, {}), url).toMatchObject({ ok: false, problem: expect.stringContaining("user name or password") });
+  });
+
+  it("another scheme is refused even on loopback or with allowInsecureEndpoint: that option is for plain http only", () => {
+    for (const [url, init] of [["ftp://localhost/", {}], ["ftp://x/", { allowInsecureEndpoint: true }]] as const) {
+      expect(checkCustomEndpoint(url, init), url).toEqual({ ok: false, problem: `the endpoint option "${url}" must be an https:// (or loopback http://) URL` });
+    }
+  });
+
+  it("trims white space the URL parser keeps (a no-break space pasted around the value)", () => {
+    expect(checkCustomEndpoint("\u00a0https://sts.example.com\u00a0", {})).toEqual({ ok: true, endpoint: "https://sts.example.com/" });
+  });
+
+  it("plain http to a host that only starts like 127.x.y.z is not loopback", () => {
+    expect(checkCustomEndpoint("http://127.0.0.1.evil.example:4566", {})).toMatchObject({ ok: false, problem: expect.stringContaining("plain http to another host") });
   });
 
   it("knows loopback hosts", () => {
     expect(["127.0.0.1", "127.1.2.3", "localhost", "[::1]", "api.localhost"].every(isLoopbackHost)).toBe(true);
     expect(["10.0.0.1", "127.0.0.256", "localhost.example.com", "0.0.0.0"].some(isLoopbackHost)).toBe(false);
+  });
+
+  it("loopback: all of 127.0.0.0/8 (octets of 1 to 3 digits, up to 255) and ::1 written in full", () => {
+    for (const host of ["127.100.200.254", "127.255.255.255", "[0:0:0:0:0:0:0:1]"]) expect(isLoopbackHost(host), host).toBe(true);
+    expect(checkCustomEndpoint("http://127.10.20.30:4566", {})).toEqual({ ok: true, endpoint: "http://127.10.20.30:4566/" });
+  });
+
+  it("loopback: the whole host must match, not a part of it", () => {
+    // Brackets are stripped only when they enclose the whole host; a 127.x address must be the whole host.
+    for (const host of ["localhost[]", "[]localhost", "x127.0.0.1", "127.0.0.1.evil.example"]) expect(isLoopbackHost(host), host).toBe(false);
   });
 });

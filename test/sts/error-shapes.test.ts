@@ -5,6 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { classifyStsFailure, stsErrorCode } from "../../src/sts/retry.js";
 import { failoverOutcome } from "../../src/sts/failover-kind.js";
+import { describeStsFailure } from "../../src/sts/failure.js";
+
+const context = { operation: "AssumeRole", roleArn: "arn:aws:iam::123456789012:role/app", endpoint: "https://sts.eu-west-1.amazonaws.com", region: "eu-west-1", attempts: 1 };
 
 describe("whatever was thrown", () => {
   it("null, undefined, strings and numbers: no code, fatal, no failover verdict error", () => {
@@ -12,6 +15,14 @@ describe("whatever was thrown", () => {
       expect(stsErrorCode(thrown)).toBeUndefined();
       expect(classifyStsFailure(thrown)).toBe("fatal");
       expect(() => failoverOutcome(thrown)).not.toThrow();
+      expect(describeStsFailure(thrown, "fatal", context, () => undefined)).toMatch(/^AssumeRole for arn:aws:iam::123456789012:role\/app at https:\/\/sts\.eu-west-1\.amazonaws\.com failed after 1 attempt: /);
+    }
+  });
+
+  it("objects without a usable name or Code (none, or not a string): no code, never a TypeError", () => {
+    for (const thrown of [{}, { message: "x" }, { name: 42 }, { Code: 42, name: undefined }]) {
+      expect(stsErrorCode(thrown), JSON.stringify(thrown)).toBeUndefined();
+      expect(classifyStsFailure(thrown)).toBe("fatal");
     }
   });
 

@@ -38,6 +38,8 @@ describe("failoverOutcome", () => {
     for (const error of [sdkError("Throttling", 400), sdkError("TooManyRequests", 429), sdkError("ThrottlingException", 400)]) {
       expect(failoverOutcome(error), error.name).toBe("answered");
     }
+    // Its code alone says the endpoint answered, with no HTTP status on the error.
+    expect(failoverOutcome(sdkError("SlowDown"))).toBe("answered");
   });
 
   it("never fails over on AccessDenied, InvalidIdentityToken, ExpiredToken or validation errors (the same answer everywhere)", () => {
@@ -178,6 +180,10 @@ describe("the endpoint of each region", () => {
       custom: ["https://vpce-1.sts.eu-west-1.vpce.amazonaws.com/", undefined],
     });
     expect(customEndpoints(undefined, ["eu-west-1", "eu-central-1"], {})).toEqual({ ok: true, custom: [undefined, undefined] });
+  });
+
+  it("a refused URL is reported as the option's, without a region (it was not asked per region)", () => {
+    expect(customEndpoints("http://sts.internal", ["eu-west-1"], {})).toMatchObject({ ok: false, problem: expect.stringMatching(/plain http to another host.*docker compose\)$/) });
   });
 
   it("a function is asked per region; undefined from it means the regional endpoint", () => {

@@ -61,6 +61,16 @@ describe("chooseRegion", () => {
     expect(chooseRegion([a, b], new Set([1]), T0 + 10)).toBeUndefined();
   });
 
+  it("every breaker open and reopening at the same time: the earlier region, the primary first", () => {
+    const policy = breakerPolicy(1_000, 1);
+    const open = recordFailure(closedBreaker(policy), T0, policy, false);
+    expect(chooseRegion([open, open, open], new Set(), T0 + 10)).toMatchObject({ index: 0, forced: true });
+  });
+
+  it("refuses an empty region list (there is always the primary)", () => {
+    expect(() => chooseRegion([], new Set(), T0)).toThrow(new RangeError("chooseRegion needs at least one region"));
+  });
+
   for (const seed of [11, 12, 13, 14]) {
     it(`picks the first untried admitting region, else the untried one reopening first (seed ${seed})`, () => {
       const random = seededRandom(seed);

@@ -143,6 +143,8 @@ describe("tags", () => {
     expect(problems({ tags: { team: "a" }, transitiveTagKeys: ["project"] })).toEqual([
       'transitiveTagKeys names "project", which is not one of the tags; a transitive key must be a session tag',
     ]);
+    // No tags at all: every transitive key is refused.
+    expect(problems({ transitiveTagKeys: ["S"] })).toEqual(['transitiveTagKeys names "S", which is not one of the tags; a transitive key must be a session tag']);
   });
 });
 

@@ -50,6 +50,10 @@ describe("shouldRetry", () => {
     expect(shouldRetry("invalid-token", 1, 0, policy)).toBe(true);
     expect(shouldRetry("invalid-token", 2, 1, { ...policy, maxAttempts: 10 })).toBe(false);
   });
+
+  it("the InvalidIdentityToken retry spent does not stop retries of other kinds", () => {
+    for (const kind of ["throttling", "server", "idp-communication", "network"] as const) expect(shouldRetry(kind, 2, 1, policy), kind).toBe(true);
+  });
 });
 
 describe("backoffDelayMs", () => {
@@ -166,6 +170,8 @@ describe("describeStsFailure, every part of the sentence", () => {
     expect(describeStsFailure(sdkError("ServiceUnavailable", 503, "down"), "server", context, none)).toContain(
       "ServiceUnavailable (HTTP 503): down. STS answered with server errors; this is usually transient.",
     );
+    // Only the end counts: a full stop inside the message does not make one.
+    expect(describeStsFailure(sdkError("ServiceUnavailable", 503, "v1.2 down"), "server", context, none)).toContain("v1.2 down. STS answered");
   });
 
   it("no advice at all: the message ends with the error, nothing appended", () => {
