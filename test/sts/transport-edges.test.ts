@@ -15,6 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { silentLogger } from "../../src/shared/logger.js";
 import { createStsClient } from "../../src/sts/client.js";
 import type { FailoverEvent } from "../../src/sts/failover.js";
+import { requireOrImport } from "../../src/shared/lazy-require.js";
 import { loadSdkPartitions } from "../../src/sts/partitions.js";
 import { createStsTransport, StsCallFailure, type StsTransport, type StsTransportOptions } from "../../src/sts/transport.js";
 import { METRIC } from "../../src/telemetry/names.js";
@@ -27,6 +28,11 @@ import { captureLog } from "./support/two-regions.js";
 vi.mock("../../src/sts/partitions.js", async (original) => {
   const actual = await original<typeof import("../../src/sts/partitions.js")>();
   return { ...actual, loadSdkPartitions: vi.fn(actual.loadSdkPartitions) };
+});
+// The real loader unless a test says otherwise: one test loads a package as a bundle would (its import() fallback).
+vi.mock("../../src/shared/lazy-require.js", async (original) => {
+  const actual = await original<typeof import("../../src/shared/lazy-require.js")>();
+  return { ...actual, requireOrImport: vi.fn(actual.requireOrImport) };
 });
 
 const ROLE = "arn:aws:iam::210987654321:role/edges";
@@ -202,16 +208,6 @@ describe("the partition check left to the first call (a bundle without a synchro
     await sts.call("AssumeRole", assume);
     expect([hosts(primary), hosts(secondary)]).toEqual([[PRIMARY_HOST], []]);
   });
-
-  it("refuses a cross-partition list before anything is sent, for good (tryNextLink false), saying why", async () => {
-    const sts = transport({ failoverRegions: ["cn-north-1"], partitionCheckPending: true });
-    const prepare = vi.fn(assume);
-    const error = await rejection(() => sts.call("AssumeRole", prepare));
-    expect(error.message).toMatch(/^Assume role: the failoverRegions option lists cn-north-1, which is in partition aws-cn, but the primary region eu-west-1 is in aws\. /);
-    expect(error.tryNextLink).toBe(false);
-    expect(prepare).not.toHaveBeenCalled();
-    expect(primary.sts.calls).toEqual([]);
-  });
 });
 
 describe("the regional endpoint", () => {
@@ -288,6 +284,22 @@ describe("createStsClient", () => {
     cleanups.push(() => sts.client.destroy());
     await sts.client.send(command(sts));
     expect(handler.handled).toBe(1);
+  });
+
+  it("in a bundle without @smithy/node-http-handler beside it, builds the handler from the bundled copy", async () => {
+    const actual = (await vi.importActual<typeof import("../../src/shared/lazy-require.js")>("../../src/shared/lazy-require.js")).requireOrImport;
+    let fromBundle = 0;
+    vi.mocked(requireOrImport).mockImplementation(async (specifier, bundled) => {
+      if (specifier !== "@smithy/node-http-handler") return await actual(specifier, bundled);
+      fromBundle += 1;
+      return await bundled();
+    });
+    cleanups.push(() => vi.mocked(requireOrImport).mockImplementation(actual));
+    const sts = await createStsClient({ ...init(), credentials: async () => keys });
+    cleanups.push(() => sts.client.destroy());
+    const out = await sts.client.send(command(sts));
+    expect(out.Credentials?.AccessKeyId).toMatch(/^ASIA/);
+    expect(fromBundle).toBe(1);
   });
 
   it("a null requestHandler in clientConfig gets the built one", async () => {
