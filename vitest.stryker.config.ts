@@ -54,6 +54,8 @@ export default defineConfig({
       "test/sts/partitions-bundled.test.ts",
       "test/sts/error-shapes.test.ts",
       "test/sts/transport.test.ts",
+      // The call loop's edges (failover events and telemetry, deferred partition check, timeouts, client builds) in ms.
+      "test/sts/transport-edges.test.ts",
       "test/sources/assume-role.test.ts",
       "test/sources/web-identity.test.ts",
       "test/sources/web-identity-config.test.ts",

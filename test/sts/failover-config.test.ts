@@ -241,6 +241,7 @@ describe("the same-partition check when the partition table cannot be loaded at 
         (e: unknown) => e as Error,
       );
     expect(error?.message).toMatch(/^Web identity: AWSCREDS_STS_FAILOVER_REGIONS lists cn-north-1, which is in partition aws-cn, but the primary region eu-west-1 is in aws/);
+    expect((error as { tryNextLink?: boolean }).tryNextLink).toBe(false); // configured and wrong: the chain stops here
     expect(prepared).toBe(0);
     expect(transport.status().endpoints[0]).toMatchObject({ breaker: "closed", consecutiveFailures: 0 });
   });
