@@ -4,51 +4,25 @@
  * it; a failure is logged only when it is a cached refusal or served over; the refresh metric says why the
  * fetch ran. Real STS client against the fake STS.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { AwsCredentialIdentity } from "@smithy/types";
-import { createAssumeRoleCache, type AssumeRoleCache, type AssumeRoleCacheOptions } from "../../src/roles/index.js";
+import { describe, expect, it, vi } from "vitest";
 import { METRIC } from "../../src/telemetry/names.js";
-import { startFakeAws, type FakeAws } from "../../src/testing/index.js";
-import { isolateEnv } from "../sources/support/env.js";
 import { histogramCount, otelEachTest, point } from "../telemetry/support.js";
-import { recordingLogger, registerTenants, serviceKeys, tenantRole } from "./support.js";
+import { recordingLogger, roleCacheHarness, tenantRole } from "./support.js";
 
-let fake: FakeAws;
-let keys: AwsCredentialIdentity;
-let restoreEnv: () => void;
-const cleanups: (() => void)[] = [];
+const harness = roleCacheHarness(1);
+const roles = harness.roles;
 const otel = otelEachTest({ globalContext: false });
 
-beforeAll(async () => {
-  restoreEnv = isolateEnv();
-  fake = await startFakeAws();
-  keys = serviceKeys(fake);
-  registerTenants(fake, 1);
-});
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-  fake.sts.faults.restore();
-});
-afterAll(async () => {
-  await fake.close();
-  restoreEnv();
-});
-
-function roles(options: Partial<AssumeRoleCacheOptions> = {}): AssumeRoleCache {
-  const cache = createAssumeRoleCache({ source: async () => keys, region: fake.region, endpoint: fake.sts.endpoint, serviceName: "billing-api", ...options });
-  cleanups.push(() => cache.stop());
-  return cache;
-}
-const assumeRoleCalls = (): number => fake.sts.count("AssumeRole");
+const assumeRoleCalls = (): number => harness.fake().sts.count("AssumeRole");
 /** Resolves once the fake STS holds `n` AssumeRole calls (answered or not). */
-const arrived = (n: number) => vi.waitFor(() => expect(fake.sts.calls.filter((c) => c.action === "AssumeRole").length).toBeGreaterThanOrEqual(n), { interval: 5, timeout: 5_000 });
+const arrived = (n: number) => vi.waitFor(() => expect(harness.fake().sts.calls.filter((c) => c.action === "AssumeRole").length).toBeGreaterThanOrEqual(n), { interval: 5, timeout: 5_000 });
 
 describe("a fetch overtaken by invalidate()", () => {
   it("its credentials reach its callers but are not stored: the next call asks STS again", async () => {
     const cache = roles();
     const provider = cache.provider(tenantRole(0));
-    fake.sts.clearCalls();
-    fake.sts.faults.setLatency(150);
+    harness.fake().sts.clearCalls();
+    harness.fake().sts.faults.setLatency(150);
     const first = provider();
     await arrived(1);
     cache.invalidate(tenantRole(0));
@@ -63,9 +37,9 @@ describe("a fetch overtaken by invalidate()", () => {
   it("its refusal reaches its callers but is not recorded: no cached refusal, no failure counted", async () => {
     const cache = roles();
     const provider = cache.provider(tenantRole(0));
-    fake.sts.clearCalls();
-    fake.sts.faults.setLatency(150);
-    fake.sts.faults.failNext(1, { status: 403, code: "AccessDenied" });
+    harness.fake().sts.clearCalls();
+    harness.fake().sts.faults.setLatency(150);
+    harness.fake().sts.faults.failNext(1, { status: 403, code: "AccessDenied" });
     const first = provider();
     await arrived(1);
     cache.invalidate(tenantRole(0));
@@ -78,12 +52,12 @@ describe("a fetch overtaken by invalidate()", () => {
   it("settling after the fetch that replaced it, it leaves that one in flight: a caller meanwhile joins it", async () => {
     const cache = roles();
     const provider = cache.provider(tenantRole(0));
-    fake.sts.clearCalls();
-    fake.sts.faults.setLatency(100);
+    harness.fake().sts.clearCalls();
+    harness.fake().sts.faults.setLatency(100);
     const first = provider();
     await arrived(1);
     cache.invalidate(tenantRole(0));
-    fake.sts.faults.setLatency(3_000); // the replacing fetch is still running when the first settles (~2.9 s of margin on a loaded box)
+    harness.fake().sts.faults.setLatency(3_000); // the replacing fetch is still running when the first settles (~2.9 s of margin on a loaded box)
     const second = provider();
     await arrived(2);
 
@@ -99,7 +73,7 @@ describe("a failed fetch's log", () => {
   it("a first fetch failing with a 5xx (nothing held, not a refusal) logs no warning of its own", async () => {
     const logger = recordingLogger();
     const provider = roles({ logger, retry: { maxAttempts: 1 } }).provider(tenantRole(0));
-    fake.sts.faults.failNext(1, { status: 503, code: "ServiceUnavailable" });
+    harness.fake().sts.faults.failNext(1, { status: 503, code: "ServiceUnavailable" });
     await expect(provider()).rejects.toThrow(/ServiceUnavailable/);
     expect(logger.lines.filter((l) => /serving its credentials|ServiceUnavailable/.test(l))).toEqual([]);
   });
@@ -110,7 +84,7 @@ describe("the refresh metric's reason", () => {
     // A refresh every 100 ms: the scheduler's is due soon after the role was used again.
     const schedule = { periodMs: 100, periodJitterFraction: 0, minDelayMs: 0 };
     const provider = roles({ schedule, telemetry: otel.providers(), name: "reasons" }).provider(tenantRole(0));
-    fake.sts.clearCalls();
+    harness.fake().sts.clearCalls();
     await provider();
     await provider();
 
