@@ -30,6 +30,13 @@ export default defineConfig({
       "test/sources/local-mode.test.ts",
       "test/sources/app-env.test.ts",
       "test/sources/errors.test.ts",
+      // The chain's platform detection, deployed plan, Lambda keys and logging (seconds in all).
+      "test/sources/chain-logging.test.ts",
+      "test/sources/deployed-plan.test.ts",
+      "test/sources/env-keys.test.ts",
+      "test/sources/platforms-matrix.test.ts",
+      "test/sources/local-service-home.test.ts",
+      "test/sources/session-name.test.ts",
       "test/sqs/consume.test.ts",
       "test/sqs/consume-edges.test.ts",
       "test/sqs/consume-polling-client.test.ts",

@@ -122,6 +122,8 @@ describe("deployed chain: Kubernetes", () => {
     expect(error.message).toContain("allowInstanceRoleInKubernetes: true");
     // The Kubernetes reason says what to configure; the generic EC2/ECS hint would point elsewhere.
     expect(error.message).not.toContain("Configure workload identity for this service");
+    // Nor the detected platform's setup line, which would repeat it.
+    expect(error.message).not.toContain("set up its workload identity");
     expect(credentials.describe().sources[3]).toMatchObject({ source: "instance-metadata", state: "skipped", reason: expect.stringContaining("off in Kubernetes") });
   });
 
@@ -489,6 +491,27 @@ describe("deployed chain: describe()", () => {
     expect(sourceKindOf(credentials)).toBe("chain");
     await credentials();
     expect(sourceKindOf(credentials)).toBe("container");
+  });
+
+  it("on Lambda, the execution role's keys are the `env` source kind", async () => {
+    const credentials = deployed({
+      AWS_LAMBDA_FUNCTION_NAME: "orders-handler",
+      AWS_LAMBDA_RUNTIME_API: "127.0.0.1:9001",
+      AWS_ACCESS_KEY_ID: "ASIAEXAMPLEEXAMPLE01",
+      AWS_SECRET_ACCESS_KEY: "secret",
+      AWS_SESSION_TOKEN: "session-token",
+    });
+    await credentials();
+    expect(credentials.describe().chosen).toBe("env-keys");
+    expect(sourceKindOf(credentials)).toBe("env");
+  });
+
+  it("identity() names the chosen source with its endpoint, and describe() the platform's evidence", async () => {
+    const credentials = deployed({ ...CONTAINER(), AWS_EXECUTION_ENV: "AWS_ECS_FARGATE" });
+    expect(credentials.identity()).toBeUndefined();
+    await credentials();
+    expect(credentials.identity()).toBe(`the container credentials endpoint (ECS task role / EKS Pod Identity) (${fake.container.credentialsUrl}) on Amazon ECS on Fargate`);
+    expect(credentials.describe().platform).toMatchObject({ id: "ecs-fargate", evidence: ["AWS_EXECUTION_ENV"] });
   });
 
   it("notes environment keys that deployed mode ignores", () => {
