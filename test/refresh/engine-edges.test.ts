@@ -612,7 +612,8 @@ describe("the engine's other edges: clock offset, static stability, stop, servin
     const { engine } = rawEngine(acquire);
     await settle();
     state.failing = true;
-    await vi.advanceTimersByTimeAsync(100_000);
+    // The mandatory window of 2 min credentials is their last 12 s: get() asks the engine, not the cache.
+    await vi.advanceTimersByTimeAsync(115_000);
     expect(engine.status()).toMatchObject({ state: "degraded", refreshing: false });
     expect((await engine.get()).accessKeyId).toBe("ASIATEST00000001");
     engine.stop();
@@ -631,5 +632,55 @@ describe("the engine's other edges: clock offset, static stability, stop, servin
     held.open();
     await forced;
     expect(onCommitted).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("expiry is judged on AWS's clock once a client measured the offset", () => {
+  it("AWS 30 s ahead: 2 min credentials are expired 90 s in by our clock, and static stability starts then", async () => {
+    const plain = numbered(120_000);
+    const { engine } = rawEngine(plain.acquire);
+    await settle();
+    plain.state.failing = true;
+    engine.noteClockOffset(30_000);
+    await vi.advanceTimersByTimeAsync(90_000);
+    expect(engine.status().state).toBe("expired");
+    engine.stop();
+    const stable = numbered(120_000);
+    const imds = rawEngine(stable.acquire, { staticStability: () => true }).engine;
+    await settle();
+    stable.state.failing = true;
+    imds.noteClockOffset(30_000);
+    await vi.advanceTimersByTimeAsync(90_000);
+    expect(imds.status().staticStability).toEqual({ since: new Date(Date.now() - 90_000 + 120_000) });
+    imds.stop();
+  });
+
+  it("AWS ahead: the next refresh is planned sooner than with no offset", async () => {
+    const planned = async (offsetMs: number) => {
+      const { acquire } = numbered(3_600_000);
+      const engine = new RefreshEngine(acquire, { ...resolveEngineOptions({ backoff, random: () => 0.5 }, "engine under test") });
+      engine.noteClockOffset(offsetMs);
+      engine.start();
+      await settle();
+      const at = engine.status().nextRefreshAt!.getTime() - Date.now();
+      engine.stop();
+      return at;
+    };
+    expect(await planned(0)).toBeGreaterThan(await planned(300_000));
+  });
+});
+
+describe("the hot path's edge: the mandatory window starts at freshUntil exactly", () => {
+  it("2 min credentials with a refresh hanging: served from the cache until 108 s, from 108 s on callers wait for the refresh", async () => {
+    const { acquire, state } = numbered(120_000);
+    const { engine } = rawEngine(acquire, { attemptTimeoutMs: Infinity });
+    await settle();
+    state.hold = new Promise<void>(() => undefined);
+    const served = () => Promise.race([engine.get().then((c) => c.accessKeyId), settle().then(() => "waiting")]);
+    await vi.advanceTimersByTimeAsync(108_000 - 1);
+    expect(await served()).toBe("ASIATEST00000001");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await served()).toBe("waiting");
+    engine.stop();
   });
 });
