@@ -684,3 +684,20 @@ describe("the hot path's edge: the mandatory window starts at freshUntil exactly
     engine.stop();
   });
 });
+
+describe("the hot path on AWS's clock", () => {
+  it("AWS 30 s ahead: 2 min credentials have 90 s left, so a 9 s window; served from the cache until 81 s by our clock", async () => {
+    const { acquire, state } = numbered(120_000);
+    const engine = new RefreshEngine(acquire, { ...resolveEngineOptions({ backoff }, "engine under test"), attemptTimeoutMs: Infinity });
+    engine.noteClockOffset(30_000);
+    engine.start();
+    await settle();
+    state.hold = new Promise<void>(() => undefined);
+    const served = () => Promise.race([engine.get().then((c) => c.accessKeyId), settle().then(() => "waiting")]);
+    await vi.advanceTimersByTimeAsync(81_000 - 1);
+    expect(await served()).toBe("ASIATEST00000001");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await served()).toBe("waiting");
+    engine.stop();
+  });
+});
