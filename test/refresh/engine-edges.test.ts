@@ -6,7 +6,7 @@
  * directly where only an `Acquire` can produce the case (an acquisition with `commit`/`abandon`).
  */
 import { describe, expect, it, vi } from "vitest";
-import { RefreshEngine, type Acquire, type Acquired } from "../../src/refresh/engine.js";
+import { RefreshEngine, type Acquire, type Acquired, type EngineOptions } from "../../src/refresh/engine.js";
 import { AttemptTimeoutError } from "../../src/refresh/errors.js";
 import { resolveEngineOptions } from "../../src/refresh/options.js";
 import { createRefresher } from "../../src/refresh/refresher.js";
@@ -424,5 +424,280 @@ describe("the held credentials' secrets are masked in a source's error", () => {
     expect((events[0]!.error as Error).message).toBe("signature does not match for key [redacted] and token [redacted]");
     expect(logger.lines[logger.lines.length - 1]!.text).toMatch(/: Error: signature does not match for key \[redacted\] and token \[redacted\]$/);
     refresher.stop();
+  });
+});
+
+/** An engine over `acquire` with the engine-only options (static stability, onCommitted) and a 10 s rejection limit, started. */
+function rawEngine(acquire: Acquire, extra: Partial<EngineOptions> = {}) {
+  const logger = capturingLogger();
+  const base = resolveEngineOptions({ logger, backoff }, "engine under test");
+  const engine = new RefreshEngine(acquire, { ...base, rejectionRefreshIntervalMs: 10_000, mandatoryWindowMs: 60_000, ...extra });
+  engine.start();
+  return { engine, logger };
+}
+
+/** Numbered credentials (ASIATEST0000000n) living `lifetimeMs`; every call fails while `failing` is set, or waits for `hold` to settle. */
+function numbered(lifetimeMs: number | undefined) {
+  const state: { n: number; failing: boolean; hold: Promise<void> | undefined } = { n: 0, failing: false, hold: undefined };
+  const acquire: Acquire = async () => {
+    state.n += 1;
+    const n = state.n;
+    if (state.hold) await state.hold;
+    if (state.failing) throw new Error(`STS unavailable (call ${n})`);
+    return { credentials: makeCredentials(n, lifetimeMs) };
+  };
+  return { acquire, state };
+}
+
+/** A promise the test settles. */
+function gate() {
+  let open!: () => void;
+  let fail!: (error: Error) => void;
+  const promise = new Promise<void>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
+  return { promise, open, fail };
+}
+
+describe("invalidate(): what it answers when it cannot or need not fetch", () => {
+  it("with nothing ever held: nothing to replace, and the rejection recorded without a key", async () => {
+    const { acquire, state } = numbered(120_000);
+    state.failing = true;
+    const { engine } = rawEngine(acquire);
+    await settle();
+    expect(await engine.invalidate()).toEqual({ replaced: false, fetched: false, reason: "engine under test holds no valid credentials to replace them with" });
+    expect(engine.status().lastRejection).toEqual({ at: new Date(T0), code: undefined, accessKeyId: undefined });
+    engine.stop();
+  });
+
+  it("an older key while a fetch runs: waits for that fetch and reports its failure, without a fetch of its own", async () => {
+    const { acquire, state } = numbered(120_000);
+    const { engine } = rawEngine(acquire);
+    await settle();
+    const held = gate();
+    state.hold = held.promise;
+    const forced = engine.refresh().catch((e: unknown) => e);
+    const result = engine.invalidate("ASIATEST00000099");
+    held.fail(new Error("STS unavailable (held)"));
+    expect(await result).toEqual({ replaced: false, fetched: false, reason: expect.stringMatching(/^fetching new credentials failed: .*STS unavailable/) as string });
+    await forced;
+    engine.stop();
+  });
+
+  it("an older key while only expired credentials are held (no static stability): nothing to replace them with", async () => {
+    const { acquire, state } = numbered(120_000);
+    const { engine } = rawEngine(acquire);
+    await settle();
+    state.failing = true;
+    await vi.advanceTimersByTimeAsync(121_000);
+    expect(engine.status()).toMatchObject({ state: "expired", refreshing: false });
+    expect(engine.status().staticStability).toBeUndefined();
+    expect(await engine.invalidate("ASIATEST00000099")).toEqual({ replaced: false, fetched: false, reason: "engine under test holds no valid credentials to replace them with" });
+    engine.stop();
+  });
+
+  it("after stop(): says so and fetches nothing", async () => {
+    const { acquire, state } = numbered(120_000);
+    const { engine } = rawEngine(acquire);
+    await settle();
+    engine.stop();
+    expect(await engine.invalidate()).toEqual({ replaced: false, fetched: false, reason: "engine under test was stopped and no longer fetches credentials" });
+    expect(state.n).toBe(1);
+  });
+
+  it("a second rejection inside rejectionRefreshIntervalMs: no fetch; the reason says when the next may run, the event that nothing valid is held", async () => {
+    const { acquire, state } = numbered(3_600_000);
+    const events: RefreshErrorEvent[] = [];
+    const { engine } = rawEngine(acquire, { onRefreshError: (e) => events.push(e) });
+    await settle();
+    expect(await engine.invalidate()).toEqual({ replaced: true, fetched: true });
+    await vi.advanceTimersByTimeAsync(2_000);
+    const result = await engine.invalidate();
+    expect(result).toMatchObject({ replaced: false, fetched: false });
+    expect(result.reason).toContain(`AWS rejected ASIA…0002 as well; `);
+    expect(result.reason).toMatch(new RegExp(`not before ${new Date(T0 + 10_000).toISOString()}$`));
+    expect(state.n).toBe(2);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ reason: "rejected", credentialsValid: false });
+    engine.stop();
+  });
+
+  it("a rejection whose fetch fails: the reason names the failure", async () => {
+    const { acquire, state } = numbered(3_600_000);
+    const { engine } = rawEngine(acquire);
+    await settle();
+    state.failing = true;
+    const result = await engine.invalidate();
+    expect(result).toMatchObject({ replaced: false, fetched: true });
+    expect(result.reason).toMatch(/^engine under test could not fetch new credentials: .*STS unavailable \(call 2\)/);
+    engine.stop();
+  });
+
+  it("credentials without expiry are rejected and replaced like any others; none plans a refresh", async () => {
+    const { acquire } = numbered(undefined);
+    const { engine } = rawEngine(acquire);
+    await settle();
+    expect(engine.status().nextRefreshAt).toBeUndefined();
+    expect(await engine.invalidate()).toEqual({ replaced: true, fetched: true });
+    expect((await engine.get()).accessKeyId).toBe("ASIATEST00000002");
+    engine.stop();
+  });
+
+  it("credentials rejected while a fetch runs are withdrawn: when that fetch fails, callers get the error, not them", async () => {
+    const { acquire, state } = numbered(3_600_000);
+    const { engine } = rawEngine(acquire);
+    await settle();
+    const held = gate();
+    state.hold = held.promise;
+    const forced = engine.refresh().catch((e: unknown) => e);
+    const result = engine.invalidate();
+    state.failing = true;
+    held.open();
+    expect(await result).toMatchObject({ replaced: false, fetched: false });
+    await forced;
+    await expect(engine.get()).rejects.toThrow(/STS unavailable/);
+    engine.stop();
+  });
+});
+
+describe("the engine's other edges: clock offset, static stability, stop, serving between retries", () => {
+  it("a clock offset that is not a finite number is ignored", async () => {
+    const { acquire } = numbered(120_000);
+    const { engine } = rawEngine(acquire);
+    await settle();
+    engine.noteClockOffset(Number.NaN);
+    expect(engine.status()).not.toHaveProperty("clockOffsetMs");
+    expect(engine.status().state).toBe("ready");
+    engine.stop();
+  });
+
+  it("a static-stability check that throws counts as not stable: expired credentials are not served", async () => {
+    const { acquire, state } = numbered(120_000);
+    const { engine } = rawEngine(acquire, {
+      staticStability: () => {
+        throw new Error("metadata check broke");
+      },
+    });
+    await settle();
+    state.failing = true;
+    await vi.advanceTimersByTimeAsync(121_000);
+    expect(engine.status().state).toBe("expired");
+    engine.stop();
+  });
+
+  it("static stability starts at the very millisecond of expiry", async () => {
+    const { acquire, state } = numbered(120_000);
+    const { engine } = rawEngine(acquire, { staticStability: () => true });
+    await settle();
+    state.failing = true;
+    await vi.advanceTimersByTimeAsync(120_000 - 1);
+    expect(engine.status().staticStability).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(engine.status().staticStability).toEqual({ since: new Date(T0 + 120_000) });
+    engine.stop();
+  });
+
+  it("stopped inside the mandatory window: get() still serves the held credentials", async () => {
+    const { acquire } = numbered(120_000);
+    const { engine } = rawEngine(acquire);
+    await settle();
+    engine.stop();
+    await vi.advanceTimersByTimeAsync(119_000);
+    expect((await engine.get()).accessKeyId).toBe("ASIATEST00000001");
+  });
+
+  it("without telemetry, between retries inside the mandatory window: the held credentials are served", async () => {
+    const { acquire, state } = numbered(120_000);
+    const { engine } = rawEngine(acquire);
+    await settle();
+    state.failing = true;
+    // The mandatory window of 2 min credentials is their last 12 s: get() asks the engine, not the cache.
+    await vi.advanceTimersByTimeAsync(115_000);
+    expect(engine.status()).toMatchObject({ state: "degraded", refreshing: false });
+    expect((await engine.get()).accessKeyId).toBe("ASIATEST00000001");
+    engine.stop();
+  });
+
+  it("a fetch that completes after stop() is not committed (onCommitted is not called for it)", async () => {
+    const { acquire, state } = numbered(120_000);
+    const onCommitted = vi.fn();
+    const { engine } = rawEngine(acquire, { onCommitted });
+    await settle();
+    expect(onCommitted).toHaveBeenCalledTimes(1);
+    const held = gate();
+    state.hold = held.promise;
+    const forced = engine.refresh();
+    engine.stop();
+    held.open();
+    await forced;
+    expect(onCommitted).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("expiry is judged on AWS's clock once a client measured the offset", () => {
+  it("AWS 30 s ahead: 2 min credentials are expired 90 s in by our clock, and static stability starts then", async () => {
+    const plain = numbered(120_000);
+    const { engine } = rawEngine(plain.acquire);
+    await settle();
+    plain.state.failing = true;
+    engine.noteClockOffset(30_000);
+    await vi.advanceTimersByTimeAsync(90_000);
+    expect(engine.status().state).toBe("expired");
+    engine.stop();
+    const stable = numbered(120_000);
+    const imds = rawEngine(stable.acquire, { staticStability: () => true }).engine;
+    await settle();
+    stable.state.failing = true;
+    imds.noteClockOffset(30_000);
+    await vi.advanceTimersByTimeAsync(90_000);
+    expect(imds.status().staticStability).toEqual({ since: new Date(Date.now() - 90_000 + 120_000) });
+    imds.stop();
+  });
+
+  it("AWS ahead: the next refresh is planned sooner than with no offset", async () => {
+    const planned = async (offsetMs: number) => {
+      const { acquire } = numbered(3_600_000);
+      const engine = new RefreshEngine(acquire, { ...resolveEngineOptions({ backoff, random: () => 0.5 }, "engine under test") });
+      engine.noteClockOffset(offsetMs);
+      engine.start();
+      await settle();
+      const at = engine.status().nextRefreshAt!.getTime() - Date.now();
+      engine.stop();
+      return at;
+    };
+    expect(await planned(0)).toBeGreaterThan(await planned(300_000));
+  });
+});
+
+describe("the hot path's edge: the mandatory window starts at freshUntil exactly", () => {
+  it("2 min credentials with a refresh hanging: served from the cache until 108 s, from 108 s on callers wait for the refresh", async () => {
+    const { acquire, state } = numbered(120_000);
+    const { engine } = rawEngine(acquire, { attemptTimeoutMs: Infinity });
+    await settle();
+    state.hold = new Promise<void>(() => undefined);
+    const served = () => Promise.race([engine.get().then((c) => c.accessKeyId), settle().then(() => "waiting")]);
+    await vi.advanceTimersByTimeAsync(108_000 - 1);
+    expect(await served()).toBe("ASIATEST00000001");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await served()).toBe("waiting");
+    engine.stop();
+  });
+});
+
+describe("the hot path on AWS's clock", () => {
+  it("AWS 30 s ahead: 2 min credentials have 90 s left, so a 9 s window; served from the cache until 81 s by our clock", async () => {
+    const { acquire, state } = numbered(120_000);
+    const engine = new RefreshEngine(acquire, { ...resolveEngineOptions({ backoff }, "engine under test"), attemptTimeoutMs: Infinity });
+    engine.noteClockOffset(30_000);
+    engine.start();
+    await settle();
+    state.hold = new Promise<void>(() => undefined);
+    const served = () => Promise.race([engine.get().then((c) => c.accessKeyId), settle().then(() => "waiting")]);
+    await vi.advanceTimersByTimeAsync(81_000 - 1);
+    expect(await served()).toBe("ASIATEST00000001");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await served()).toBe("waiting");
+    engine.stop();
   });
 });
