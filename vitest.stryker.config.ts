@@ -71,6 +71,11 @@ export default defineConfig({
       // FIFO group hand-off (src/sqs/fifo-groups.ts).
       "test/sqs/fifo-groups.test.ts",
       "test/sqs/consume-fifo-dlq.test.ts",
+      // consume's parts in ms: receive request names, stop state; and the per-group cap (group-cap-handoff.ts).
+      "test/sqs/consume-parts-edges.test.ts",
+      "test/sqs/consume-fair.test.ts",
+      // Errors nobody listens to reach console.warn (consume.ts's unheard warner), in 2 s.
+      "test/sqs/consume-never-silent.test.ts",
     ],
     // Also left out, as they run seconds of real time against the fake STS and cover almost every mutant of
     // their folder (so each would cost every mutant those seconds): failover-tls's four outage runs (~10 s
