@@ -118,7 +118,8 @@ describe("attachProvider", () => {
   it("re-points a client whose middleware stack has no add()", () => {
     const provider = (): undefined => undefined;
     const client = { config: {} as Record<string, unknown>, middlewareStack: {} };
-    expect(attachProvider(client as never, provider, "p").config.credentials).toBe(provider);
+    attachProvider(client as never, provider, "p");
+    expect(client.config.credentials).toBe(provider);
   });
 });
 
@@ -182,6 +183,8 @@ describe("rejectionTargetOf and forwardRejections", () => {
     inner = t;
     view[CLOCK_OFFSET]!(7);
     expect(t[CLOCK_OFFSET]).toHaveBeenCalledWith(7);
+    await expect(view.invalidate(KEY, { code: "ExpiredToken" })).resolves.toMatchObject({ replaced: true });
+    expect(t.invalidate).toHaveBeenCalledWith(KEY, { code: "ExpiredToken" });
   });
 });
 
