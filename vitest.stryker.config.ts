@@ -24,6 +24,7 @@ export default defineConfig({
       // Rejected credentials (#20): the rules, the middleware, invalidate() and static stability.
       "test/refresh/rejection-codes.test.ts",
       "test/refresh/rejection.test.ts",
+      "test/refresh/rejection-middleware-edges.test.ts",
       "test/refresh/invalidate.test.ts",
       "test/refresh/static-stability.test.ts",
       "test/sources/chain-deployed.test.ts",
