@@ -26,6 +26,7 @@ export default defineConfig({
       "test/refresh/rejection.test.ts",
       "test/refresh/rejection-middleware-edges.test.ts",
       "test/refresh/invalidate.test.ts",
+      "test/refresh/provider-status.test.ts",
       "test/refresh/static-stability.test.ts",
       "test/sources/chain-deployed.test.ts",
       "test/sources/local-mode.test.ts",
